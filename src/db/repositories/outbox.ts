@@ -1,0 +1,102 @@
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../client.js';
+import { outbox } from '../schema/index.js';
+
+export type OutboxRow = typeof outbox.$inferSelect;
+export type OutboxMethod = OutboxRow['method'];
+
+export interface EnqueueInput {
+  teamId: string;
+  method: OutboxMethod;
+  channelId: string;
+  /** Arguments for the Web API method, without channel/ts/thread_ts (resolved at delivery). */
+  payload: Record<string, unknown>;
+  dedupeKey?: string;
+  /** Post as a reply in the thread of this outbox row's message. */
+  parentId?: number;
+  /** For chat.update: the outbox row whose message to update. */
+  targetId?: number;
+  /** A thread_ts or ts already known (a message not sent through the outbox). */
+  threadTs?: string;
+  ts?: string;
+  now: Date;
+}
+
+/** Queues a message; with a dedupe key already used, returns the existing row instead of a second one. */
+export async function enqueue(db: Db, m: EnqueueInput): Promise<OutboxRow> {
+  const payload = { ...m.payload, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.ts ? { ts: m.ts } : {}) };
+  const rows = await db
+    .insert(outbox)
+    .values({ teamId: m.teamId, method: m.method, channelId: m.channelId, payload, dedupeKey: m.dedupeKey ?? null, parentId: m.parentId ?? null, targetId: m.targetId ?? null, status: 'pending', nextAttemptAt: m.now, createdAt: m.now })
+    .onConflictDoNothing()
+    .returning();
+  if (rows[0]) return rows[0];
+  const [existing] = await db.select().from(outbox).where(eq(outbox.dedupeKey, m.dedupeKey!));
+  return existing!;
+}
+
+export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefined> {
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+  return row;
+}
+
+export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | null; targetTs: string | null };
+
+/**
+ * Claims due rows under a lease, skipping rows another worker holds. A row still `sending` after its
+ * lease ran out belongs to a worker that died mid-send: it comes back flagged `recovering` so the
+ * caller can check whether Slack already has the message before sending it again.
+ */
+export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: number): Promise<ClaimedRow[]> {
+  const parent = alias(outbox, 'parent');
+  const target = alias(outbox, 'target');
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ row: outbox, parentTs: parent.ts, targetTs: target.ts })
+      .from(outbox)
+      .leftJoin(parent, eq(parent.id, outbox.parentId))
+      .leftJoin(target, eq(target.id, outbox.targetId))
+      .where(
+        and(
+          or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now))),
+          or(isNull(outbox.parentId), isNotNull(parent.ts)),
+          or(isNull(outbox.targetId), isNotNull(target.ts)),
+        ),
+      )
+      .orderBy(asc(outbox.id))
+      .limit(limit)
+      .for('update', { of: outbox, skipLocked: true });
+    if (due.length === 0) return [];
+    await tx
+      .update(outbox)
+      .set({ status: 'sending', leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due.map((d) => d.row.id)));
+    return due.map((d) => ({ ...d.row, attempts: d.row.attempts + 1, recovering: d.row.status === 'sending', parentTs: d.parentTs, targetTs: d.targetTs }));
+  });
+}
+
+export async function markSent(db: Db, id: number, ts: string | null, now: Date): Promise<void> {
+  await db.update(outbox).set({ status: 'sent', ts, sentAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, id));
+}
+
+export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string): Promise<void> {
+  await db.update(outbox).set({ status: 'pending', nextAttemptAt, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+}
+
+export async function markFailed(db: Db, id: number, error: string): Promise<void> {
+  await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+}
+
+/** A 429 applies to the workspace's method tier: hold every pending row of that kind, not just one. */
+export async function deferPending(db: Db, teamId: string, method: OutboxMethod, until: Date): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ nextAttemptAt: until })
+    .where(and(eq(outbox.teamId, teamId), eq(outbox.method, method), eq(outbox.status, 'pending'), lt(outbox.nextAttemptAt, until)));
+}
+
+export async function outboxCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

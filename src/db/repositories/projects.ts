@@ -1,0 +1,56 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { auditLog, phaseChanges, projects } from '../schema/index.js';
+
+export type ProjectRow = typeof projects.$inferSelect;
+export type PhaseChangeRow = typeof phaseChanges.$inferSelect;
+export type Phase = ProjectRow['phase'];
+
+/** Postgres' unique_violation, the same code from pg and PGlite. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | null;
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
+export async function findProject(db: Db, teamId: string, slug: string): Promise<ProjectRow | undefined> {
+  const [row] = await db.select().from(projects).where(and(eq(projects.teamId, teamId), eq(projects.slug, slug)));
+  return row;
+}
+
+export async function findProjectById(db: Db, teamId: string, id: number): Promise<ProjectRow | undefined> {
+  const [row] = await db.select().from(projects).where(and(eq(projects.teamId, teamId), eq(projects.id, id)));
+  return row;
+}
+
+export async function listProjectsInChannel(db: Db, teamId: string, channelId: string): Promise<ProjectRow[]> {
+  return db.select().from(projects).where(and(eq(projects.teamId, teamId), eq(projects.channelId, channelId))).orderBy(asc(projects.slug));
+}
+
+export async function listProjects(db: Db, teamId: string): Promise<ProjectRow[]> {
+  return db.select().from(projects).where(eq(projects.teamId, teamId)).orderBy(asc(projects.slug));
+}
+
+/** Creates a project in the design phase with its first phase-history row; null when the slug is taken. */
+export async function createProject(
+  db: Db,
+  p: { teamId: string; slug: string; channelId: string; ownerId: string; now: Date; brief?: unknown },
+): Promise<ProjectRow | null> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(projects)
+        .values({ teamId: p.teamId, slug: p.slug, channelId: p.channelId, ownerId: p.ownerId, phase: 'design', brief: p.brief ?? null, createdAt: p.now, updatedAt: p.now })
+        .returning();
+      await tx.insert(phaseChanges).values({ projectId: row!.id, fromPhase: null, toPhase: 'design', via: 'created', actorId: p.ownerId, at: p.now });
+      await tx.insert(auditLog).values({ teamId: p.teamId, projectId: row!.id, actorId: p.ownerId, action: 'project.created', detail: { slug: p.slug, channelId: p.channelId }, at: p.now });
+      return row!;
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+export async function phaseHistory(db: Db, projectId: number): Promise<PhaseChangeRow[]> {
+  return db.select().from(phaseChanges).where(eq(phaseChanges.projectId, projectId)).orderBy(asc(phaseChanges.at), asc(phaseChanges.id));
+}

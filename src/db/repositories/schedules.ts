@@ -1,0 +1,96 @@
+import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { schedules, slotClaims, timers } from '../schema/index.js';
+
+export type ScheduleRow = typeof schedules.$inferSelect;
+export type TimerRow = typeof timers.$inferSelect;
+
+/** Creates or replaces the schedule of (kind, ref), active from now. */
+export async function upsertSchedule(
+  db: Db,
+  s: { teamId: string; kind: string; ref: string; cron: string; timezone: string; nextRunAt: Date; options?: Record<string, unknown>; now: Date },
+): Promise<ScheduleRow> {
+  const values = { teamId: s.teamId, kind: s.kind, ref: s.ref, cron: s.cron, timezone: s.timezone, nextRunAt: s.nextRunAt, options: s.options ?? {}, active: true, updatedAt: s.now };
+  const [row] = await db
+    .insert(schedules)
+    .values({ ...values, createdAt: s.now })
+    .onConflictDoUpdate({ target: [schedules.kind, schedules.ref], set: values })
+    .returning();
+  return row!;
+}
+
+export async function findSchedule(db: Db, kind: string, ref: string): Promise<ScheduleRow | undefined> {
+  const [row] = await db.select().from(schedules).where(and(eq(schedules.kind, kind), eq(schedules.ref, ref)));
+  return row;
+}
+
+/** Turns a schedule off; false when there was no active one. */
+export async function deactivateSchedule(db: Db, kind: string, ref: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(schedules)
+    .set({ active: false, updatedAt: now })
+    .where(and(eq(schedules.kind, kind), eq(schedules.ref, ref), eq(schedules.active, true)))
+    .returning({ id: schedules.id });
+  return rows.length > 0;
+}
+
+export async function dueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
+  return db.select().from(schedules).where(and(eq(schedules.active, true), lte(schedules.nextRunAt, now))).orderBy(asc(schedules.nextRunAt)).limit(limit);
+}
+
+/** Inserting the claim row is the exactly-once decision: only one replica's insert succeeds. */
+export async function claimSlot(db: Db, scheduleId: number, slotAt: Date, claimedBy: string, now: Date): Promise<boolean> {
+  const rows = await db.insert(slotClaims).values({ scheduleId, slotAt, claimedBy, claimedAt: now }).onConflictDoNothing().returning({ id: slotClaims.scheduleId });
+  return rows.length === 1;
+}
+
+/** Moves next_run_at forward only if nobody else did (compare-and-set on the old value). */
+export async function advanceSchedule(db: Db, id: number, expected: Date, next: Date): Promise<void> {
+  await db.update(schedules).set({ nextRunAt: next }).where(and(eq(schedules.id, id), eq(schedules.nextRunAt, expected)));
+}
+
+export async function countClaims(db: Db, scheduleId: number): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(slotClaims).where(eq(slotClaims.scheduleId, scheduleId));
+  return Number(row?.n ?? 0);
+}
+
+/** A one-shot job; adding the same (kind, ref, due) twice keeps one. */
+export async function addTimer(db: Db, t: { teamId: string; kind: string; ref: string; dueAt: Date; payload?: Record<string, unknown> }): Promise<void> {
+  await db.insert(timers).values({ ...t, payload: t.payload ?? {} }).onConflictDoNothing();
+}
+
+export async function cancelTimers(db: Db, kind: string, ref: string, now: Date): Promise<void> {
+  await db.update(timers).set({ cancelledAt: now }).where(and(eq(timers.kind, kind), eq(timers.ref, ref), isNull(timers.doneAt), isNull(timers.cancelledAt)));
+}
+
+/** Claims due timers under a lease; one that outlives its lease (a crashed replica) is claimed again. */
+export async function claimDueTimers(db: Db, now: Date, by: string, leaseMs: number, limit: number): Promise<TimerRow[]> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select({ id: timers.id })
+      .from(timers)
+      .where(and(isNull(timers.doneAt), isNull(timers.cancelledAt), lte(timers.dueAt, now), or(isNull(timers.leaseUntil), lt(timers.leaseUntil, now))))
+      .orderBy(asc(timers.dueAt))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+    if (due.length === 0) return [];
+    const claimed: TimerRow[] = [];
+    for (const { id } of due) {
+      const [row] = await tx
+        .update(timers)
+        .set({ leaseUntil: new Date(now.getTime() + leaseMs), claimedBy: by, attempts: sql`${timers.attempts} + 1` })
+        .where(eq(timers.id, id))
+        .returning();
+      claimed.push(row!);
+    }
+    return claimed;
+  });
+}
+
+export async function completeTimer(db: Db, id: number, now: Date): Promise<void> {
+  await db.update(timers).set({ doneAt: now, leaseUntil: null }).where(eq(timers.id, id));
+}
+
+export async function retryTimer(db: Db, id: number, at: Date): Promise<void> {
+  await db.update(timers).set({ leaseUntil: at }).where(eq(timers.id, id));
+}

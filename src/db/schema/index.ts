@@ -1,0 +1,4 @@
+// Every table, grouped by domain. drizzle-kit reads this file to generate migrations.
+export * from './workspaces.js';
+export * from './projects.js';
+export * from './jobs.js';

@@ -1,0 +1,82 @@
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+export const OUTBOX_STATUS = ['pending', 'sending', 'sent', 'failed'] as const;
+
+/**
+ * Messages that jobs and the API send. A worker delivers them with retries; `ts` is written back so
+ * later updates and thread replies can find the message. `parentId` makes a row a thread reply to
+ * another outbox row and `targetId` an update of one: both wait until that row has its `ts`.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    method: text('method', { enum: ['chat.postMessage', 'chat.update', 'chat.postEphemeral'] }).notNull(),
+    channelId: text('channel_id').notNull(),
+    payload: jsonb('payload').notNull(),
+    /** Callers pass a key when the same logical message may be enqueued twice (e.g. one check-in per slot). */
+    dedupeKey: text('dedupe_key'),
+    parentId: bigint('parent_id', { mode: 'number' }),
+    targetId: bigint('target_id', { mode: 'number' }),
+    status: text('status', { enum: OUTBOX_STATUS }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    ts: text('ts'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('outbox_dedupe').on(t.dedupeKey), index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+/** Recurring schedules (cron + IANA zone); `nextRunAt` is the next slot any replica may claim. */
+export const schedules = pgTable(
+  'schedules',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    kind: text('kind').notNull(),
+    ref: text('ref').notNull(),
+    cron: text('cron').notNull(),
+    timezone: text('timezone').notNull(),
+    active: boolean('active').notNull().default(true),
+    nextRunAt: timestamp('next_run_at', { withTimezone: true }).notNull(),
+    options: jsonb('options').notNull().default({}),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('schedules_kind_ref').on(t.kind, t.ref), index('schedules_due').on(t.active, t.nextRunAt)],
+);
+
+/** A slot is run by whichever replica inserts its row first: the primary key is the exactly-once guarantee. */
+export const slotClaims = pgTable(
+  'slot_claims',
+  {
+    scheduleId: bigint('schedule_id', { mode: 'number' }).notNull(),
+    slotAt: timestamp('slot_at', { withTimezone: true }).notNull(),
+    claimedBy: text('claimed_by').notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.slotAt] })],
+);
+
+/** One-shot jobs at a time (gate deadlines, reminders, escalations); claimed with a lease, done once. */
+export const timers = pgTable(
+  'timers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    kind: text('kind').notNull(),
+    ref: text('ref').notNull(),
+    dueAt: timestamp('due_at', { withTimezone: true }).notNull(),
+    payload: jsonb('payload').notNull().default({}),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    claimedBy: text('claimed_by'),
+    attempts: integer('attempts').notNull().default(0),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('timers_kind_ref_due').on(t.kind, t.ref, t.dueAt), index('timers_due').on(t.doneAt, t.dueAt)],
+);
