@@ -1,0 +1,83 @@
+/** What the emulated workspace remembers: messages per channel and thread, views, files and every API call. */
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user?: string;
+  botId?: string;
+  text: string;
+  blocks?: Block[];
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  files?: StoredFile[];
+  edited?: boolean;
+}
+
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text: string;
+  blocks?: Block[];
+  /** How it reached the person: `ack` (reply in the command's HTTP response), `response_url` or `chat.postEphemeral`. */
+  via: 'ack' | 'response_url' | 'chat.postEphemeral';
+  threadTs?: string;
+}
+
+export interface StoredView {
+  id: string;
+  userId: string;
+  view: Record<string, unknown> & { blocks?: Block[]; callback_id?: string; private_metadata?: string };
+  open: boolean;
+}
+
+export interface StoredFile {
+  id: string;
+  filename: string;
+  title?: string;
+  bytes?: Buffer;
+}
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  ok: boolean;
+  error?: string;
+  status: number;
+}
+
+// Block Kit is open-ended JSON; the emulator only inspects a few fields of it.
+export type Block = Record<string, unknown> & { type: string };
+
+export class WorkspaceStore {
+  readonly messages: StoredMessage[] = [];
+  readonly ephemerals: EphemeralMessage[] = [];
+  readonly views = new Map<string, StoredView>();
+  readonly homeViews = new Map<string, Record<string, unknown>>();
+  readonly files = new Map<string, StoredFile>();
+  readonly calls: ApiCall[] = [];
+  private lastTs = 0;
+
+  /** Slack timestamps are unique per channel and increase; microsecond ticks keep them unique here too. */
+  nextTs(): string {
+    const nowMicros = Date.now() * 1000;
+    this.lastTs = Math.max(this.lastTs + 1, nowMicros);
+    const s = Math.floor(this.lastTs / 1_000_000);
+    const us = this.lastTs % 1_000_000;
+    return `${s}.${String(us).padStart(6, '0')}`;
+  }
+
+  channelMessages(channel: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && (m.threadTs === undefined || m.threadTs === m.ts));
+  }
+
+  threadReplies(channel: string, threadTs: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel && m.threadTs === threadTs && m.ts !== threadTs);
+  }
+
+  find(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.find((m) => m.channel === channel && m.ts === ts);
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+}

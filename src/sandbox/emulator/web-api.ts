@@ -1,0 +1,338 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { blockErrors, viewErrors } from './block-limits.js';
+import { type Block, type StoredMessage, WorkspaceStore } from './store.js';
+
+export interface EmulatorOptions {
+  port?: number;
+  teamId?: string;
+  teamName?: string;
+  botToken?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+/** A fault to inject: the next `times` calls of `method` fail this way (then calls succeed again). */
+export type Fault = { method: string; times: number } & ({ status: 500 } | { status: 429; retryAfter: number } | { error: string });
+
+type Args = Record<string, unknown>;
+type Result = Record<string, unknown> & { ok: boolean };
+type Handler = (args: Args, req: IncomingMessage) => Result | Promise<Result>;
+
+const id = (prefix: string) => prefix + randomBytes(5).toString('hex').toUpperCase();
+
+// The SDK sends form bodies whose structured arguments (blocks, metadata, view, files) are JSON strings.
+function decodeArgs(raw: string, contentType: string | undefined): Args {
+  if (contentType?.includes('application/json')) return raw ? (JSON.parse(raw) as Args) : {};
+  const args: Args = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    args[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+  }
+  return args;
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/**
+ * Slack's Web API, played locally: the methods this app calls, with realistic answers, a message
+ * store, a call log and fault injection. Used by the tests and by sandbox mode.
+ */
+export class SlackWebApiEmulator {
+  readonly store = new WorkspaceStore();
+  readonly teamId: string;
+  readonly teamName: string;
+  readonly botToken: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly users = new Map<string, { id: string; name: string; tz: string }>();
+  /** Members returned by conversations.members, per channel. */
+  readonly channelMembers = new Map<string, string[]>();
+  /** Trigger ids issued with interactions, and the person each belongs to (views.open needs one). */
+  readonly triggerIds = new Map<string, string>();
+  private readonly faults: Fault[] = [];
+  private server?: Server;
+  url = '';
+
+  constructor(opts: EmulatorOptions = {}) {
+    this.teamId = opts.teamId ?? 'T0SANDBOX';
+    this.teamName = opts.teamName ?? 'Sandbox';
+    this.botToken = opts.botToken ?? 'xoxb-sandbox-token';
+    this.botUserId = opts.botUserId ?? 'U0MLOPSBOT';
+    this.botId = opts.botId ?? 'B0MLOPSBOT';
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  async start(port = 0): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  injectFault(fault: Fault): void {
+    this.faults.push({ ...fault });
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  addUser(userId: string, name = userId.toLowerCase(), tz = 'UTC'): void {
+    this.users.set(userId, { id: userId, name, tz });
+  }
+
+  newTriggerId(userId: string): string {
+    const t = `${Date.now()}.${randomBytes(6).toString('hex')}`;
+    this.triggerIds.set(t, userId);
+    return t;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const path = (req.url ?? '/').split('?')[0]!;
+    const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(json));
+    };
+    if (path.startsWith('/upload/')) {
+      const fileId = path.slice('/upload/'.length);
+      const file = this.store.files.get(fileId);
+      if (!file) return send(404, { ok: false });
+      file.bytes = body;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${body.length}`);
+      return;
+    }
+    if (!path.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_path' });
+    const method = path.slice('/api/'.length);
+    let args: Args;
+    try {
+      args = decodeArgs(body.toString('utf8'), req.headers['content-type']);
+    } catch {
+      return send(200, { ok: false, error: 'invalid_json' });
+    }
+    const record = (status: number, result: Result) => {
+      this.store.calls.push({ method, args, ok: result.ok, error: result.ok ? undefined : String(result.error), status });
+    };
+    const faultIndex = this.faults.findIndex((f) => f.method === method && f.times > 0);
+    if (faultIndex >= 0) {
+      const fault = this.faults[faultIndex]!;
+      fault.times -= 1;
+      if (fault.times <= 0) this.faults.splice(faultIndex, 1);
+      if ('error' in fault) {
+        record(200, { ok: false, error: fault.error });
+        return send(200, { ok: false, error: fault.error });
+      }
+      if (fault.status === 429) {
+        record(429, { ok: false, error: 'ratelimited' });
+        return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfter) });
+      }
+      record(500, { ok: false, error: 'internal_error' });
+      return send(500, { ok: false, error: 'internal_error' });
+    }
+    const token = str(req.headers.authorization?.replace(/^Bearer /, '')) ?? str(args.token);
+    if (token !== this.botToken) {
+      const result = { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+      record(200, result);
+      return send(200, result);
+    }
+    const handler = this.handlers[method];
+    const result: Result = handler ? await handler(args, req) : { ok: false, error: 'unknown_method' };
+    record(200, result);
+    send(200, result);
+  }
+
+  private requireChannel(args: Args, key = 'channel'): string | Result {
+    const channel = str(args[key]);
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    if (!/^[CDG][A-Z0-9]{2,}$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+    return channel;
+  }
+
+  private messageOut(m: StoredMessage): Record<string, unknown> {
+    return {
+      type: 'message',
+      ts: m.ts,
+      thread_ts: m.threadTs,
+      user: m.user,
+      bot_id: m.botId,
+      text: m.text,
+      blocks: m.blocks,
+      metadata: m.metadata,
+      files: m.files?.map((f) => ({ id: f.id, name: f.filename, title: f.title })),
+      reply_count: m.threadTs === m.ts || !m.threadTs ? this.store.threadReplies(m.channel, m.ts).length || undefined : undefined,
+    };
+  }
+
+  /** Adds a message as the bot (or a person) and returns it; also used by the person-side client. */
+  addMessage(m: Omit<StoredMessage, 'ts'> & { ts?: string }): StoredMessage {
+    const msg: StoredMessage = { ...m, ts: m.ts ?? this.store.nextTs() };
+    this.store.messages.push(msg);
+    return msg;
+  }
+
+  private readonly handlers: Record<string, Handler> = {
+    'auth.test': () => ({ ok: true, url: `https://${this.teamName.toLowerCase()}.slack.com/`, team: this.teamName, user: 'mlops', team_id: this.teamId, user_id: this.botUserId, bot_id: this.botId, is_enterprise_install: false }),
+    'chat.postMessage': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      const text = str(args.text) ?? '';
+      const blocks = args.blocks as Block[] | undefined;
+      if (!text && !blocks?.length) return { ok: false, error: 'no_text' };
+      if (text.length > 40_000) return { ok: false, error: 'msg_too_long' };
+      if (blocks) {
+        const errors = blockErrors(blocks, 'message');
+        if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
+      }
+      const threadTs = str(args.thread_ts);
+      if (threadTs && !this.store.find(channel, threadTs)) return { ok: false, error: 'thread_not_found' };
+      const msg = this.addMessage({ channel, threadTs, botId: this.botId, user: this.botUserId, text, blocks, metadata: args.metadata as StoredMessage['metadata'] });
+      return { ok: true, channel, ts: msg.ts, message: this.messageOut(msg) };
+    },
+    'chat.update': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      const msg = this.store.find(channel, String(args.ts ?? ''));
+      if (!msg) return { ok: false, error: 'message_not_found' };
+      if (msg.botId !== this.botId) return { ok: false, error: 'cant_update_message' };
+      const blocks = args.blocks as Block[] | undefined;
+      if (blocks) {
+        const errors = blockErrors(blocks, 'message');
+        if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
+        msg.blocks = blocks;
+      }
+      if (typeof args.text === 'string') msg.text = args.text;
+      if (args.metadata) msg.metadata = args.metadata as StoredMessage['metadata'];
+      msg.edited = true;
+      return { ok: true, channel, ts: msg.ts, text: msg.text, message: this.messageOut(msg) };
+    },
+    'chat.postEphemeral': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      const user = str(args.user);
+      if (!user) return { ok: false, error: 'user_not_in_channel' };
+      const blocks = args.blocks as Block[] | undefined;
+      if (blocks) {
+        const errors = blockErrors(blocks, 'message');
+        if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
+      }
+      this.store.ephemerals.push({ channel, user, text: str(args.text) ?? '', blocks, via: 'chat.postEphemeral', threadTs: str(args.thread_ts) });
+      return { ok: true, message_ts: this.store.nextTs() };
+    },
+    'views.open': (args) => {
+      const trigger = str(args.trigger_id);
+      const userId = trigger ? this.triggerIds.get(trigger) : undefined;
+      if (!trigger || userId === undefined) return { ok: false, error: 'invalid_trigger_id' };
+      this.triggerIds.delete(trigger);
+      const view = args.view as StoredViewInput;
+      const errors = viewErrors(view ?? {});
+      if (!view || errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
+      const viewId = id('V');
+      this.store.views.set(viewId, { id: viewId, userId, view, open: true });
+      return { ok: true, view: { ...view, id: viewId } };
+    },
+    'views.update': (args) => {
+      const viewId = str(args.view_id);
+      const stored = viewId ? this.store.views.get(viewId) : undefined;
+      if (!stored) return { ok: false, error: 'not_found' };
+      const view = args.view as StoredViewInput;
+      const errors = viewErrors(view ?? {});
+      if (errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
+      stored.view = view;
+      return { ok: true, view: { ...view, id: stored.id } };
+    },
+    'views.publish': (args) => {
+      const user = str(args.user_id);
+      const view = args.view as StoredViewInput;
+      if (!user) return { ok: false, error: 'invalid_arguments' };
+      const errors = viewErrors(view ?? {});
+      if (errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
+      this.store.homeViews.set(user, view);
+      return { ok: true, view: { ...view, id: id('V') } };
+    },
+    'users.info': (args) => {
+      const user = str(args.user);
+      if (!user || !/^[UW][A-Z0-9]{2,}$/.test(user)) return { ok: false, error: 'user_not_found' };
+      const u = this.users.get(user) ?? { id: user, name: user.toLowerCase(), tz: 'UTC' };
+      return { ok: true, user: { id: u.id, team_id: this.teamId, name: u.name, real_name: u.name, tz: u.tz, is_bot: false, deleted: false, profile: { display_name: u.name, real_name: u.name } } };
+    },
+    'conversations.info': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      return { ok: true, channel: { id: channel, name: channel.toLowerCase(), is_channel: channel.startsWith('C'), is_im: channel.startsWith('D'), is_member: true } };
+    },
+    'conversations.members': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      return { ok: true, members: this.channelMembers.get(channel) ?? [], response_metadata: { next_cursor: '' } };
+    },
+    'conversations.join': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      return { ok: true, channel: { id: channel } };
+    },
+    'conversations.open': (args) => {
+      const users = String(args.users ?? '').split(',').filter(Boolean);
+      if (users.length !== 1) return { ok: false, error: 'not_found' };
+      return { ok: true, channel: { id: `D${users[0]!.slice(1)}` } };
+    },
+    'conversations.history': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      const limit = Number(args.limit ?? 100);
+      const oldest = Number(args.oldest ?? 0);
+      const msgs = this.store.channelMessages(channel).filter((m) => Number(m.ts) > oldest);
+      return { ok: true, messages: msgs.slice(-limit).reverse().map((m) => this.messageOut(m)), has_more: false };
+    },
+    'conversations.replies': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      const root = this.store.find(channel, String(args.ts ?? ''));
+      if (!root) return { ok: false, error: 'thread_not_found' };
+      return { ok: true, messages: [root, ...this.store.threadReplies(channel, root.ts)].map((m) => this.messageOut(m)), has_more: false };
+    },
+    'files.getUploadURLExternal': (args) => {
+      const filename = str(args.filename);
+      const length = Number(args.length);
+      if (!filename || !Number.isInteger(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
+      const fileId = id('F');
+      this.store.files.set(fileId, { id: fileId, filename });
+      return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+    },
+    'files.completeUploadExternal': (args) => {
+      const files = (args.files as { id: string; title?: string }[] | undefined) ?? [];
+      const stored = files.map((f) => this.store.files.get(f.id));
+      if (!files.length || stored.some((f) => !f?.bytes)) return { ok: false, error: 'file_not_found' };
+      stored.forEach((f, i) => (f!.title = files[i]!.title));
+      const channel = str(args.channel_id);
+      if (channel) {
+        const threadTs = str(args.thread_ts);
+        if (threadTs && !this.store.find(channel, threadTs)) return { ok: false, error: 'thread_not_found' };
+        this.addMessage({ channel, threadTs, botId: this.botId, user: this.botUserId, text: str(args.initial_comment) ?? '', files: stored as never });
+      }
+      return { ok: true, files: stored.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title })) };
+    },
+  };
+}
+
+type StoredViewInput = Record<string, unknown> & { blocks?: Block[] };
