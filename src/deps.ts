@@ -1,0 +1,27 @@
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Db } from './db/client.js';
+import type { Llm } from './llm/llm.js';
+import type { Logger } from './logger.js';
+import type { GateOpener } from './slack/gate-requests.js';
+
+/** Resolves the bot client of a workspace, for work that runs outside a Slack request (jobs, API, outbox). */
+export interface SlackClients {
+  /** A client that does not retry by itself: the caller (the outbox) owns retries and rate limits. */
+  forTeam(teamId: string): Promise<WebClient>;
+}
+
+/** Everything a listener, route or job may touch; passed in, never imported as a global. */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+  llm: Llm | null;
+  slack: SlackClients;
+  /** Wakes the outbox worker after a commit so queued messages go out without waiting for the next tick. */
+  kickOutbox(): void;
+  /** Opens a go/no-go gate for a project (see slack/gate-requests.ts). */
+  requestGate: GateOpener;
+}

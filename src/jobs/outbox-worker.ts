@@ -1,0 +1,117 @@
+import type { WebClient } from '@slack/web-api';
+import type { Deps } from '../deps.js';
+import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
+
+const LEASE_MS = 60_000;
+const BATCH = 50;
+const MAX_ATTEMPTS = 40;
+const MAX_BACKOFF_MS = 15 * 60_000;
+export const OUTBOX_EVENT_TYPE = 'mlops_outbox';
+
+/** Slack answers that will not change on a retry: the message is marked failed, not retried. */
+const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_arguments', 'thread_not_found', 'restricted_action', 'user_not_in_channel']);
+
+export function backoffMs(attempt: number): number {
+  return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Delivers due outbox rows. Guarantee: every row is delivered or, after MAX_ATTEMPTS transient
+ * failures or one permanent Slack error, marked failed with the reason — never silently dropped.
+ * Each posted message carries its outbox id in Slack message metadata; a row whose sender died
+ * between Slack's answer and our write-back is first looked up in the channel, so a crash at that
+ * instant does not post twice as long as Slack's history answers (the "common case").
+ * Returns how many rows were delivered.
+ */
+export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
+  let delivered = 0;
+  for (;;) {
+    const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
+    const limited = new Set<string>();
+    for (const row of rows) {
+      const key = `${row.teamId}:${row.method}`;
+      if (limited.has(key)) {
+        await markRetry(deps.db, row.id, row.nextAttemptAt > now ? row.nextAttemptAt : now, 'held by a rate limit');
+        continue;
+      }
+      const outcome = await deliverOne(deps, row, now);
+      if (outcome === 'rate_limited') limited.add(key);
+      if (outcome === 'sent') delivered++;
+    }
+    if (rows.length < BATCH || limited.size > 0) return delivered;
+  }
+}
+
+async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent' | 'retry' | 'failed' | 'rate_limited'> {
+  let client: WebClient;
+  try {
+    client = await deps.slack.forTeam(row.teamId);
+  } catch (err) {
+    await markFailed(deps.db, row.id, `no Slack client: ${(err as Error).message}`);
+    return 'failed';
+  }
+  const payload = row.payload as Record<string, unknown>;
+  try {
+    if (row.recovering && row.method === 'chat.postMessage') {
+      const ts = await findAlreadyPosted(client, row);
+      if (ts) {
+        await markSent(deps.db, row.id, ts, now);
+        return 'sent';
+      }
+    }
+    let ts: string | null = null;
+    if (row.method === 'chat.postMessage') {
+      const res = await client.chat.postMessage({
+        ...(payload as { text: string }),
+        channel: row.channelId,
+        ...(row.parentTs ? { thread_ts: row.parentTs } : {}),
+        metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { outbox_id: row.id } },
+      });
+      ts = res.ts ?? null;
+    } else if (row.method === 'chat.update') {
+      const res = await client.chat.update({ ...(payload as { text: string; ts: string }), channel: row.channelId, ...(row.targetTs ? { ts: row.targetTs } : {}) });
+      ts = res.ts ?? null;
+    } else {
+      await client.chat.postEphemeral({ ...(payload as { text: string; user: string }), channel: row.channelId, ...(row.parentTs ? { thread_ts: row.parentTs } : {}) });
+    }
+    await markSent(deps.db, row.id, ts, now);
+    return 'sent';
+  } catch (err) {
+    return handleFailure(deps, row, err, now);
+  }
+}
+
+async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Date): Promise<'retry' | 'failed' | 'rate_limited'> {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
+  if (e.code === 'slack_webapi_rate_limited_error') {
+    const until = new Date(now.getTime() + Math.max(1, e.retryAfter ?? 1) * 1000);
+    await markRetry(deps.db, row.id, until, `rate limited for ${e.retryAfter ?? 1}s`);
+    await deferPending(deps.db, row.teamId, row.method, until);
+    return 'rate_limited';
+  }
+  const slackError = e.data?.error;
+  if (slackError && PERMANENT.has(slackError)) {
+    deps.log.error(`outbox ${row.id} (${row.method} to ${row.channelId}) failed permanently: ${slackError}`);
+    await markFailed(deps.db, row.id, slackError);
+    return 'failed';
+  }
+  const reason = slackError ?? (e.statusCode ? `HTTP ${e.statusCode}` : (e.message ?? String(err)));
+  if (row.attempts >= MAX_ATTEMPTS) {
+    deps.log.error(`outbox ${row.id} gave up after ${row.attempts} attempts: ${reason}`);
+    await markFailed(deps.db, row.id, `gave up after ${row.attempts} attempts: ${reason}`);
+    return 'failed';
+  }
+  await markRetry(deps.db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), reason);
+  return 'retry';
+}
+
+/** Looks for our own earlier post of this row (by its metadata) in the channel or thread. */
+async function findAlreadyPosted(client: WebClient, row: ClaimedRow): Promise<string | null> {
+  const matches = (m: { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }) =>
+    m.metadata?.event_type === OUTBOX_EVENT_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id;
+  const res = row.parentTs
+    ? await client.conversations.replies({ channel: row.channelId, ts: row.parentTs, include_all_metadata: true, limit: 200 })
+    : await client.conversations.history({ channel: row.channelId, include_all_metadata: true, limit: 200, oldest: String(Math.floor(row.createdAt.getTime() / 1000) - 60) });
+  const found = (res.messages ?? []).find((m) => matches(m as never));
+  return found?.ts ?? null;
+}

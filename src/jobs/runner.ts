@@ -1,0 +1,74 @@
+import cron from 'node-cron';
+import type { Deps } from '../deps.js';
+import { pruneSeenRequests } from '../db/repositories/slack-requests.js';
+import type { JobRegistry } from './registry.js';
+import { deliverOutbox } from './outbox-worker.js';
+import { runDueSchedules, runDueTimers } from './scheduler.js';
+
+export interface JobRunner {
+  /** One pass over due timers, schedule slots and outbox rows at `now`. */
+  tick(now?: Date): Promise<void>;
+  /** Ask for an outbox pass soon (after a request queued a message). */
+  kick(): void;
+  start(): void;
+  stop(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The heartbeat: node-cron ticks every second; each tick reads what is due from the database, so
+ * registered schedules cost no timers in memory and any replica can pick up any slot.
+ */
+export function createJobRunner(deps: Deps, registry: JobRegistry, instanceId: string): JobRunner {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let task: ReturnType<typeof cron.schedule> | null = null;
+  let lastPrune = 0;
+
+  const pass = async (now: Date) => {
+    await runDueTimers(deps, registry, now, instanceId);
+    await runDueSchedules(deps, registry, now, instanceId);
+    await deliverOutbox(deps, now);
+    if (now.getTime() - lastPrune > 3_600_000) {
+      lastPrune = now.getTime();
+      await pruneSeenRequests(deps.db, new Date(now.getTime() - DAY_MS));
+    }
+  };
+
+  // Ticks never overlap: a tick asked for while one runs is folded into one more pass after it.
+  const tick = async (now?: Date): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await pass(now ?? deps.clock.now());
+        } while (again && !now);
+      } catch (err) {
+        deps.log.error('job tick failed', err);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  return {
+    tick,
+    kick: () => {
+      if (task) void tick();
+    },
+    start() {
+      task = cron.schedule('* * * * * *', () => void tick(), { noOverlap: true });
+    },
+    async stop() {
+      await task?.stop();
+      task = null;
+      await running;
+    },
+  };
+}

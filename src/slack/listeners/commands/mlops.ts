@@ -1,0 +1,70 @@
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import type { Deps } from '../../../deps.js';
+import { DomainError } from '../../../domain/errors.js';
+import { tokenize } from '../../command-parser.js';
+import { helpMessage, usageError } from '../../views/help.js';
+import type { CommandReply, Subcommand } from './subcommand.js';
+
+const HELP = { usage: '/mlops help', summary: 'This list.' };
+
+const CommandBody = z.object({
+  team_id: z.string().min(1),
+  channel_id: z.string().min(1),
+  user_id: z.string().min(1),
+  text: z.string().default(''),
+  trigger_id: z.string().default(''),
+  response_url: z.string().default(''),
+});
+
+/**
+ * `/mlops <subcommand> …`: parses, dispatches, and answers in the ack (ephemeral) — the cheapest
+ * reply Slack offers. Input mistakes come back as a usage message naming what was wrong.
+ */
+export function registerMlopsCommand(app: App, deps: Deps, subcommands: Subcommand[]): void {
+  const byName = new Map(subcommands.map((s) => [s.name, s]));
+  const usageLines = [...subcommands.map((s) => ({ usage: s.usage, summary: s.summary })), HELP];
+
+  app.command('/mlops', async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+    const body = CommandBody.safeParse(command);
+    if (!body.success) {
+      await ack({ response_type: 'ephemeral', text: 'That request was malformed; please try again.' });
+      return;
+    }
+    const { team_id, channel_id, user_id, text, trigger_id, response_url } = body.data;
+    let reply: CommandReply;
+    let sub: Subcommand | undefined;
+    try {
+      const tokens = tokenize(text);
+      const first = tokens[0];
+      const name = first?.kind === 'word' ? first.value.toLowerCase() : '';
+      if (name === '' || name === 'help' || name === '--help') {
+        reply = helpMessage(usageLines);
+      } else {
+        sub = byName.get(name);
+        if (!sub) {
+          reply = helpMessage(usageLines, `Unknown subcommand "${name.slice(0, 40)}".`);
+        } else {
+          reply = await sub.run(deps, { teamId: team_id, channelId: channel_id, userId: user_id, triggerId: trigger_id, responseUrl: response_url, tokens: tokens.slice(1) }, client);
+        }
+      }
+    } catch (err) {
+      reply = errorReply(deps, err, sub);
+    }
+    await ack({ response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
+    if (reply.after) {
+      await reply.after().catch((err: unknown) => deps.log.error(`/mlops ${sub?.name ?? ''} follow-up failed`, err));
+    }
+  });
+}
+
+function errorReply(deps: Deps, err: unknown, sub: Subcommand | undefined): CommandReply {
+  if (err instanceof DomainError) return sub ? usageError(err.message, sub.usage) : { text: err.message };
+  if (err instanceof z.ZodError) {
+    const issue = err.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return usageError(`${where}${issue?.message ?? 'invalid input'}`, sub?.usage ?? HELP.usage);
+  }
+  deps.log.error(`/mlops ${sub?.name ?? ''} failed`, err);
+  return { text: ':x: Something went wrong on our side; nothing was changed. Please try again in a moment.' };
+}

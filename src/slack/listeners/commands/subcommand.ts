@@ -1,0 +1,33 @@
+import type { WebClient } from '@slack/web-api';
+import type { Deps } from '../../../deps.js';
+import type { Token } from '../../command-parser.js';
+import type { Block } from '../../views/blocks.js';
+
+export interface CommandRequest {
+  teamId: string;
+  channelId: string;
+  userId: string;
+  triggerId: string;
+  responseUrl: string;
+  /** The words after the subcommand's name. */
+  tokens: Token[];
+}
+
+/**
+ * What the person sees at once (it rides in the ack, ephemeral unless `inChannel`), and optional
+ * slow work (posting threads, charts, LLM) that runs after the ack.
+ */
+export interface CommandReply {
+  text: string;
+  blocks?: Block[];
+  inChannel?: boolean;
+  after?: () => Promise<void>;
+}
+
+/** One `/mlops` subcommand; features register theirs in `subcommands/index.ts`. */
+export interface Subcommand {
+  name: string;
+  usage: string;
+  summary: string;
+  run(deps: Deps, req: CommandRequest, client: WebClient): Promise<CommandReply>;
+}

@@ -1,0 +1,5 @@
+import type { Subcommand } from '../subcommand.js';
+import { statusCommand } from './status.js';
+
+/** Every `/mlops` subcommand, in the order `help` lists them. */
+export const SUBCOMMANDS: Subcommand[] = [statusCommand];

@@ -1,0 +1,34 @@
+import type { Deps } from '../deps.js';
+import type { ProjectRow } from '../db/repositories/projects.js';
+import type { Block } from './views/blocks.js';
+
+/** Where a project section is shown: `/mlops status`, a gate message's evidence, a viability check-in's signals. */
+export type SectionPurpose = 'status' | 'gate' | 'viability';
+
+/**
+ * A piece of a project's picture contributed by a feature (brief, runs, gates, check-ins, drift).
+ * Features register theirs in PROJECT_SECTIONS; status, gates and check-ins render whichever apply,
+ * so no feature has to know the others' tables.
+ */
+export interface ProjectSection {
+  name: string;
+  /** Lower first. */
+  order: number;
+  render(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]>;
+}
+
+export const PROJECT_SECTIONS: ProjectSection[] = [];
+
+export async function renderSections(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]> {
+  const sections = [...PROJECT_SECTIONS].sort((a, b) => a.order - b.order);
+  const out: Block[] = [];
+  for (const s of sections) {
+    try {
+      out.push(...(await s.render(deps, project, purpose, now)));
+    } catch (err) {
+      // One broken section must not take the whole status or gate message down with it.
+      deps.log.error(`project section ${s.name} failed`, err);
+    }
+  }
+  return out;
+}
