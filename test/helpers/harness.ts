@@ -1,0 +1,70 @@
+import { type RunningApp, startApp, type StartOptions } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
+import type { Database } from '../../src/db/client.js';
+import { openAiLlm } from '../../src/llm/llm.js';
+import { consoleLogger } from '../../src/logger.js';
+import { SlackPeople } from '../../src/sandbox/emulator/person.js';
+import { SlackWebApiEmulator } from '../../src/sandbox/emulator/web-api.js';
+import { TestClock } from './clock.js';
+import { type DbKind, freshDatabase } from './db.js';
+import type { FakeOpenAi } from './openai-server.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+
+export interface Harness {
+  app: RunningApp;
+  slack: SlackWebApiEmulator;
+  people: SlackPeople;
+  database: Database;
+  clock: TestClock;
+  /** Starts another app instance (a replica) on the same database and emulator. */
+  replica(): Promise<RunningApp>;
+  close(): Promise<void>;
+}
+
+export function testConfig(slack: SlackWebApiEmulator, overrides: Partial<Config> = {}): Config {
+  return {
+    slack: { kind: 'single', botToken: slack.botToken, signingSecret: SIGNING_SECRET },
+    slackApiUrl: slack.apiUrl,
+    dataDir: './data-test-unused',
+    port: 0,
+    minScheduleIntervalSeconds: 1,
+    logLevel: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error',
+    ...overrides,
+  };
+}
+
+/**
+ * The whole app on a random port, against a fresh database of `kind` and a fresh Slack emulator,
+ * with a test clock (it starts at the real time, so Slack signatures verify) and jobs driven by the
+ * test through `app.jobs.tick(now)`.
+ */
+export async function bootApp(kind: DbKind, opts: { llm?: FakeOpenAi; clock?: TestClock; config?: Partial<Config>; start?: Partial<StartOptions> } = {}): Promise<Harness> {
+  const slack = await new SlackWebApiEmulator().start();
+  const database = await freshDatabase(kind);
+  const clock = opts.clock ?? new TestClock();
+  const config = testConfig(slack, opts.config);
+  const llm = opts.llm ? openAiLlm({ apiKey: 'test-key', baseURL: opts.llm.url, model: 'test-model', timeoutMs: 5000 }) : null;
+  const base: StartOptions = { config, clock, database, llm, fastSlackRetries: true, runJobs: false, log: consoleLogger(config.logLevel), ...opts.start };
+  const app = await startApp(base);
+  const people = new SlackPeople(slack, app.url, SIGNING_SECRET, clock);
+  const replicas: RunningApp[] = [];
+  return {
+    app,
+    slack,
+    people,
+    database,
+    clock,
+    async replica() {
+      const r = await startApp({ ...base, instanceId: `replica-${replicas.length + 1}` });
+      replicas.push(r);
+      return r;
+    },
+    async close() {
+      for (const r of replicas) await r.stop();
+      await app.stop();
+      await database.close();
+      await slack.close();
+    },
+  };
+}
