@@ -1,6 +1,6 @@
 import { type RunningApp, startApp, type StartOptions } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
-import type { Database } from '../../src/db/client.js';
+import { type Database, openPostgres } from '../../src/db/client.js';
 import { openAiLlm } from '../../src/llm/llm.js';
 import { consoleLogger } from '../../src/logger.js';
 import { SlackPeople } from '../../src/sandbox/emulator/person.js';
@@ -15,7 +15,7 @@ export interface Harness {
   app: RunningApp;
   slack: SlackWebApiEmulator;
   people: SlackPeople;
-  database: Database;
+  database: Database & { url?: string };
   clock: TestClock;
   /** Starts another app instance (a replica) on the same database and emulator. */
   replica(): Promise<RunningApp>;
@@ -49,6 +49,7 @@ export async function bootApp(kind: DbKind, opts: { llm?: FakeOpenAi; clock?: Te
   const app = await startApp(base);
   const people = new SlackPeople(slack, app.url, SIGNING_SECRET, clock);
   const replicas: RunningApp[] = [];
+  const ownPools: Database[] = [];
   return {
     app,
     slack,
@@ -56,12 +57,16 @@ export async function bootApp(kind: DbKind, opts: { llm?: FakeOpenAi; clock?: Te
     database,
     clock,
     async replica() {
-      const r = await startApp({ ...base, instanceId: `replica-${replicas.length + 1}` });
+      // On PostgreSQL a replica has its own connection pool, as a separate process would.
+      const own = database.url ? openPostgres(database.url) : undefined;
+      const r = await startApp({ ...base, database: own ?? database, instanceId: `replica-${replicas.length + 1}` });
+      if (own) ownPools.push(own);
       replicas.push(r);
       return r;
     },
     async close() {
       for (const r of replicas) await r.stop();
+      for (const p of ownPools) await p.close();
       await app.stop();
       await database.close();
       await slack.close();

@@ -34,9 +34,6 @@ export type ViewValues = Record<string, Record<string, string | string[] | null>
  * Slack does — form or JSON bodies, v0 signature, timestamp and retry headers.
  */
 export class SlackPeople {
-  private responseUrlSeq = 0;
-  readonly responseUrls = new Map<string, { channel: string; user: string; messageTs?: string }>();
-
   constructor(
     private readonly api: SlackWebApiEmulator,
     private appUrl: string,
@@ -192,9 +189,7 @@ export class SlackPeople {
   }
 
   private newResponseUrl(channel: string, user: string, messageTs?: string): string {
-    const key = `R${++this.responseUrlSeq}`;
-    this.responseUrls.set(key, { channel, user, messageTs });
-    return `${this.api.url}/response/${key}`;
+    return this.api.newResponseUrl(channel, user, messageTs);
   }
 }
 

@@ -58,6 +58,9 @@ export class SlackWebApiEmulator {
   readonly channelMembers = new Map<string, string[]>();
   /** Trigger ids issued with interactions, and the person each belongs to (views.open needs one). */
   readonly triggerIds = new Map<string, string>();
+  /** response_url targets handed out with commands and interactions. */
+  readonly responseUrls = new Map<string, { channel: string; user: string; messageTs?: string }>();
+  private responseUrlSeq = 0;
   private readonly faults: Fault[] = [];
   private server?: Server;
   url = '';
@@ -105,6 +108,43 @@ export class SlackWebApiEmulator {
     return t;
   }
 
+  newResponseUrl(channel: string, user: string, messageTs?: string): string {
+    const key = `R${++this.responseUrlSeq}`;
+    this.responseUrls.set(key, { channel, user, messageTs });
+    return `${this.url}/response/${key}`;
+  }
+
+  /** What an app POSTs to a response_url: an ephemeral or in-channel reply, or a replacement of the original. */
+  private handleResponseUrl(key: string, body: Buffer): { status: number; json: unknown } {
+    const target = this.responseUrls.get(key);
+    if (!target) return { status: 404, json: { ok: false, error: 'expired_url' } };
+    let msg: { text?: string; blocks?: Block[]; response_type?: string; replace_original?: boolean | string; delete_original?: boolean | string; thread_ts?: string };
+    try {
+      msg = JSON.parse(body.toString('utf8'));
+    } catch {
+      return { status: 400, json: { ok: false, error: 'invalid_json' } };
+    }
+    const truthy = (v: unknown) => v === true || v === 'true';
+    if (msg.blocks) {
+      const errors = blockErrors(msg.blocks, 'message');
+      if (errors.length) return { status: 400, json: { ok: false, error: 'invalid_blocks', errors } };
+    }
+    this.store.calls.push({ method: 'response_url', args: msg as Args, ok: true, status: 200 });
+    const original = target.messageTs ? this.store.find(target.channel, target.messageTs) : undefined;
+    if (truthy(msg.delete_original) && original) {
+      this.store.messages.splice(this.store.messages.indexOf(original), 1);
+    } else if (truthy(msg.replace_original) && original) {
+      original.text = msg.text ?? original.text;
+      original.blocks = msg.blocks ?? original.blocks;
+      original.edited = true;
+    } else if (msg.response_type === 'in_channel') {
+      this.addMessage({ channel: target.channel, threadTs: msg.thread_ts, botId: this.botId, user: this.botUserId, text: msg.text ?? '', blocks: msg.blocks });
+    } else {
+      this.store.ephemerals.push({ channel: target.channel, user: target.user, text: msg.text ?? '', blocks: msg.blocks, via: 'response_url', threadTs: msg.thread_ts });
+    }
+    return { status: 200, json: { ok: true } };
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -122,6 +162,10 @@ export class SlackWebApiEmulator {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`OK - ${body.length}`);
       return;
+    }
+    if (path.startsWith('/response/')) {
+      const out = this.handleResponseUrl(path.slice('/response/'.length), body);
+      return send(out.status, out.json);
     }
     if (!path.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_path' });
     const method = path.slice('/api/'.length);
