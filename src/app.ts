@@ -48,52 +48,72 @@ export interface RunningApp {
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config } = opts;
   const log = opts.log ?? consoleLogger(config.logLevel);
-  const database = opts.database ?? (await openDatabase(config));
-  await database.migrate();
+
+  // Listen first: liveness answers while the database opens and migrates (a first start of the
+  // embedded database takes seconds); Slack and API traffic get 503 until everything is wired.
+  let database: Database | undefined;
+  let wired = false;
+  const http = express();
+  http.disable('x-powered-by');
+  http.use(healthRoutes(async () => wired && database !== undefined && (await database.ready())));
+  http.use(['/slack', '/api'], (_req, res, next) => {
+    if (wired) return next();
+    res.status(503).set('retry-after', '2').json({ ok: false, error: 'starting' });
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = http.listen(config.port, '0.0.0.0', () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const closeServer = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+
+  try {
+    database = opts.database ?? (await openDatabase(config));
+    await database.migrate();
+  } catch (err) {
+    await closeServer();
+    throw err;
+  }
+  const db = database;
   const llm = opts.llm !== undefined ? opts.llm : config.llm ? openAiLlm(config.llm) : null;
   const instanceId = opts.instanceId ?? `${process.pid}-${randomBytes(3).toString('hex')}`;
   // The runner needs deps and deps' kickOutbox needs the runner: a late-bound reference breaks the cycle.
   const runnerRef: { current?: JobRunner } = {};
   const deps: Deps = {
-    db: database.db,
+    db: db.db,
     clock: opts.clock ?? systemClock,
     config,
     log,
     llm,
-    slack: slackClients(config, database.db),
+    slack: slackClients(config, db.db),
     kickOutbox: () => runnerRef.current?.kick(),
     requestGate: gatesUnavailable,
   };
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;
 
-  const http = express();
-  http.disable('x-powered-by');
-  http.use(healthRoutes(database));
   http.use('/api/v1', registerApi(deps));
   const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries });
-  if (config.slack.kind !== 'sandbox' && config.slack.appToken) await slack.start();
-
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = http.listen(config.port, '0.0.0.0', () => resolve(s));
-    s.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
+  const socketMode = config.slack.kind !== 'sandbox' && Boolean(config.slack.appToken);
+  if (socketMode) await slack.start();
+  wired = true;
   if (opts.runJobs !== false) runner.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     deps,
-    database,
+    database: db,
     slack,
     jobs: runner,
     async stop() {
       await runner.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      if (config.slack.kind !== 'sandbox' && config.slack.appToken) await slack.stop();
-      if (!opts.database) await database.close();
+      await closeServer();
+      if (socketMode) await slack.stop();
+      if (!opts.database) await db.close();
     },
   };
 }

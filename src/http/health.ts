@@ -1,15 +1,16 @@
 import { Router } from 'express';
-import type { Database } from '../db/client.js';
-
-/** /healthz: the process answers. /readyz: the database answers and every migration is applied. */
-export function healthRoutes(database: Database): Router {
+/**
+ * /healthz: the process answers (served from the first moment, before the database is open).
+ * /readyz: the database answers and every migration is applied.
+ */
+export function healthRoutes(ready: () => Promise<boolean>): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
   r.get('/readyz', async (_req, res) => {
-    const ready = await database.ready();
-    res.status(ready ? 200 : 503).json({ ok: ready, database: ready ? 'ready' : 'unavailable or not migrated' });
+    const ok = await ready().catch(() => false);
+    res.status(ok ? 200 : 503).json({ ok, database: ok ? 'ready' : 'unavailable or not migrated' });
   });
   return r;
 }

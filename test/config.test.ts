@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const slack = { SLACK_SIGNING_SECRET: 'sec', SLACK_BOT_TOKEN: 'xoxb-1' };
+
+describe('loadConfig', () => {
+  it('with no Slack variables is sandbox mode with embedded defaults', () => {
+    const c = loadConfig({});
+    expect(c.slack).toEqual({ kind: 'sandbox' });
+    expect(c).toMatchObject({ port: 3000, dataDir: './data', minScheduleIntervalSeconds: 60, databaseUrl: undefined, llm: undefined });
+  });
+
+  it('reads single-workspace, OAuth and Socket Mode credentials', () => {
+    expect(loadConfig(slack).slack).toEqual({ kind: 'single', signingSecret: 'sec', botToken: 'xoxb-1', appToken: undefined });
+    expect(loadConfig({ ...slack, SLACK_APP_TOKEN: 'xapp-1' }).slack).toMatchObject({ kind: 'single', appToken: 'xapp-1' });
+    expect(loadConfig({ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id', SLACK_CLIENT_SECRET: 'cs', SLACK_STATE_SECRET: 'st' }).slack).toMatchObject({ kind: 'oauth', clientId: 'id' });
+  });
+
+  it('reads the LLM only when an API key is set, with a default model', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }).llm).toEqual({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1', model: 'gpt-4o-mini' });
+    expect(loadConfig({ OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' }).llm).toBeUndefined();
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ SLACK_BOT_TOKEN: '', PORT: '', DATABASE_URL: ' ' }).slack).toEqual({ kind: 'sandbox' });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '80.5' }, 'PORT'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET'],
+    [{ SLACK_SIGNING_SECRET: 'sec' }, 'SLACK_BOT_TOKEN'],
+    [{ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN'],
+    [{ ...slack, SLACK_APP_TOKEN: 'xoxb-wrong' }, 'SLACK_APP_TOKEN'],
+    [{ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id' }, 'SLACK_CLIENT_SECRET'],
+    [{ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id', SLACK_CLIENT_SECRET: 'c', SLACK_STATE_SECRET: 'x', SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_BOT_TOKEN'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ SLACK_API_URL: 'not a url' }, 'SLACK_API_URL'],
+    [{ MIN_SCHEDULE_INTERVAL_SECONDS: '0' }, 'MIN_SCHEDULE_INTERVAL_SECONDS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses %o with one line naming %s', (env, name) => {
+    let err: unknown;
+    try {
+      loadConfig(env);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const message = (err as Error).message;
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+});

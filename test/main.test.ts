@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../src/db/client.js';
+import { createProject, findProject } from '../src/db/repositories/projects.js';
+import { freshDatabase } from './helpers/db.js';
+
+// `npm start` as a user runs it: a child process with only the environment we give it.
+const ROOT = new URL('..', import.meta.url).pathname;
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Started {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|OPENAI_|DATABASE_URL|PORT|DATA_DIR|MIN_SCHEDULE)/.test(k)));
+  const child = spawn(TSX, ['src/main.ts'], { cwd: ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitForLine(s: Started, pattern: RegExp, ms: number): Promise<RegExpMatchArray> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const m = s.output().match(pattern);
+    if (m) return m;
+    if (Date.now() > until) throw new Error(`no ${pattern} within ${ms} ms; output:\n${s.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('npm start', () => {
+  it('with no Slack variables runs in sandbox mode, serves /healthz within 10 s, and keeps its data across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mlops-data-'));
+    dirs.push(dataDir);
+    // Data written before the app runs must still be there after it has started and stopped twice.
+    const seed = await openPglite(dataDir);
+    await seed.migrate();
+    await createProject(seed.db, { teamId: 'T0SANDBOX', slug: 'churn-model', channelId: 'C1', ownerId: 'U1', now: new Date() });
+    await seed.close();
+
+    for (let round = 0; round < 2; round++) {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      const t0 = Date.now();
+      const app = start({ PORT: String(port), DATA_DIR: dataDir });
+      while ((await fetch(`${url}/healthz`).catch(() => null))?.status !== 200) {
+        if (Date.now() - t0 > 10_000) throw new Error(`no /healthz within 10 s:\n${app.output()}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await waitForLine(app, /sandbox mode/, 20_000);
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+    }
+
+    const after = await openPglite(dataDir);
+    expect(await findProject(after.db, 'T0SANDBOX', 'churn-model')).toMatchObject({ slug: 'churn-model', phase: 'design' });
+    await after.close();
+  }, 40_000);
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-123' }, 'SLACK_SIGNING_SECRET'],
+  ])('with %o exits non-zero with one line naming %s', async (env, name) => {
+    const app = start(env);
+    const code = await app.exited;
+    expect(code).not.toBe(0);
+    const lines = app.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(name);
+  }, 20_000);
+
+  it.runIf(process.env.TEST_DATABASE_URL)('with DATABASE_URL runs on PostgreSQL', async () => {
+    const database = await freshDatabase('postgres');
+    try {
+      const app = start({ PORT: '0', DATABASE_URL: database.url! });
+      const [, url] = await waitForLine(app, /app:\s+(http:\/\/127\.0\.0\.1:\d+)/, 10_000);
+      expect(app.output()).toContain('PostgreSQL');
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toBe(0);
+    } finally {
+      await database.close();
+    }
+  }, 30_000);
+});
