@@ -28,6 +28,8 @@ export interface StartOptions {
   llm?: Llm | null;
   /** Slack Web API retries in seconds rather than minutes (tests). */
   fastSlackRetries?: boolean;
+  /** Where /slack/install sends people to approve the app (default Slack's own; tests use the emulator). */
+  oauthAuthorizationUrl?: string;
   /** Start the once-a-second job heartbeat (default true). Tests drive `jobs.tick(now)` instead. */
   runJobs?: boolean;
   jobs?: JobRegistry;
@@ -96,7 +98,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   runnerRef.current = runner;
 
   http.use('/api/v1', registerApi(deps));
-  const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries });
+  const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
   const socketMode = config.slack.kind !== 'sandbox' && Boolean(config.slack.appToken);
   if (socketMode) await slack.start();
   wired = true;

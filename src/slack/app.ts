@@ -28,7 +28,7 @@ function boltLogger(deps: Deps): BoltLogger {
  * Builds the Bolt app on our Express app: HTTP mode serves POST /slack/events (and the OAuth routes
  * in multi-workspace mode); Socket Mode takes Slack's traffic over a WebSocket instead.
  */
-export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: boolean } = {}): App {
+export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: boolean; authorizationUrl?: string } = {}): App {
   const { config } = deps;
   const slack = config.slack;
   if (slack.kind === 'sandbox') throw new Error('sandbox mode must be resolved to emulator credentials before creating the Slack app');
@@ -39,7 +39,14 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   };
   const oauth =
     slack.kind === 'oauth'
-      ? { clientId: slack.clientId, clientSecret: slack.clientSecret, stateSecret: slack.stateSecret, scopes: BOT_SCOPES, installationStore: dbInstallationStore(deps.db, deps.clock), installerOptions: { directInstall: true } }
+      ? { clientId: slack.clientId, clientSecret: slack.clientSecret, stateSecret: slack.stateSecret, scopes: BOT_SCOPES, installationStore: dbInstallationStore(deps.db, deps.clock),
+          installerOptions: {
+            directInstall: true,
+            // The token exchange (oauth.v2.access) goes to the same Web API as everything else.
+            clientOptions: { slackApiUrl: config.slackApiUrl },
+            ...(opts.authorizationUrl ? { authorizationUrl: opts.authorizationUrl } : {}),
+          },
+        }
       : {};
 
   let app: App;

@@ -195,6 +195,12 @@ export class SlackWebApiEmulator {
       return send(500, { ok: false, error: 'internal_error' });
     }
     const token = str(req.headers.authorization?.replace(/^Bearer /, '')) ?? str(args.token);
+    // The OAuth token exchange authenticates with the app's client credentials, not a token.
+    if (method === 'oauth.v2.access') {
+      const result = this.oauthAccess(args, req);
+      record(200, result);
+      return send(200, result);
+    }
     if (token !== this.botToken) {
       const result = { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
       record(200, result);
@@ -204,6 +210,39 @@ export class SlackWebApiEmulator {
     const result: Result = handler ? await handler(args, req) : { ok: false, error: 'unknown_method' };
     record(200, result);
     send(200, result);
+  }
+
+  /** OAuth codes this emulated workspace will accept at oauth.v2.access (see `authorize`). */
+  readonly oauthCodes = new Map<string, { clientId: string }>();
+  /** Client credentials the emulated Slack knows, for oauth.v2.access. */
+  oauthClient?: { clientId: string; clientSecret: string };
+
+  /** What Slack does when a person approves the install: a one-time code for the redirect. */
+  issueOauthCode(clientId: string): string {
+    const code = `code-${randomBytes(6).toString('hex')}`;
+    this.oauthCodes.set(code, { clientId });
+    return code;
+  }
+
+  private oauthAccess(args: Args, req: IncomingMessage): Result {
+    const basic = req.headers.authorization?.startsWith('Basic ') ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString('utf8').split(':') : [];
+    const clientId = str(args.client_id) ?? basic[0];
+    const clientSecret = str(args.client_secret) ?? basic[1];
+    if (!this.oauthClient || clientId !== this.oauthClient.clientId || clientSecret !== this.oauthClient.clientSecret) return { ok: false, error: 'invalid_client_id' };
+    const code = str(args.code);
+    if (!code || !this.oauthCodes.delete(code)) return { ok: false, error: 'invalid_code' };
+    return {
+      ok: true,
+      app_id: 'A0MLOPS',
+      authed_user: { id: 'U0INSTALLER' },
+      scope: 'commands,chat:write',
+      token_type: 'bot',
+      access_token: this.botToken,
+      bot_user_id: this.botUserId,
+      team: { id: this.teamId, name: this.teamName },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
   }
 
   private requireChannel(args: Args, key = 'channel'): string | Result {
