@@ -40,6 +40,18 @@ function safeJson(v: string): unknown {
   }
 }
 
+/**
+ * Slack's upload URL takes raw bytes or a multipart form (the SDK sends the latter, one part):
+ * return the file's bytes either way.
+ */
+function uploadedBytes(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /multipart\/form-data;.*boundary=("?)([^";]+)\1/i.exec(contentType ?? '')?.[2];
+  if (!boundary) return body;
+  const start = body.indexOf('\r\n\r\n', body.indexOf(`--${boundary}`));
+  const end = body.indexOf(`\r\n--${boundary}`, start);
+  return start < 0 || end < 0 ? body : body.subarray(start + 4, end);
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
@@ -158,7 +170,7 @@ export class SlackWebApiEmulator {
       const fileId = path.slice('/upload/'.length);
       const file = this.store.files.get(fileId);
       if (!file) return send(404, { ok: false });
-      file.bytes = body;
+      file.bytes = uploadedBytes(body, req.headers['content-type']);
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`OK - ${body.length}`);
       return;
@@ -248,7 +260,7 @@ export class SlackWebApiEmulator {
   private requireChannel(args: Args, key = 'channel'): string | Result {
     const channel = str(args[key]);
     if (!channel) return { ok: false, error: 'channel_not_found' };
-    if (!/^[CDG][A-Z0-9]{2,}$/.test(channel)) return { ok: false, error: 'channel_not_found' };
+    if (!/^[CDG][A-Z0-9]+$/.test(channel)) return { ok: false, error: 'channel_not_found' };
     return channel;
   }
 

@@ -6,12 +6,13 @@ import { markRequestSeen } from '../../../db/repositories/slack-requests.js';
  * Slack redelivers an event it thinks we missed (X-Slack-Retry-Num), sometimes while the first
  * attempt is still running. The first delivery to record its key wins; later ones are acked and
  * dropped. Events are keyed by event_id; interactions by their trigger id, which a retried
- * delivery of the same click repeats.
+ * delivery of the same click repeats. Slash commands are not redelivered by Slack, so they skip
+ * the extra write.
  */
 export function dedupeRetries(deps: Deps): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const body = args.body as { event_id?: string; trigger_id?: string; type?: string; command?: string };
-    const key = body.event_id ? `event:${body.event_id}` : body.trigger_id ? `trigger:${body.trigger_id}` : undefined;
+    const key = body.event_id ? `event:${body.event_id}` : body.trigger_id && !body.command ? `trigger:${body.trigger_id}` : undefined;
     if (key && !(await markRequestSeen(deps.db, key, deps.clock.now()))) {
       const retryNum = (args.context as { retryNum?: number }).retryNum;
       deps.log.debug(`dropping repeated Slack request ${key} (retry ${retryNum ?? 'none'})`);
