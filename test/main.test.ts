@@ -78,7 +78,7 @@ describe('npm start', () => {
     const after = await openPglite(dataDir);
     expect(await findProject(after.db, 'T0SANDBOX', 'churn-model')).toMatchObject({ slug: 'churn-model', phase: 'design' });
     await after.close();
-  }, 40_000);
+  }, 90_000);
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
@@ -90,7 +90,7 @@ describe('npm start', () => {
     const lines = app.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(name);
-  }, 20_000);
+  }, 60_000);
 
   it.runIf(process.env.TEST_DATABASE_URL)('with DATABASE_URL runs on PostgreSQL', async () => {
     const database = await freshDatabase('postgres');
@@ -104,5 +104,5 @@ describe('npm start', () => {
     } finally {
       await database.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
