@@ -96,7 +96,7 @@ describe('npm start', () => {
     const database = await freshDatabase('postgres');
     try {
       const app = start({ PORT: '0', DATABASE_URL: database.url! });
-      const [, url] = await waitForLine(app, /app:\s+(http:\/\/127\.0\.0\.1:\d+)/, 10_000);
+      const [, url] = await waitForLine(app, /app:\s+(http:\/\/127\.0\.0\.1:\d+)/, 30_000);
       expect(app.output()).toContain('PostgreSQL');
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       app.child.kill('SIGTERM');
