@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
+import { intakes } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import type { Harness } from '../helpers/harness.js';
@@ -30,6 +32,10 @@ export function intakeSteps(h: Harness) {
       expect(res.status).toBe(200);
       await waitFor(() => botReplies(channel, rootTs).length > before, `bot reply to "${text.slice(0, 30)}"`);
       return botReplies(channel, rootTs)[before]!;
+    },
+    /** Waits until the Design brief message's ts is stored (the last write of an intake), so closing the database cannot cut it off. */
+    async briefStored(rootTs: string): Promise<void> {
+      await waitFor(async () => (await h.database.db.select().from(intakes).where(eq(intakes.threadTs, rootTs)))[0]?.briefTs, 'brief ts stored');
     },
     briefMessage(channel: string, rootTs: string): StoredMessage | undefined {
       return botReplies(channel, rootTs).find((m) => (m.blocks ?? []).some((b) => b.type === 'header' && (b.text as { text: string }).text === 'Design brief'));

@@ -4,7 +4,7 @@ import { auditLog, intakes, projects } from '../../src/db/schema/index.js';
 import { BRIEF_FIELD_INFO } from '../../src/domain/intake/brief.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { bootApp, type Harness } from '../helpers/harness.js';
+import { bootApp, type Harness, SIGNING_SECRET } from '../helpers/harness.js';
 import { intakeSteps } from './intake-steps.js';
 
 const CHANNEL = 'C0INTAKE';
@@ -214,5 +214,26 @@ describe.each(databaseKinds())('design intake, deterministic (%s)', (kind) => {
     const project = await projectRow('idle-idea');
     const [intake] = await h.database.db.select().from(intakes).where(eq(intakes.projectId, project.id));
     expect(intake!.status).toBe('expired');
+  });
+
+  // Last in the file: it stops the harness's app.
+  it('a restart mid-intake loses nothing: a new process on the same database carries on', async () => {
+    const { root } = await steps.start(ALICE, 'C0RESTART', 'restart-me');
+    await steps.answer(ALICE, 'C0RESTART', root.ts, ANSWERS.problem);
+    await steps.answer(ALICE, 'C0RESTART', root.ts, ANSWERS.whyMl);
+    await h.app.stop();
+    const next = await h.replica();
+    h.people.connect(next.url, SIGNING_SECRET);
+    const fields = ['requirements', 'successMetrics', 'dataSources', 'stakeholders', 'risks', 'timeline'] as const;
+    for (const f of fields) await steps.answer(ALICE, 'C0RESTART', root.ts, ANSWERS[f]);
+    await steps.briefStored(root.ts);
+    expect(steps.briefMessage('C0RESTART', root.ts)).toBeDefined();
+    const brief = (await projectRow('restart-me')).brief as Record<string, unknown>;
+    expect(brief.problem).toBe(ANSWERS.problem);
+    expect(brief.whyMl).toBe(ANSWERS.whyMl);
+    expect(brief.timeline).toBe(ANSWERS.timeline);
+    // Each question was asked once: nothing repeated or skipped across the restart.
+    const asked = steps.botReplies('C0RESTART', root.ts).map((m) => m.text);
+    expect(asked.slice(0, 8)).toEqual(Object.values(BRIEF_FIELD_INFO).map((i) => i.question));
   });
 });
