@@ -35,7 +35,7 @@ export function intakeSteps(h: Harness) {
     },
     /** Waits until the Design brief message's ts is stored (the last write of an intake), so closing the database cannot cut it off. */
     async briefStored(rootTs: string): Promise<void> {
-      await waitFor(async () => (await h.database.db.select().from(intakes).where(eq(intakes.threadTs, rootTs)))[0]?.briefTs, 'brief ts stored');
+      await waitFor(async () => (await h.database.db.select().from(intakes).where(eq(intakes.threadTs, rootTs)))[0]?.briefTs ?? false, 'brief ts stored');
     },
     briefMessage(channel: string, rootTs: string): StoredMessage | undefined {
       return botReplies(channel, rootTs).find((m) => (m.blocks ?? []).some((b) => b.type === 'header' && (b.text as { text: string }).text === 'Design brief'));
