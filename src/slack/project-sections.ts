@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.js';
+import { designBriefSection } from './sections/design-brief.js';
 import type { ProjectRow } from '../db/repositories/projects.js';
 import type { Block } from './views/blocks.js';
 
@@ -18,6 +19,7 @@ export interface ProjectSection {
 }
 
 export const PROJECT_SECTIONS: ProjectSection[] = [];
+PROJECT_SECTIONS.push(designBriefSection);
 
 export async function renderSections(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]> {
   const sections = [...PROJECT_SECTIONS].sort((a, b) => a.order - b.order);

@@ -1,0 +1,44 @@
+import { eq } from 'drizzle-orm';
+import { expect } from 'vitest';
+import { intakes } from '../../src/db/schema/index.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
+import { waitFor } from '../helpers/clock.js';
+import type { Harness } from '../helpers/harness.js';
+
+/** What a person does in an intake thread, and what they see, through the emulator. */
+export function intakeSteps(h: Harness) {
+  const botReplies = (channel: string, rootTs: string) => h.slack.store.threadReplies(channel, rootTs).filter((m) => m.botId);
+  const textOf = (m: StoredMessage) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`;
+
+  return {
+    botReplies,
+    textOf,
+    /** `/mlops intake …`; returns the ack text and the thread root once it is posted. */
+    async start(user: string, channel: string, args: string): Promise<{ ack: string; root: StoredMessage }> {
+      const res = await h.people.command(user, channel, `intake ${args}`);
+      const ack = (res.body as { text: string }).text;
+      const root = await waitFor(() => h.slack.store.channelMessages(channel).find((m) => m.botId && m.text.startsWith('Design intake for') && m.text.includes(args.split(' ')[0]!)), 'intake thread root');
+      await waitFor(() => botReplies(channel, root.ts).length > 0, 'first question');
+      return { ack, root };
+    },
+    lastQuestion(channel: string, rootTs: string): StoredMessage {
+      const replies = botReplies(channel, rootTs);
+      return replies[replies.length - 1]!;
+    },
+    /** Answers in the thread and waits for the bot's next message there. */
+    async answer(user: string, channel: string, rootTs: string, text: string): Promise<StoredMessage> {
+      const before = botReplies(channel, rootTs).length;
+      const res = await h.people.say(user, channel, text, rootTs);
+      expect(res.status).toBe(200);
+      await waitFor(() => botReplies(channel, rootTs).length > before, `bot reply to "${text.slice(0, 30)}"`);
+      return botReplies(channel, rootTs)[before]!;
+    },
+    /** Waits until the Design brief message's ts is stored (the last write of an intake), so closing the database cannot cut it off. */
+    async briefStored(rootTs: string): Promise<void> {
+      await waitFor(async () => (await h.database.db.select().from(intakes).where(eq(intakes.threadTs, rootTs)))[0]?.briefTs ?? false, 'brief ts stored');
+    },
+    briefMessage(channel: string, rootTs: string): StoredMessage | undefined {
+      return botReplies(channel, rootTs).find((m) => (m.blocks ?? []).some((b) => b.type === 'header' && (b.text as { text: string }).text === 'Design brief'));
+    },
+  };
+}
