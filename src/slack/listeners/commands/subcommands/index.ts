@@ -1,5 +1,8 @@
 import type { Subcommand } from '../subcommand.js';
+import { runCommand } from './run.js';
+import { runsCommand } from './runs.js';
 import { statusCommand } from './status.js';
+import { tokenCommand } from './token.js';
 
 /** Every `/mlops` subcommand, in the order `help` lists them. */
-export const SUBCOMMANDS: Subcommand[] = [statusCommand];
+export const SUBCOMMANDS: Subcommand[] = [statusCommand, runCommand, runsCommand, tokenCommand];

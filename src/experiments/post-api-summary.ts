@@ -1,0 +1,61 @@
+import type { Deps } from '../deps.js';
+import { enqueue } from '../db/repositories/outbox.js';
+import type { ProjectRow } from '../db/repositories/projects.js';
+import type { RunRow } from '../db/repositories/runs.js';
+import type { RunSummary } from '../domain/experiments/summary.js';
+import { runsThreadRoot } from '../slack/views/run-summary.js';
+import { narrate, summarizeStoredRun, summaryMessage } from './summarize.js';
+
+/** The UTC day a run belongs to for threading; one experiments thread per project per day. */
+export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+/**
+ * Queues an API-logged run's summary as a reply in the project's experiments thread of the day
+ * (the root is queued once per day by its dedupe key). Keyed by run id, so a replayed request
+ * (same Idempotency-Key) never posts a second summary. Returns the summary's outbox id.
+ */
+export async function enqueueApiRunSummary(deps: Deps, project: ProjectRow, run: RunRow, now: Date): Promise<{ outboxId: number; summary: RunSummary }> {
+  const summary = await summarizeStoredRun(deps, project, run);
+  const day = utcDay(run.createdAt);
+  const root = await enqueue(deps.db, {
+    teamId: project.teamId,
+    method: 'chat.postMessage',
+    channelId: project.channelId,
+    payload: runsThreadRoot(project.slug, day),
+    dedupeKey: `runs-thread:${project.id}:${day}`,
+    now,
+  });
+  const key = `run-summary:${run.id}`;
+  const row = await enqueue(deps.db, {
+    teamId: project.teamId,
+    method: 'chat.postMessage',
+    channelId: project.channelId,
+    payload: summaryMessage(project, run, summary),
+    dedupeKey: key,
+    parentId: root.id,
+    now,
+  });
+  deps.kickOutbox();
+  return { outboxId: row.id, summary };
+}
+
+/**
+ * Adds the optional LLM narrative to a queued summary by queueing an update of that message, with
+ * the same figures (`summary`) the message was queued with.
+ */
+export async function enqueueNarrative(deps: Deps, project: ProjectRow, run: RunRow, queued: { outboxId: number; summary: RunSummary }): Promise<void> {
+  if (!deps.llm) return;
+  const { summary } = queued;
+  const narrative = await narrate(deps, project.slug, summary);
+  if (!narrative) return;
+  await enqueue(deps.db, {
+    teamId: project.teamId,
+    method: 'chat.update',
+    channelId: project.channelId,
+    payload: summaryMessage(project, run, summary, narrative),
+    dedupeKey: `run-narrative:${run.id}`,
+    targetId: queued.outboxId,
+    now: deps.clock.now(),
+  });
+  deps.kickOutbox();
+}
