@@ -25,7 +25,8 @@ const DOMAIN_STATUS: Record<string, number> = { unknown_project: 404, forbidden:
 /** Prefixes a zod issue's path (`metrics.auc`) onto its field; the whole body is `body`. */
 export function fromZod(err: z.ZodError, root?: string): ApiError {
   const issue = err.issues[0];
-  const path = issue?.path.map(String) ?? [];
+  // A key is part of the field name; a pathological one is cut so the error stays readable.
+  const path = issue?.path.map((p) => String(p).slice(0, 80)) ?? [];
   // An unknown key is reported at its parent; name the key itself, since that is what to fix.
   if (issue?.code === 'unrecognized_keys') path.push(issue.keys[0] ?? '');
   const field = [root, ...path].filter(Boolean).join('.') || 'body';

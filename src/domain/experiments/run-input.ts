@@ -18,7 +18,7 @@ export const PARAM_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
  * always finite; text goes through the one number parser the slash command uses, which refuses
  * NaN and Infinity.
  */
-export const MetricValue = z.union([z.number(), z.string().max(40)]).transform((v, ctx) => {
+export const MetricValue = z.union([z.number(), z.string().max(40)], { error: 'expected a number such as 0.91 (or text such as "91%" or "1e-3")' }).transform((v, ctx) => {
   if (typeof v === 'number') return v;
   try {
     return parseMetricNumber(v);
@@ -30,6 +30,9 @@ export const MetricValue = z.union([z.number(), z.string().max(40)]).transform((
 
 const MetricName = z.string().regex(METRIC_NAME, 'metric names are lowercase letters, digits and underscores, starting with a letter, at most 64 characters');
 
+/** zod reports a bad record key as "Invalid key in record"; show what is wrong with the key instead. */
+const keyError = { error: (iss: { code?: string; issues?: { message?: string }[] }) => (iss.code === 'invalid_key' ? iss.issues?.[0]?.message : undefined) };
+
 function maxKeys(max: number, what: string) {
   return (rec: Record<string, unknown>, ctx: z.RefinementCtx) => {
     const n = Object.keys(rec).length;
@@ -39,7 +42,7 @@ function maxKeys(max: number, what: string) {
 
 /** Metric name → value; JSON objects cannot repeat a key, and the slash parser refuses repeats itself. */
 export const RunMetrics = z
-  .record(MetricName, MetricValue)
+  .record(MetricName, MetricValue, keyError)
   .superRefine(maxKeys(MAX_RUN_METRICS, 'metrics'))
   .refine((m) => Object.keys(m).length > 0, 'at least one metric is required, e.g. {"auc": 0.91}');
 
@@ -47,7 +50,8 @@ export const RunMetrics = z
 export const RunParams = z
   .record(
     z.string().max(MAX_PARAM_KEY, `param names are at most ${MAX_PARAM_KEY} characters`).regex(PARAM_KEY, 'param names are letters, digits and _ . - /'),
-    z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v)).pipe(z.string().max(MAX_PARAM_VALUE, `param values are at most ${MAX_PARAM_VALUE} characters`)),
+    z.union([z.string(), z.number(), z.boolean()], { error: 'a param value is text, a number or true/false' }).transform((v) => String(v)).pipe(z.string().max(MAX_PARAM_VALUE, `param values are at most ${MAX_PARAM_VALUE} characters`)),
+    keyError,
   )
   .superRefine(maxKeys(MAX_RUN_PARAMS, 'params'));
 

@@ -40,6 +40,18 @@ function safeJson(v: string): unknown {
   }
 }
 
+/** Slack takes the upload as raw bytes or as multipart/form-data (what @slack/web-api sends); keep only the file's bytes. */
+function uploadedBytes(body: Buffer, contentType: string | undefined): Buffer {
+  const boundary = /multipart\/form-data;.*boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType ?? '');
+  if (!boundary) return body;
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(delimiter);
+  const headersEnd = body.indexOf('\r\n\r\n', start);
+  const end = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headersEnd);
+  if (start < 0 || headersEnd < 0 || end < 0) return body;
+  return body.subarray(headersEnd + 4, end);
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /**
@@ -158,7 +170,7 @@ export class SlackWebApiEmulator {
       const fileId = path.slice('/upload/'.length);
       const file = this.store.files.get(fileId);
       if (!file) return send(404, { ok: false });
-      file.bytes = body;
+      file.bytes = uploadedBytes(body, req.headers['content-type']);
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(`OK - ${body.length}`);
       return;
