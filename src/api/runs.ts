@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { insertRun, listRuns, type RunRow } from '../db/repositories/runs.js';
+import { listRuns, type RunRow } from '../db/repositories/runs.js';
 import { RunInput } from '../domain/experiments/run-input.js';
 import { runLabel } from '../domain/experiments/summary.js';
-import { enqueueApiRunSummary, enqueueNarrative } from '../experiments/post-api-summary.js';
+import { enqueueNarrative, logApiRun } from '../experiments/post-api-summary.js';
 import { scopeOf } from '../experiments/summarize.js';
 import { authorizeProject, handle } from './auth.js';
 import { ApiError, fromZod } from './errors.js';
@@ -94,7 +94,7 @@ export function runsApi(deps: Deps): Router {
       }
       const input = parsed.data;
       const now = deps.clock.now();
-      const result = await insertRun(deps.db, scopeOf(caller.project), {
+      const outcome = await logApiRun(deps, caller.project, {
         name: input.name,
         authorId: `token:${caller.tokenPublicId}`,
         source: 'api',
@@ -107,12 +107,10 @@ export function runsApi(deps: Deps): Router {
         requestHash: key ? createHash('sha256').update(canonical(input)).digest('hex') : null,
         now,
       });
-      if (result.kind === 'conflict') {
-        throw new ApiError(409, 'idempotency_conflict', `Idempotency-Key "${key}" was already used for run ${result.run.id} with a different body.`, 'Idempotency-Key');
+      if (!('queued' in outcome)) {
+        throw new ApiError(409, 'idempotency_conflict', `Idempotency-Key "${key}" was already used for run ${outcome.result.run.id} with a different body.`, 'Idempotency-Key');
       }
-      // A replay re-queues under the same dedupe keys, so a summary lost to a crash after the insert is
-      // posted on the client's retry, and one already queued is not posted again.
-      const queued = await enqueueApiRunSummary(deps, caller.project, result.run, now);
+      const { result, queued } = outcome;
       if (result.kind === 'replayed') res.set('Idempotent-Replayed', 'true');
       res.status(result.kind === 'created' ? 201 : 200).json(runOut(caller.project.slug, result.run));
       if (result.kind === 'created' && deps.llm) {

@@ -1,13 +1,33 @@
 import type { Deps } from '../deps.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import type { ProjectRow } from '../db/repositories/projects.js';
-import type { RunRow } from '../db/repositories/runs.js';
+import type { Db } from '../db/client.js';
+import { insertRunIn, type InsertRunResult, type NewRun, type RunRow } from '../db/repositories/runs.js';
 import type { RunSummary } from '../domain/experiments/summary.js';
 import { runsThreadRoot } from '../slack/views/run-summary.js';
-import { narrate, summarizeStoredRun, summaryMessage } from './summarize.js';
+import { narrate, scopeOf, summarizeStoredRun, summaryMessage } from './summarize.js';
 
 /** The UTC day a run belongs to for threading; one experiments thread per project per day. */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+export type ApiRunOutcome = { result: Exclude<InsertRunResult, { kind: 'conflict' }>; queued: { outboxId: number; summary: RunSummary } } | { result: Extract<InsertRunResult, { kind: 'conflict' }> };
+
+/**
+ * Logs a run from the API and queues its summary in one transaction: the run and its summary are
+ * committed together (one commit per request), and a 409 writes nothing. A replay (same
+ * Idempotency-Key and body) queues under the same dedupe keys, which return the rows already
+ * there, so it never posts twice.
+ */
+export async function logApiRun(deps: Deps, project: ProjectRow, run: NewRun): Promise<ApiRunOutcome> {
+  const outcome = await deps.db.transaction(async (tx): Promise<ApiRunOutcome> => {
+    const db = tx as unknown as Db;
+    const result = await insertRunIn(db, scopeOf(project), run);
+    if (result.kind === 'conflict') return { result };
+    return { result, queued: await enqueueApiRunSummary({ ...deps, db }, project, result.run, run.now) };
+  });
+  if ('queued' in outcome) deps.kickOutbox();
+  return outcome;
+}
 
 /**
  * Queues an API-logged run's summary as a reply in the project's experiments thread of the day
@@ -35,7 +55,6 @@ export async function enqueueApiRunSummary(deps: Deps, project: ProjectRow, run:
     parentId: root.id,
     now,
   });
-  deps.kickOutbox();
   return { outboxId: row.id, summary };
 }
 

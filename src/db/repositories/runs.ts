@@ -38,33 +38,36 @@ export type InsertRunResult = { kind: 'created'; run: RunRow } | { kind: 'replay
  * matches, `conflict` otherwise. The unique index decides, so concurrent retries create one run.
  */
 export async function insertRun(db: Db, scope: ProjectScope, r: NewRun): Promise<InsertRunResult> {
-  const created = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(runs)
-      .values({
-        teamId: scope.teamId,
-        projectId: scope.projectId,
-        name: r.name ?? null,
-        authorId: r.authorId,
-        source: r.source,
-        metrics: r.metrics,
-        params: r.params,
-        dataset: r.dataset ?? null,
-        commitSha: r.commitSha ?? null,
-        note: r.note ?? null,
-        idempotencyKey: r.idempotencyKey ?? null,
-        requestHash: r.requestHash ?? null,
-        createdAt: r.now,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!row) return undefined;
+  return db.transaction((tx) => insertRunIn(tx as unknown as Db, scope, r));
+}
+
+/** insertRun inside the caller's transaction (the API also queues the summary in it). */
+export async function insertRunIn(tx: Db, scope: ProjectScope, r: NewRun): Promise<InsertRunResult> {
+  const [row] = await tx
+    .insert(runs)
+    .values({
+      teamId: scope.teamId,
+      projectId: scope.projectId,
+      name: r.name ?? null,
+      authorId: r.authorId,
+      source: r.source,
+      metrics: r.metrics,
+      params: r.params,
+      dataset: r.dataset ?? null,
+      commitSha: r.commitSha ?? null,
+      note: r.note ?? null,
+      idempotencyKey: r.idempotencyKey ?? null,
+      requestHash: r.requestHash ?? null,
+      createdAt: r.now,
+    })
+    .onConflictDoNothing()
+    .returning();
+  if (row) {
     const metricRows = Object.entries(r.metrics).map(([name, value]) => ({ runId: row.id, projectId: scope.projectId, name, value }));
     if (metricRows.length) await tx.insert(runMetrics).values(metricRows);
-    return row;
-  });
-  if (created) return { kind: 'created', run: created };
-  const existing = r.idempotencyKey ? await findRunByIdempotencyKey(db, scope, r.idempotencyKey) : undefined;
+    return { kind: 'created', run: row };
+  }
+  const existing = r.idempotencyKey ? await findRunByIdempotencyKey(tx, scope, r.idempotencyKey) : undefined;
   if (!existing) throw new Error('run insert conflicted without an idempotency key');
   return { kind: existing.requestHash === (r.requestHash ?? null) ? 'replayed' : 'conflict', run: existing };
 }
@@ -128,9 +131,15 @@ export interface BestValue {
 const list = (items: SQL[]) => sql.join(items, sql`, `);
 
 /**
+ * The project id, but only if the project is in the scope's workspace: metric rows carry no team,
+ * so queries on them are scoped through this one-row lookup rather than a join per row.
+ */
+const scopedProjectId = (scope: ProjectScope) => sql`(select p.id from projects p where p.id = ${scope.projectId} and p.team_id = ${scope.teamId})`;
+
+/**
  * The best value of each metric over the project's runs (only runs before `beforeRunId` when
- * given), in its direction. One index probe per metric on (project, name, value); on a tie the
- * earliest run holds the best.
+ * given), in its direction. One index probe per metric on (project, name, value); which of
+ * several runs tied at the best value is named is not specified.
  */
 export async function bestByMetric(db: Db, scope: ProjectScope, metrics: MetricRef[], opts: { beforeRunId?: number } = {}): Promise<Map<string, BestValue>> {
   const out = new Map<string, BestValue>();
@@ -141,10 +150,10 @@ export async function bestByMetric(db: Db, scope: ProjectScope, metrics: MetricR
         from (values ${list(names.map((n) => sql`(${n}::text)`))}) as n(name)
         cross join lateral (
           select m.value, m.run_id from run_metrics m
-          where m.project_id = ${scope.projectId} and m.name = n.name ${before}
-          order by m.value ${order}, m.run_id asc limit 1
+          where m.project_id = ${scopedProjectId(scope)} and m.name = n.name ${before}
+          order by m.value ${order} limit 1
         ) b
-        join runs r on r.id = b.run_id and r.team_id = ${scope.teamId}`;
+        join runs r on r.id = b.run_id`;
   const maxNames = metrics.filter((m) => m.direction === 'maximize').map((m) => m.name);
   const minNames = metrics.filter((m) => m.direction === 'minimize').map((m) => m.name);
   const parts = [...(maxNames.length ? [part(maxNames, sql`desc`)] : []), ...(minNames.length ? [part(minNames, sql`asc`)] : [])];
@@ -161,8 +170,7 @@ export async function rankOf(db: Db, scope: ProjectScope, metric: MetricRef, val
   const [row] = await db
     .select({ better: sql<number>`count(*) filter (where ${better})`, total: count() })
     .from(runMetrics)
-    .innerJoin(runs, and(eq(runs.id, runMetrics.runId), eq(runs.teamId, scope.teamId)))
-    .where(and(eq(runMetrics.projectId, scope.projectId), eq(runMetrics.name, metric.name)));
+    .where(and(sql`${runMetrics.projectId} = ${scopedProjectId(scope)}`, eq(runMetrics.name, metric.name)));
   return { position: Number(row?.better ?? 0) + 1, of: Number(row?.total ?? 0) };
 }
 
@@ -173,8 +181,8 @@ export async function earlierRunMetAll(db: Db, scope: ProjectScope, targets: (Me
     t.direction === 'maximize' ? sql`(m.name = ${t.name} and m.value >= ${t.target})` : sql`(m.name = ${t.name} and m.value <= ${t.target})`,
   );
   const res = await db.execute(sql`
-    select 1 from run_metrics m join runs r on r.id = m.run_id and r.team_id = ${scope.teamId}
-    where m.project_id = ${scope.projectId} and m.run_id < ${beforeRunId} and (${sql.join(conds, sql` or `)})
+    select 1 from run_metrics m
+    where m.project_id = ${scopedProjectId(scope)} and m.run_id < ${beforeRunId} and (${sql.join(conds, sql` or `)})
     group by m.run_id having count(*) = ${targets.length} limit 1`);
   return rowsOf(res).length > 0;
 }
