@@ -20,9 +20,9 @@ export function targetLine(t: TargetLine): string {
 export function bestLine(b: BestLine): string {
   if (!b.previous) return `• *${b.name}* ${fmt(b.value)} — first run to report it`;
   const diff = b.value - b.previous.value;
-  const verdict = b.verdict === 'better' ? ':arrow_up: better' : b.verdict === 'worse' ? ':arrow_down: worse' : ':left_right_arrow: equal';
+  const verdict = b.verdict === 'better' ? ':arrow_up: better than' : b.verdict === 'worse' ? ':arrow_down: worse than' : ':left_right_arrow: equal to';
   const delta = b.verdict === 'tie' ? '' : ` (${signed(diff)})`;
-  return `• *${b.name}* ${fmt(b.value)} — ${verdict} than the best earlier run, ${fmt(b.previous.value)} in ${esc(b.previous.runLabel)}${delta}`;
+  return `• *${b.name}* ${fmt(b.value)} — ${verdict} the best earlier run, ${fmt(b.previous.value)} in ${esc(b.previous.runLabel)}${delta}`;
 }
 
 function capped(lines: string[]): string {
