@@ -32,17 +32,21 @@ export const runCommand: Subcommand = {
     const figures = Object.entries(run.metrics).slice(0, 10).map(([k, v]) => `${k}=${fmt(v)}`).join(', ');
     return {
       text: `:white_check_mark: Logged *${esc(runLabel(run))}* in *${esc(project.slug)}* (${figures}${Object.keys(run.metrics).length > 10 ? ', …' : ''}). The summary follows in <#${project.channelId}>.`,
-      // The comparison, the LLM narrative and the post are slow work: after the ack.
+      // The comparison, the post and the LLM narrative are slow work: after the ack. The numbers go out
+      // first; a narrative, when there is one, is added to the same message.
       after: async () => {
         const summary = await summarizeStoredRun(deps, project, run);
-        const narrative = await narrate(deps, project.slug, summary);
+        let ts: string | undefined;
         try {
-          await client.chat.postMessage({ channel: project.channelId, ...summaryMessage(project, run, summary, narrative) });
+          ts = (await client.chat.postMessage({ channel: project.channelId, ...summaryMessage(project, run, summary) })).ts;
         } catch (err) {
           const reason = (err as { data?: { error?: string } }).data?.error ?? (err as Error).message;
           deps.log.warn(`run summary for ${project.slug} could not be posted: ${reason}`);
           await client.chat.postEphemeral({ channel: req.channelId, user: req.userId, text: `The run is saved, but its summary could not be posted in <#${project.channelId}> (${reason}). Is the app in that channel?` });
+          return;
         }
+        const narrative = await narrate(deps, project.slug, summary);
+        if (narrative && ts) await client.chat.update({ channel: project.channelId, ts, ...summaryMessage(project, run, summary, narrative) });
       },
     };
   },
