@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { enqueue } from '../db/repositories/outbox.js';
+import { enqueue, findOutboxByDedupeKey } from '../db/repositories/outbox.js';
 import type { ProjectRow } from '../db/repositories/projects.js';
 import type { Db } from '../db/client.js';
 import { insertRunIn, type InsertRunResult, type NewRun, type RunRow } from '../db/repositories/runs.js';
@@ -37,14 +37,11 @@ export async function logApiRun(deps: Deps, project: ProjectRow, run: NewRun): P
 export async function enqueueApiRunSummary(deps: Deps, project: ProjectRow, run: RunRow, now: Date): Promise<{ outboxId: number; summary: RunSummary }> {
   const summary = await summarizeStoredRun(deps, project, run);
   const day = utcDay(run.createdAt);
-  const root = await enqueue(deps.db, {
-    teamId: project.teamId,
-    method: 'chat.postMessage',
-    channelId: project.channelId,
-    payload: runsThreadRoot(project.slug, day),
-    dedupeKey: `runs-thread:${project.id}:${day}`,
-    now,
-  });
+  const rootKey = `runs-thread:${project.id}:${day}`;
+  // Looked up first: after the day's first run the root exists, and a read costs less than an insert that conflicts.
+  const root =
+    (await findOutboxByDedupeKey(deps.db, rootKey)) ??
+    (await enqueue(deps.db, { teamId: project.teamId, method: 'chat.postMessage', channelId: project.channelId, payload: runsThreadRoot(project.slug, day), dedupeKey: rootKey, now }));
   const key = `run-summary:${run.id}`;
   const row = await enqueue(deps.db, {
     teamId: project.teamId,

@@ -15,14 +15,14 @@ export async function insertApiToken(
   return row!;
 }
 
-/** The live (unrevoked) token with this hash, with the slug of its project. */
-export async function findLiveToken(db: Db, tokenHash: string): Promise<(ApiTokenRow & { projectSlug: string }) | undefined> {
+/** The live (unrevoked) token with this hash, with its project (in the token's own workspace). */
+export async function findLiveToken(db: Db, tokenHash: string): Promise<{ token: ApiTokenRow; project: typeof projects.$inferSelect } | undefined> {
   const [row] = await db
-    .select({ token: apiTokens, slug: projects.slug })
+    .select({ token: apiTokens, project: projects })
     .from(apiTokens)
     .innerJoin(projects, and(eq(projects.id, apiTokens.projectId), eq(projects.teamId, apiTokens.teamId)))
     .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
-  return row ? { ...row.token, projectSlug: row.slug } : undefined;
+  return row;
 }
 
 export async function listTokens(db: Db, teamId: string, projectId: number): Promise<ApiTokenRow[]> {
