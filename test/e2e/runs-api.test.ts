@@ -175,6 +175,11 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect((res.body as { text: string }).text).toContain('Only the person who created');
     await h.people.command(OWNER, CHANNEL, `token churn revoke ${revoked.id}`);
     expect((await call('POST', '/projects/churn/runs', { body, token: revoked.token })).status).toBe(401);
+    const list = (await h.people.command(OWNER, CHANNEL, 'token churn list')).body as { text: string };
+    expect(list.text).toMatch(new RegExp(`\`${revoked.id}\`[^\n]*revoked`));
+    expect(list.text).toMatch(new RegExp(`\`${churn.id}\`[^\n]*live`));
+    expect(((await h.people.command(OWNER, CHANNEL, `token churn revoke ${revoked.id}`)).body as { text: string }).text).toContain('already revoked');
+    expect(((await h.people.command(OWNER, CHANNEL, 'token nope')).body as { text: string }).text).toContain('There is no project `nope`');
     expect((await call('GET', '/projects/churn/runs', { token: churn.token })).status).toBe(200);
 
     expect(await runCount()).toBe(before.runs);
