@@ -1,12 +1,18 @@
 import express, { Router } from 'express';
 import type { Deps } from '../deps.js';
+import { apiErrorHandler } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { runsApi } from './runs.js';
 
 /** /api/v1: JSON API for CI, notebooks and monitoring; features mount their routes here. */
-export function registerApi(_deps: Deps): Router {
+export function registerApi(deps: Deps): Router {
   const r = Router();
+  r.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
   r.use(express.json({ limit: '2mb' }));
+  r.use(runsApi(deps));
   r.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such API route.' });
   });
+  r.use(apiErrorHandler(deps.log));
   return r;
 }

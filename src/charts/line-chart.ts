@@ -7,6 +7,8 @@ export interface LineChartInput {
   points: { label: string; value: number }[];
   /** Drawn as a dashed horizontal line labelled "target 0.85"; also decides which point is best. */
   target?: { value: number; direction: 'maximize' | 'minimize' };
+  /** Which way is better when there is no target (default maximize). */
+  direction?: 'maximize' | 'minimize';
   width?: number;
   height?: number;
 }
@@ -193,7 +195,7 @@ export function layoutLineChart(input: LineChartInput): LineChartLayout {
 
 /** Index of the best point: highest for maximize (also the default), lowest for minimize. */
 export function bestPointIndex(input: LineChartInput): number {
-  const sign = input.target?.direction === 'minimize' ? -1 : 1;
+  const sign = (input.target?.direction ?? input.direction) === 'minimize' ? -1 : 1;
   let best = -1;
   input.points.forEach((p, i) => {
     const current = input.points[best];

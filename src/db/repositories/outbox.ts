@@ -36,6 +36,11 @@ export async function enqueue(db: Db, m: EnqueueInput): Promise<OutboxRow> {
   return existing!;
 }
 
+export async function findOutboxByDedupeKey(db: Db, dedupeKey: string): Promise<OutboxRow | undefined> {
+  const [row] = await db.select().from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
+  return row;
+}
+
 export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefined> {
   const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
   return row;

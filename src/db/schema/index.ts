@@ -3,3 +3,4 @@ export * from './workspaces.js';
 export * from './projects.js';
 export * from './jobs.js';
 export * from './intake.js';
+export * from './runs.js';

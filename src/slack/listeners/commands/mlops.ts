@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
-import { tokenize } from '../../command-parser.js';
+import { tokenize, unescapeSlack } from '../../command-parser.js';
 import { helpMessage, usageError } from '../../views/help.js';
 import type { CommandReply, Subcommand } from './subcommand.js';
 
@@ -45,7 +45,7 @@ export function registerMlopsCommand(app: App, deps: Deps, subcommands: Subcomma
         if (!sub) {
           reply = helpMessage(usageLines, `Unknown subcommand "${name.slice(0, 40)}".`);
         } else {
-          reply = await sub.run(deps, { teamId: team_id, channelId: channel_id, userId: user_id, triggerId: trigger_id, responseUrl: response_url, tokens: tokens.slice(1) }, client);
+          reply = await sub.run(deps, { teamId: team_id, channelId: channel_id, userId: user_id, triggerId: trigger_id, responseUrl: response_url, tokens: tokens.slice(1), text: unescapeSlack(text) }, client);
         }
       }
     } catch (err) {

@@ -11,6 +11,8 @@ export interface CommandRequest {
   responseUrl: string;
   /** The words after the subcommand's name. */
   tokens: Token[];
+  /** The command text as typed (Slack's escaping undone), for subcommands that take JSON. */
+  text: string;
 }
 
 /**

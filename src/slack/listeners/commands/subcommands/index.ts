@@ -1,6 +1,9 @@
 import type { Subcommand } from '../subcommand.js';
 import { intakeCommand } from './intake.js';
+import { runCommand } from './run.js';
+import { runsCommand } from './runs.js';
 import { statusCommand } from './status.js';
+import { tokenCommand } from './token.js';
 
 /** Every `/mlops` subcommand, in the order `help` lists them. */
-export const SUBCOMMANDS: Subcommand[] = [intakeCommand, statusCommand];
+export const SUBCOMMANDS: Subcommand[] = [intakeCommand, runCommand, runsCommand, tokenCommand, statusCommand];

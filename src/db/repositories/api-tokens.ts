@@ -1,0 +1,52 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { apiTokens, projects } from '../schema/index.js';
+
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
+
+export async function insertApiToken(
+  db: Db,
+  t: { teamId: string; projectId: number; publicId: string; tokenHash: string; createdBy: string; now: Date },
+): Promise<ApiTokenRow> {
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ teamId: t.teamId, projectId: t.projectId, publicId: t.publicId, tokenHash: t.tokenHash, createdBy: t.createdBy, createdAt: t.now })
+    .returning();
+  return row!;
+}
+
+/** The live (unrevoked) token with this hash, with its project (in the token's own workspace). */
+export async function findLiveToken(db: Db, tokenHash: string): Promise<{ token: ApiTokenRow; project: typeof projects.$inferSelect } | undefined> {
+  const [row] = await db
+    .select({ token: apiTokens, project: projects })
+    .from(apiTokens)
+    .innerJoin(projects, and(eq(projects.id, apiTokens.projectId), eq(projects.teamId, apiTokens.teamId)))
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
+  return row;
+}
+
+export async function listTokens(db: Db, teamId: string, projectId: number): Promise<ApiTokenRow[]> {
+  return db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.teamId, teamId), eq(apiTokens.projectId, projectId)))
+    .orderBy(desc(apiTokens.id));
+}
+
+export async function findToken(db: Db, teamId: string, projectId: number, publicId: string): Promise<ApiTokenRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.teamId, teamId), eq(apiTokens.projectId, projectId), eq(apiTokens.publicId, publicId)));
+  return row;
+}
+
+/** Compare-and-set: only a live token is revoked, so two revocations record one. */
+export async function revokeToken(db: Db, teamId: string, tokenId: number, by: string, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: now, revokedBy: by })
+    .where(and(eq(apiTokens.teamId, teamId), eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length > 0;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { METRIC_NAME } from '../metrics/success-metric.js';
+import { parseMetricNumber } from '../metrics/number.js';
+
+export const MAX_RUN_METRICS = 100;
+export const MAX_RUN_PARAMS = 100;
+export const MAX_PARAM_KEY = 64;
+export const MAX_PARAM_VALUE = 500;
+export const MAX_RUN_NAME = 100;
+export const MAX_NOTE = 2000;
+export const MAX_DATASET = 200;
+
+/** Param keys as ML code writes them: `lr`, `model.depth`, `optimizer/beta1`. */
+export const PARAM_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
+
+/**
+ * A metric value: a JSON number, or the text people type (`0.91`, `91%`, `1e-3`). JSON numbers are
+ * always finite; text goes through the one number parser the slash command uses, which refuses
+ * NaN and Infinity.
+ */
+export const MetricValue = z.union([z.number(), z.string().max(40)], { error: 'expected a number such as 0.91 (or text such as "91%" or "1e-3")' }).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  try {
+    return parseMetricNumber(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+const MetricName = z.string().regex(METRIC_NAME, 'metric names are lowercase letters, digits and underscores, starting with a letter, at most 64 characters');
+
+/** zod reports a bad record key as "Invalid key in record"; show what is wrong with the key instead. */
+const keyError = { error: (iss: { code?: string; issues?: { message?: string }[] }) => (iss.code === 'invalid_key' ? iss.issues?.[0]?.message : undefined) };
+
+function maxKeys(max: number, what: string) {
+  return (rec: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const n = Object.keys(rec).length;
+    if (n > max) ctx.addIssue({ code: 'custom', message: `${n} ${what}; the limit is ${max}` });
+  };
+}
+
+/** Metric name → value; JSON objects cannot repeat a key, and the slash parser refuses repeats itself. */
+export const RunMetrics = z
+  .record(MetricName, MetricValue, keyError)
+  .superRefine(maxKeys(MAX_RUN_METRICS, 'metrics'))
+  .refine((m) => Object.keys(m).length > 0, 'at least one metric is required, e.g. {"auc": 0.91}');
+
+/** Params are compared as text ("differ between the top runs"), so numbers and booleans are kept as written. */
+export const RunParams = z
+  .record(
+    z.string().max(MAX_PARAM_KEY, `param names are at most ${MAX_PARAM_KEY} characters`).regex(PARAM_KEY, 'param names are letters, digits and _ . - /'),
+    z.union([z.string(), z.number(), z.boolean()], { error: 'a param value is text, a number or true/false' }).transform((v) => String(v)).pipe(z.string().max(MAX_PARAM_VALUE, `param values are at most ${MAX_PARAM_VALUE} characters`)),
+    keyError,
+  )
+  .superRefine(maxKeys(MAX_RUN_PARAMS, 'params'));
+
+export const CommitSha = z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'a commit is 7–64 hexadecimal characters').transform((s) => s.toLowerCase());
+
+/** A run as logged from Slack or the API: the one schema both edges parse into, and the OpenAPI document shows. */
+export const RunInput = z
+  .object({
+    metrics: RunMetrics,
+    params: RunParams.default({}),
+    dataset: z.string().trim().min(1).max(MAX_DATASET).optional(),
+    commit: CommitSha.optional(),
+    name: z.string().trim().min(1).max(MAX_RUN_NAME).optional(),
+    note: z.string().trim().min(1).max(MAX_NOTE).optional(),
+  })
+  .strict();
+export type RunInput = z.output<typeof RunInput>;

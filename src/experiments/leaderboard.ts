@@ -1,0 +1,48 @@
+import type { Deps } from '../deps.js';
+import type { ProjectRow } from '../db/repositories/projects.js';
+import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames } from '../db/repositories/runs.js';
+import { renderLineChart } from '../charts/line-chart.js';
+import { briefTargets, differingParams, primaryMetric, runLabel } from '../domain/experiments/summary.js';
+import type { LeaderboardView } from '../slack/views/leaderboard.js';
+import { scopeOf } from './summarize.js';
+
+export const LEADERBOARD_SIZE = 10;
+/** The chart shows at most this many runs (the latest), so points stay readable. */
+export const CHART_MAX_RUNS = 100;
+/** "Params that differ between the top runs" looks at this many of them. */
+const TOP_FOR_PARAMS = 5;
+
+export interface LeaderboardData {
+  view: LeaderboardView;
+  chart: { png: Buffer; filename: string; title: string } | null;
+}
+
+/** Everything `/mlops runs` shows, read from the database: null when the project has no runs at all. */
+export async function leaderboardData(deps: Deps, project: ProjectRow, opts: { metric?: string; lastN?: number }): Promise<LeaderboardData | null> {
+  const scope = scopeOf(project);
+  const totalRuns = await countRuns(deps.db, scope);
+  if (totalRuns === 0) return null;
+  const targets = briefTargets(project.brief);
+  const reported = opts.metric || targets.length ? [] : await metricNames(deps.db, scope);
+  const metric = primaryMetric(targets, opts.metric, reported);
+  if (!metric) return null;
+  const target = targets.find((t) => t.name === metric.name) ?? null;
+  const rows = await leaderboard(deps.db, scope, metric, { limit: LEADERBOARD_SIZE, lastN: opts.lastN });
+  const best = await bestByMetric(deps.db, scope, targets);
+  const view: LeaderboardView = {
+    projectSlug: project.slug,
+    metric,
+    target,
+    rows,
+    totalRuns,
+    lastN: opts.lastN,
+    differing: differingParams(rows.slice(0, TOP_FOR_PARAMS).map((r) => r.run)),
+    bestVsTargets: targets.map((t) => ({ metric: t, best: best.get(t.name)?.value ?? null })),
+  };
+  if (rows.length === 0) return { view, chart: null };
+  const recent = await lastRuns(deps.db, scope, Math.min(opts.lastN ?? CHART_MAX_RUNS, CHART_MAX_RUNS));
+  const points = recent.filter((r) => r.metrics[metric.name] !== undefined).map((r) => ({ label: runLabel(r), value: r.metrics[metric.name]! }));
+  const title = `${project.slug}: ${metric.name} per run`;
+  const png = renderLineChart({ title, points, ...(target ? { target: { value: target.target, direction: target.direction } } : {}), direction: metric.direction, width: 900, height: 450 });
+  return { view, chart: { png, filename: `${project.slug}-${metric.name}.png`, title } };
+}

@@ -1,0 +1,58 @@
+import type { Deps } from '../deps.js';
+import type { ProjectRow } from '../db/repositories/projects.js';
+import { bestByMetric, earlierRunMetAll, rankOf, type ProjectScope, type RunRow } from '../db/repositories/runs.js';
+import { acceptNarrative, narrativePrompt } from '../domain/experiments/narrative.js';
+import { briefTargets, directionOf, primaryMetric, runLabel, summarizeRun, type RunSummary } from '../domain/experiments/summary.js';
+import { compareToTarget } from '../domain/metrics/success-metric.js';
+import { fmt, runSummaryMessage } from '../slack/views/run-summary.js';
+import type { Block } from '../slack/views/blocks.js';
+
+export const scopeOf = (project: ProjectRow): ProjectScope => ({ teamId: project.teamId, projectId: project.id });
+
+/** Reads what the summary compares against from the database, then applies the pure rules. */
+export async function summarizeStoredRun(deps: Deps, project: ProjectRow, run: RunRow): Promise<RunSummary> {
+  const scope = scopeOf(project);
+  const targets = briefTargets(project.brief);
+  const names = Object.keys(run.metrics);
+  const best = await bestByMetric(deps.db, scope, names.map((name) => ({ name, direction: directionOf(name, targets) })), { beforeRunId: run.id });
+  const primary = primaryMetric(targets, undefined, names);
+  const primaryValue = primary ? run.metrics[primary.name] : undefined;
+  const rank = primary && primaryValue !== undefined ? { metric: primary.name, ...(await rankOf(deps.db, scope, primary, primaryValue)) } : null;
+  const meetsAll = targets.length > 0 && targets.every((t) => run.metrics[t.name] !== undefined && compareToTarget(t, run.metrics[t.name]!).met);
+  return summarizeRun({
+    run,
+    targets,
+    bestBefore: new Map([...best].map(([name, b]) => [name, { value: b.value, runLabel: runLabel({ id: b.runId, name: b.runName }) }])),
+    rank,
+    earlierRunMetAll: meetsAll ? await earlierRunMetAll(deps.db, scope, targets, run.id) : false,
+  });
+}
+
+/** Two or three generated sentences, or null: no LLM configured, the call failed, or the answer broke the rules. */
+export async function narrate(deps: Deps, projectSlug: string, summary: RunSummary): Promise<string | null> {
+  if (!deps.llm) return null;
+  try {
+    const text = await deps.llm.text({ ...narrativePrompt(projectSlug, summary, fmt), maxTokens: 200 });
+    return acceptNarrative(text, summary.vsBest.map((b) => b.name));
+  } catch (err) {
+    deps.log.warn('run narrative unavailable', (err as Error).message);
+    return null;
+  }
+}
+
+/** Who logged a run, as a message shows it. */
+export function loggedBy(run: RunRow): string {
+  return run.authorId.startsWith('token:') ? `The API (token \`${run.authorId.slice('token:'.length)}\`)` : `<@${run.authorId}>`;
+}
+
+export function summaryMessage(project: ProjectRow, run: RunRow, summary: RunSummary, narrative?: string | null): { text: string; blocks: Block[] } {
+  return runSummaryMessage({
+    projectSlug: project.slug,
+    projectId: project.id,
+    runId: run.id,
+    loggedBy: loggedBy(run),
+    summary,
+    canRequestDeploymentGate: project.phase === 'development',
+    narrative,
+  });
+}

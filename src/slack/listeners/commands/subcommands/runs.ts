@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { DomainError } from '../../../../domain/errors.js';
+import { METRIC_NAME } from '../../../../domain/metrics/success-metric.js';
+import { parseSlug } from '../../../../domain/projects/slug.js';
+import { findProject } from '../../../../db/repositories/projects.js';
+import { leaderboardData } from '../../../../experiments/leaderboard.js';
+import { parseArgs, words } from '../../../command-parser.js';
+import { esc } from '../../../views/blocks.js';
+import { leaderboardMessage } from '../../../views/leaderboard.js';
+import type { Subcommand } from '../subcommand.js';
+import { unknownProject } from './run.js';
+
+const RunsArgs = z.object({
+  metric: z.string().regex(METRIC_NAME, 'a metric name is lowercase letters, digits and underscores').optional(),
+  last: z.coerce.number({ message: '--last takes a whole number' }).int('--last takes a whole number').min(1, '--last is at least 1').max(10_000, '--last is at most 10000').optional(),
+});
+
+export const runsCommand: Subcommand = {
+  name: 'runs',
+  usage: '/mlops runs <slug> [--metric m] [--last N]',
+  summary: 'Post the experiment leaderboard (by the first success metric, or --metric) with a chart of the metric over runs.',
+  async run(deps, req, client) {
+    const args = parseArgs(req.tokens, { metric: 'string', last: 'string' });
+    const [slugWord, extra] = words(args.positionals);
+    if (extra !== undefined) throw new DomainError('extra_args', `Unexpected "${extra.slice(0, 40)}": runs takes one project slug and options.`);
+    const slug = parseSlug(slugWord);
+    const opts = RunsArgs.parse({ metric: args.strings.metric, last: args.strings.last });
+    const project = await findProject(deps.db, req.teamId, slug);
+    if (!project) throw unknownProject(slug);
+    const data = await leaderboardData(deps, project, { metric: opts.metric, lastN: opts.last });
+    if (!data) return { text: `No runs logged in *${esc(slug)}* yet. Log one with \`/mlops run ${esc(slug)} auc=0.91\` or through the API.` };
+    return {
+      text: `Posting the *${esc(slug)}* leaderboard by *${data.view.metric.name}* in <#${project.channelId}>.`,
+      after: async () => {
+        const posted = await client.chat.postMessage({ channel: project.channelId, ...leaderboardMessage(data.view) });
+        if (!data.chart || !posted.ts) return;
+        // files v2: getUploadURLExternal → upload the bytes → completeUploadExternal into the thread.
+        await client.files.uploadV2({
+          channel_id: project.channelId,
+          thread_ts: posted.ts,
+          file: data.chart.png,
+          filename: data.chart.filename,
+          title: data.chart.title,
+        });
+      },
+    };
+  },
+};

@@ -1,0 +1,230 @@
+import { count, eq } from 'drizzle-orm';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHART_COLORS } from '../../src/charts/line-chart.js';
+import type { ProjectRow } from '../../src/db/repositories/projects.js';
+import { runs } from '../../src/db/schema/index.js';
+import { openAiLlm } from '../../src/llm/llm.js';
+import { renderSections } from '../../src/slack/project-sections.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
+import { waitFor } from '../helpers/clock.js';
+import { databaseKinds } from '../helpers/db.js';
+import { bootApp, type Harness } from '../helpers/harness.js';
+import { FakeOpenAi } from '../helpers/openai-server.js';
+import { projectWithTargets } from '../helpers/runs.js';
+
+const CHANNEL = 'C0CHURN';
+const ELSEWHERE = 'C0RANDOM';
+const ANA = 'U0ANA';
+const TARGETS = [
+  { name: 'auc', direction: 'maximize' as const, target: 0.85 },
+  { name: 'latency_ms', direction: 'minimize' as const, target: 200 },
+];
+const DAY = 86_400_000;
+
+const text = (m: StoredMessage) => JSON.stringify(m.blocks ?? []) + m.text;
+const ackText = (res: { body: unknown }) => (res.body as { text: string }).text;
+
+describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)', (kind) => {
+  let h: Harness;
+  let churn: ProjectRow;
+  let llm: FakeOpenAi;
+
+  const runCount = async () => Number((await h.database.db.select({ n: count() }).from(runs))[0]!.n);
+  const posted = () => h.slack.store.callsTo('chat.postMessage').length;
+  /** Sends the command and waits for the summary its follow-up posts. */
+  const logRun = async (user: string, channel: string, args: string) => {
+    const before = h.slack.store.channelMessages(CHANNEL).length;
+    const res = await h.people.command(user, channel, `run ${args}`);
+    const message = await waitFor(() => h.slack.store.channelMessages(CHANNEL)[before], 'the run summary');
+    return { ack: ackText(res), summary: text(message), message };
+  };
+
+  beforeAll(async () => {
+    h = await bootApp(kind);
+    llm = await new FakeOpenAi(() => 'unused').start();
+    const now = h.clock.now();
+    churn = await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'churn', channelId: CHANNEL, ownerId: ANA, now, targets: TARGETS, phase: 'development' });
+    await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'no-brief', channelId: CHANNEL, ownerId: ANA, now });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await llm?.close();
+  });
+
+  it('/mlops run logs the run with flags and posts its summary in the project channel, replying to the person', async () => {
+    const { ack, summary, message } = await logRun(ANA, ELSEWHERE, 'churn auc=80% latency_ms=2.5e2 --param lr=0.01 --param depth=6 --dataset v3 --commit ABC1234 --name rf-1 --note “first try”');
+    expect(ack).toContain('Logged *rf-1* in *churn* (auc=0.8, latency_ms=250)');
+    expect(ack).toContain(`<#${CHANNEL}>`);
+    expect(message.channel).toBe(CHANNEL);
+    expect(message.threadTs).toBeUndefined();
+    expect(summary).toContain(`<@${ANA}> logged *rf-1* in *churn*`);
+    expect(summary).toContain('*auc* 0.8 — target ≥ 0.85, not met, short by 0.05');
+    expect(summary).toContain('*latency_ms* 250 — target ≤ 200, not met, short by 50');
+    expect(summary).toContain('Rank *1 of 1* by *auc*');
+    const [row] = await h.database.db.select().from(runs).where(eq(runs.name, 'rf-1'));
+    expect(row).toMatchObject({ authorId: ANA, source: 'slack', metrics: { auc: 0.8, latency_ms: 250 }, params: { lr: '0.01', depth: '6' }, dataset: 'v3', commitSha: 'abc1234', note: 'first try' });
+  });
+
+  it('accepts the run as a JSON object, with the typographic quotes Slack clients type', async () => {
+    const { summary } = await logRun(ANA, CHANNEL, 'churn {“metrics”: {“auc”: 0.86, “latency_ms”: “1e2”}, “params”: {“lr”: 0.02, “depth”: 6}, “name”: “rf-2”}');
+    expect(summary).toContain('*auc* 0.86 — :arrow_up: better than the best earlier run, 0.8 in rf-1 (+0.06)');
+    expect(summary).toContain('*latency_ms* 100 — :arrow_up: better than the best earlier run, 250 in rf-1 (−150)');
+    expect(summary).toContain('*auc* 0.86 — target ≥ 0.85, met by 0.01');
+    expect(summary).toContain('Every target is met');
+    expect(summary).toContain('Request deployment gate');
+  });
+
+  it('clicking Request deployment gate asks the gates seam and answers only the clicker (the default seam says gates are unavailable)', async () => {
+    const summary = h.slack.store.channelMessages(CHANNEL).find((m) => text(m).includes('Request deployment gate'))!;
+    await h.people.click('U0BOB', summary, 'Request deployment gate');
+    const reply = await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === 'U0BOB'), 'the ephemeral answer');
+    expect(reply.text).toContain('not available yet');
+    expect(reply.channel).toBe(CHANNEL);
+  });
+
+  it.each([
+    ['a non-numeric metric', 'churn auc=high', '"high" is not a number'],
+    ['NaN', 'churn auc=NaN', '"NaN" is not a number'],
+    ['Infinity', 'churn auc=Infinity', '"Infinity" is not a number'],
+    ['an unknown project', 'nope auc=0.9', 'There is no project `nope`'],
+    ['no metrics', 'churn --name x', 'at least one metric'],
+    ['a metric without a value', 'churn auc', 'write metrics as name=value'],
+    ['a metric given twice', 'churn auc=0.9 auc=0.8', 'given twice'],
+    ['101 metrics', `churn ${Array.from({ length: 101 }, (_, i) => `m${i}=${i}`).join(' ')}`, '101 metrics; the limit is 100'],
+    ['101 params', `churn auc=1 ${Array.from({ length: 101 }, (_, i) => `--param p${i}=${i}`).join(' ')}`, '101 params; the limit is 100'],
+    ['a metric name that is too long', `churn ${'m'.repeat(65)}=1`, 'at most 64 characters'],
+    ['a param value that is too long', `churn auc=1 --param lr=${'x'.repeat(501)}`, 'at most 500 characters'],
+    ['a commit that is not a sha', 'churn auc=1 --commit main', 'commit: a commit is 7–64 hexadecimal characters'],
+    ['malformed JSON', 'churn {"metrics": {"auc": 0.9}', 'That JSON does not parse'],
+    ['JSON with a misspelt field', 'churn {"metrics": {"auc": 0.9}, "parms": {}}', 'Unrecognized key'],
+    ['JSON with a non-numeric metric', 'churn {"metrics": {"auc": "high"}}', 'metrics.auc: "high" is not a number'],
+    ['an unknown option', 'churn auc=1 --params lr=1', 'Unknown option --params'],
+  ])('refuses %s with an ephemeral message naming the problem, writing and posting nothing', async (_what, args, expected) => {
+    const before = { runs: await runCount(), posts: posted() };
+    const res = await h.people.command(ANA, CHANNEL, `run ${args}`);
+    expect(res.status).toBe(200);
+    expect((res.body as { response_type: string }).response_type).toBe('ephemeral');
+    expect(ackText(res)).toContain(expected);
+    expect(ackText(res)).toContain('/mlops run <slug>');
+    expect(await runCount()).toBe(before.runs);
+    expect(posted()).toBe(before.posts);
+  });
+
+  it('without targets in the brief the summary says so, and still compares runs', async () => {
+    await logRun(ANA, CHANNEL, 'no-brief loss=0.5');
+    const { summary } = await logRun(ANA, CHANNEL, 'no-brief loss=0.4');
+    expect(summary).toContain('No targets set');
+    // loss is a minimised metric by its name: lower is better.
+    expect(summary).toContain('*loss* 0.4 — :arrow_up: better than the best earlier run, 0.5');
+    expect(summary).toContain('Rank *1 of 2* by *loss*');
+    expect(summary).not.toContain('Request deployment gate');
+  });
+
+  it('/mlops runs posts the leaderboard, best first with the params that differ, and a PNG chart in its thread', async () => {
+    await logRun(ANA, CHANNEL, 'churn auc=0.83 latency_ms=150 --param lr=0.05 --param depth=6 --name rf-3');
+    const res = await h.people.command(ANA, ELSEWHERE, 'runs churn');
+    expect(ackText(res)).toContain('leaderboard by *auc*');
+    const root = await waitFor(() => h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard')), 'leaderboard');
+    const board = text(root);
+    const order = ['rf-2', 'rf-3', 'rf-1'].map((n) => board.indexOf(`*${n}*`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(board).toContain('1. *rf-2* — auc *0.86* :white_check_mark: · lr=0.02');
+    expect(board).toContain('Params that differ between the top runs: lr');
+    expect(board).not.toMatch(/differ between the top runs: [^"]*depth/);
+    expect(board).toContain(':white_check_mark: *latency_ms* best 100 vs target ≤ 200');
+
+    const upload = await waitFor(() => h.slack.store.callsTo('files.completeUploadExternal').find((c) => c.ok), 'chart upload');
+    expect(h.slack.store.callsTo('files.getUploadURLExternal').length).toBeGreaterThan(0);
+    expect(upload.args).toMatchObject({ channel_id: CHANNEL, thread_ts: root.ts });
+    const reply = h.slack.store.threadReplies(CHANNEL, root.ts).find((m) => m.files?.length)!;
+    const png = PNG.sync.read(reply.files![0]!.bytes!);
+    expect(png.width).toBe(900);
+    expect(png.height).toBe(450);
+    expect(reply.files![0]!.bytes!.length).toBeGreaterThan(2_000);
+    expect(reply.files![0]!.bytes!.length).toBeLessThan(500_000);
+    // The dashed target line is drawn in its colour.
+    const [r, g, b] = CHART_COLORS.target;
+    let targetPixels = 0;
+    for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === r && png.data[i + 1] === g && png.data[i + 2] === b) targetPixels++;
+    expect(targetPixels).toBeGreaterThan(100);
+  });
+
+  it('/mlops runs --metric ranks by that metric in its direction, and --last N keeps only the last N runs', async () => {
+    await h.people.command(ANA, CHANNEL, 'runs churn --metric latency_ms --last 2');
+    const root = await waitFor(() => h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard by latency_ms')), 'leaderboard');
+    const board = text(root);
+    expect(board).toContain('over the last 2 runs');
+    expect(board).toContain('1. *rf-2* — latency_ms *100*');
+    expect(board).toContain('2. *rf-3* — latency_ms *150*');
+    expect(board).not.toContain('*rf-1*');
+  });
+
+  it.each([
+    ['--last 0', 'runs churn --last 0', '--last is at least 1'],
+    ['--last abc', 'runs churn --last abc', '--last takes a whole number'],
+    ['a bad metric name', 'runs churn --metric Bad-Name', 'a metric name is lowercase'],
+    ['an unknown project', 'runs nope', 'There is no project `nope`'],
+  ])('/mlops runs refuses %s', async (_what, command, expected) => {
+    const before = posted();
+    const res = await h.people.command(ANA, CHANNEL, command);
+    expect(ackText(res)).toContain(expected);
+    expect(posted()).toBe(before);
+  });
+
+  it('/mlops runs for a project without runs says so and posts nothing', async () => {
+    await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'empty', channelId: CHANNEL, ownerId: ANA, now: h.clock.now(), targets: TARGETS });
+    const before = posted();
+    expect(ackText(await h.people.command(ANA, CHANNEL, 'runs empty'))).toContain('No runs logged in *empty* yet');
+    expect(posted()).toBe(before);
+  });
+
+  it('status, gate evidence and viability check-ins show the latest runs and the best value of each target', async () => {
+    const status = await h.people.command(ANA, CHANNEL, 'status churn');
+    const statusText = JSON.stringify((status.body as { blocks: unknown[] }).blocks);
+    expect(statusText).toContain('*Experiments* — 3 runs');
+    expect(statusText).toContain(':white_check_mark: *auc* best 0.86 (rf-2) vs target ≥ 0.85');
+    expect(statusText).toContain('*Latest runs*');
+    expect(statusText).toContain('*rf-3* — auc 0.83, latency_ms 150');
+
+    const gate = JSON.stringify(await renderSections(h.app.deps, churn, 'gate', h.clock.now()));
+    expect(gate).toContain(':white_check_mark: *latency_ms* best 100 (rf-2) vs target ≤ 200');
+    expect(gate).not.toContain('Latest runs');
+
+    const viability = JSON.stringify(await renderSections(h.app.deps, churn, 'viability', new Date(h.clock.now().getTime() + 3 * DAY + 60_000)));
+    expect(viability).toContain('Days since the last run: *3*');
+  });
+
+  it('with an LLM, the summary ends with a short narrative labelled as generated; one that states numbers, or fails, is left out', async () => {
+    h.app.deps.llm = openAiLlm({ apiKey: 'test', baseURL: llm.url, model: 'test-model', timeoutMs: 5000 });
+    try {
+      const narrated = async (reply: () => string | { status: number }) => {
+        llm.respond = reply;
+        const asked = llm.requests.length;
+        const { message } = await logRun(ANA, CHANNEL, 'churn auc=0.84 latency_ms=120');
+        await waitFor(() => llm.requests.length > asked, 'the LLM call');
+        // The narrative, if accepted, arrives as an update of the posted summary.
+        await new Promise((r) => setTimeout(r, 150));
+        return text(message);
+      };
+      const first = await narrated(() => 'The model is now close to the auc target. Latency keeps improving. Try a deeper forest next. A fourth sentence is cut.');
+      expect(first).toContain('Generated by an LLM');
+      expect(first).toContain('Try a deeper forest next.');
+      expect(first).not.toContain('fourth sentence');
+      expect(first).toContain('*auc* 0.84 — target ≥ 0.85, not met, short by 0.01');
+      const prompt = llm.requests.at(-1)!.messages.map((m) => m.content).join('\n');
+      expect(prompt).toContain('Target auc (maximize) 0.85: 0.84, not met');
+
+      const numeric = await narrated(() => 'auc rose to 0.95 which beats the target.');
+      expect(numeric).not.toContain('Generated by an LLM');
+      expect(numeric).not.toContain('0.95');
+
+      const failed = await narrated(() => ({ status: 500 }));
+      expect(failed).toContain('*auc* 0.84');
+      expect(failed).not.toContain('Generated by an LLM');
+    } finally {
+      h.app.deps.llm = null;
+    }
+  });
+});
