@@ -1,5 +1,5 @@
 import type { Deps } from '../deps.js';
-import { advanceSchedule, claimDueTimers, claimSlot, completeTimer, dueSchedules, retryTimer } from '../db/repositories/schedules.js';
+import { advanceSchedule, claimDueTimers, claimSlot, completeTimer, deactivateScheduleById, dueSchedules, retryTimer } from '../db/repositories/schedules.js';
 import { latestSlotAtOrBefore, nextSlot } from '../domain/schedule/slots.js';
 import type { JobRegistry } from './registry.js';
 
@@ -8,8 +8,10 @@ const BATCH = 200;
 
 /**
  * Fires every due slot once across replicas. A schedule whose next slot passed long ago (the app
- * was down) runs only its latest missed slot, never a burst. Returns the number of slots this
- * replica ran.
+ * was down) runs only its latest missed slot, never a burst. Schedules are read from the database
+ * on every call, so a schedule created, changed or turned off by any replica takes effect on the
+ * next tick everywhere, and nothing per schedule is held in memory. Returns the number of slots
+ * this replica ran.
  */
 export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Date, instanceId: string): Promise<number> {
   let ran = 0;
@@ -17,8 +19,17 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
     const due = await dueSchedules(deps.db, now, BATCH);
     if (due.length === 0) return ran;
     for (const schedule of due) {
-      const slotAt = latestSlotAtOrBefore(schedule.cron, schedule.timezone, now, new Date(schedule.nextRunAt.getTime() - 1)) ?? schedule.nextRunAt;
-      const next = nextSlot(schedule.cron, schedule.timezone, now);
+      let slotAt: Date;
+      let next: Date;
+      try {
+        slotAt = latestSlotAtOrBefore(schedule.cron, schedule.timezone, now, new Date(schedule.nextRunAt.getTime() - 1)) ?? schedule.nextRunAt;
+        next = nextSlot(schedule.cron, schedule.timezone, now);
+      } catch (err) {
+        // Only a row written around the validation could get here; left active it would stall every tick.
+        deps.log.error(`schedule ${schedule.kind}/${schedule.ref} has an unusable cron "${schedule.cron}" (${schedule.timezone}); turning it off`, err);
+        await deactivateScheduleById(deps.db, schedule.id, now);
+        continue;
+      }
       const claimed = await claimSlot(deps.db, schedule.id, slotAt, instanceId, now);
       await advanceSchedule(deps.db, schedule.id, schedule.nextRunAt, next);
       if (!claimed) continue;

@@ -80,12 +80,46 @@ export async function markSent(db: Db, id: number, ts: string | null, now: Date)
   await db.update(outbox).set({ status: 'sent', ts, sentAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, id));
 }
 
-export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string): Promise<void> {
-  await db.update(outbox).set({ status: 'pending', nextAttemptAt, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+/**
+ * Puts a claimed row back in the queue. `refundAttempt`: the try did not reach Slack (held by, or
+ * answered with, a rate limit) so it does not count toward the attempt limit.
+ */
+export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string, opts: { refundAttempt?: boolean } = {}): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      status: 'pending',
+      nextAttemptAt,
+      leaseUntil: null,
+      lastError: error,
+      ...(opts.refundAttempt ? { attempts: sql`greatest(${outbox.attempts} - 1, 0)` } : {}),
+    })
+    .where(eq(outbox.id, id));
 }
 
 export async function markFailed(db: Db, id: number, error: string): Promise<void> {
   await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+}
+
+/**
+ * A thread reply or update whose message failed permanently can never be delivered (it has no ts to
+ * attach to): fail it with that reason instead of leaving it pending forever.
+ */
+export async function failOrphans(db: Db): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ status: 'failed', lastError: 'the message it replies to or updates failed' })
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        or(
+          sql`${outbox.parentId} in (select id from outbox where status = 'failed')`,
+          sql`${outbox.targetId} in (select id from outbox where status = 'failed')`,
+        ),
+      ),
+    )
+    .returning({ id: outbox.id });
+  return rows.length;
 }
 
 /** A 429 applies to the workspace's method tier: hold every pending row of that kind, not just one. */

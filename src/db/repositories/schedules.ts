@@ -34,6 +34,10 @@ export async function deactivateSchedule(db: Db, kind: string, ref: string, now:
   return rows.length > 0;
 }
 
+export async function deactivateScheduleById(db: Db, id: number, now: Date): Promise<void> {
+  await db.update(schedules).set({ active: false, updatedAt: now }).where(eq(schedules.id, id));
+}
+
 export async function dueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
   return db.select().from(schedules).where(and(eq(schedules.active, true), lte(schedules.nextRunAt, now))).orderBy(asc(schedules.nextRunAt)).limit(limit);
 }
