@@ -1,6 +1,8 @@
 import type { JobRegistry } from './registry.js';
+import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from './viability-checkin.js';
+import { closeViabilityCheckin } from './viability-close.js';
 
 /** Every job kind of every feature; features add their handlers here. */
 export function jobRegistry(): JobRegistry {
-  return { schedules: {}, timers: {} };
+  return { schedules: { [VIABILITY_SCHEDULE]: runViabilitySlot }, timers: { [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin } };
 }

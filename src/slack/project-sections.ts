@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.js';
 import type { ProjectRow } from '../db/repositories/projects.js';
 import type { Block } from './views/blocks.js';
+import { viabilitySection } from './viability-section.js';
 
 /** Where a project section is shown: `/mlops status`, a gate message's evidence, a viability check-in's signals. */
 export type SectionPurpose = 'status' | 'gate' | 'viability';
@@ -17,7 +18,7 @@ export interface ProjectSection {
   render(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]>;
 }
 
-export const PROJECT_SECTIONS: ProjectSection[] = [];
+export const PROJECT_SECTIONS: ProjectSection[] = [viabilitySection];
 
 export async function renderSections(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]> {
   const sections = [...PROJECT_SECTIONS].sort((a, b) => a.order - b.order);
