@@ -150,6 +150,18 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
     ]);
   });
 
+  it('check-ins queued while Slack fails (500s, then 429s) each reach the channel exactly once afterwards', async () => {
+    const projects = [await project('outage-a'), await project('outage-b'), await project('outage-c')];
+    h.slack.injectFault({ method: 'chat.postMessage', times: 4, status: 500 });
+    h.slack.injectFault({ method: 'chat.postMessage', times: 3, status: 429, retryAfter: 2 });
+    for (const p of projects) expect(await command(`${p.slug} now --window 1h`)).toContain('Posting a viability check-in');
+    for (let i = 0; i < 30; i++) await tick();
+    for (const p of projects) {
+      expect(h.slack.store.channelMessages(p.channelId).filter((m) => m.text.startsWith('Viability check-in for'))).toHaveLength(1);
+    }
+    expect(h.slack.store.callsTo('chat.postMessage').filter((c) => c.status !== 200)).toHaveLength(7);
+  });
+
   it('with an LLM, the summary adds a synthesis labelled as generated; when the LLM fails, the summary comes without it', async () => {
     h.app.deps.llm = openAiLlm({ apiKey: 'test', baseURL: fakeLlm.url, model: 'test-model', timeoutMs: 5000 });
     try {
