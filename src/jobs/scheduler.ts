@@ -20,7 +20,8 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
   const seen = new Set<string>();
   const slotMemo = new Map<string, { latest: Date | null; next: Date }>();
   for (;;) {
-    const due = (await dueSchedules(deps.db, now, BATCH)).filter((s) => !seen.has(`${s.id}@${s.nextRunAt.getTime()}`));
+    const fetched = await dueSchedules(deps.db, now, BATCH);
+    const due = fetched.filter((s) => !seen.has(`${s.id}@${s.nextRunAt.getTime()}`));
     if (due.length === 0) return ran;
     const plans: { schedule: ScheduleRow; slotAt: Date; next: Date }[] = [];
     for (const schedule of due) {
@@ -53,7 +54,7 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
       // The slot is claimed before it runs: a crash here loses that one slot rather than doubling it.
       await handler(deps, { schedule, slotAt, now }).catch((err: unknown) => deps.log.error(`schedule ${schedule.kind}/${schedule.ref} slot ${slotAt.toISOString()} failed`, err));
     }
-    if (due.length < BATCH) return ran;
+    if (fetched.length < BATCH) return ran;
   }
 }
 
