@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
-import { type ClaimedRow, claimDueOutbox, deferPending, failOrphans, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
+import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
 
 const LEASE_MS = 60_000;
 const BATCH = 50;
@@ -41,7 +41,6 @@ function carryUncertainty(row: ClaimedRow, reason: string): string {
  */
 export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
   let delivered = 0;
-  await failOrphans(deps.db);
   for (;;) {
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
     // A 429 holds the rest of this batch for the same workspace and method until Retry-After.
@@ -68,6 +67,10 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent
     client = await deps.slack.forTeam(row.teamId);
   } catch (err) {
     await markFailed(deps.db, row.id, `no Slack client: ${(err as Error).message}`);
+    return 'failed';
+  }
+  if (row.orphaned) {
+    await markFailed(deps.db, row.id, 'the message it replies to or updates failed');
     return 'failed';
   }
   const payload = row.payload as Record<string, unknown>;

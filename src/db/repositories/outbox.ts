@@ -41,7 +41,8 @@ export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefi
   return row;
 }
 
-export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | null; targetTs: string | null };
+/** `orphaned`: the message this row replies to or updates failed for good, so it never will have a ts. */
+export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | null; targetTs: string | null; orphaned: boolean };
 
 /**
  * Claims due rows under a lease, skipping rows another worker holds. A row still `sending` after its
@@ -53,15 +54,15 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
   const target = alias(outbox, 'target');
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ row: outbox, parentTs: parent.ts, targetTs: target.ts })
+      .select({ row: outbox, parentTs: parent.ts, targetTs: target.ts, parentStatus: parent.status, targetStatus: target.status })
       .from(outbox)
       .leftJoin(parent, eq(parent.id, outbox.parentId))
       .leftJoin(target, eq(target.id, outbox.targetId))
       .where(
         and(
           or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now))),
-          or(isNull(outbox.parentId), isNotNull(parent.ts)),
-          or(isNull(outbox.targetId), isNotNull(target.ts)),
+          or(isNull(outbox.parentId), isNotNull(parent.ts), eq(parent.status, 'failed')),
+          or(isNull(outbox.targetId), isNotNull(target.ts), eq(target.status, 'failed')),
         ),
       )
       .orderBy(asc(outbox.id))
@@ -72,7 +73,14 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
       .update(outbox)
       .set({ status: 'sending', leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, due.map((d) => d.row.id)));
-    return due.map((d) => ({ ...d.row, attempts: d.row.attempts + 1, recovering: d.row.status === 'sending', parentTs: d.parentTs, targetTs: d.targetTs }));
+    return due.map((d) => ({
+      ...d.row,
+      attempts: d.row.attempts + 1,
+      recovering: d.row.status === 'sending',
+      parentTs: d.parentTs,
+      targetTs: d.targetTs,
+      orphaned: (d.parentStatus === 'failed' && !d.parentTs) || (d.targetStatus === 'failed' && !d.targetTs),
+    }));
   });
 }
 
@@ -99,27 +107,6 @@ export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: 
 
 export async function markFailed(db: Db, id: number, error: string): Promise<void> {
   await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
-}
-
-/**
- * A thread reply or update whose message failed permanently can never be delivered (it has no ts to
- * attach to): fail it with that reason instead of leaving it pending forever.
- */
-export async function failOrphans(db: Db): Promise<number> {
-  const rows = await db
-    .update(outbox)
-    .set({ status: 'failed', lastError: 'the message it replies to or updates failed' })
-    .where(
-      and(
-        eq(outbox.status, 'pending'),
-        or(
-          sql`${outbox.parentId} in (select id from outbox where status = 'failed')`,
-          sql`${outbox.targetId} in (select id from outbox where status = 'failed')`,
-        ),
-      ),
-    )
-    .returning({ id: outbox.id });
-  return rows.length;
 }
 
 /** A 429 applies to the workspace's method tier: hold every pending row of that kind, not just one. */
