@@ -1,7 +1,12 @@
 import { INTAKE_IDLE_TIMER, intakeIdleTimer } from './intake-idle.js';
 import type { JobRegistry } from './registry.js';
+import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from './viability-checkin.js';
+import { closeViabilityCheckin } from './viability-close.js';
 
 /** Every job kind of every feature; features add their handlers here. */
 export function jobRegistry(): JobRegistry {
-  return { schedules: {}, timers: { [INTAKE_IDLE_TIMER]: intakeIdleTimer } };
+  return {
+    schedules: { [VIABILITY_SCHEDULE]: runViabilitySlot },
+    timers: { [INTAKE_IDLE_TIMER]: intakeIdleTimer, [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin },
+  };
 }

@@ -16,33 +16,52 @@ export function backoffMs(attempt: number): number {
 }
 
 /**
- * Delivers due outbox rows. Guarantee: every row is delivered or, after MAX_ATTEMPTS transient
- * failures or one permanent Slack error, marked failed with the reason — never silently dropped.
- * Each posted message carries its outbox id in Slack message metadata; a row whose sender died
- * between Slack's answer and our write-back is first looked up in the channel, so a crash at that
- * instant does not post twice as long as Slack's history answers (the "common case").
- * Returns how many rows were delivered.
+ * A failure after which Slack may or may not have posted (HTTP 5xx, timeout, connection reset): the
+ * next attempt looks for the message in the channel before posting again.
+ */
+const UNCERTAIN = 'uncertain: ';
+
+function mayHavePosted(row: ClaimedRow): boolean {
+  return row.recovering || (row.lastError?.startsWith(UNCERTAIN) ?? false);
+}
+
+/** Until a lookup has settled it, "an earlier try may have posted" survives later failures. */
+function carryUncertainty(row: ClaimedRow, reason: string): string {
+  return mayHavePosted(row) && !reason.startsWith(UNCERTAIN) ? `${UNCERTAIN}${reason}` : reason;
+}
+
+/**
+ * Delivers due outbox rows. Guarantee (see README "Reliability notes"): every row is delivered or,
+ * after MAX_ATTEMPTS failures or one permanent Slack error, marked failed with the reason — never
+ * silently dropped. Rate-limited tries do not count as attempts, so a long 429 spell never fails a
+ * row. Each posted message carries its outbox id in Slack message metadata; before re-posting a
+ * row whose earlier try may have reached Slack (its sender died mid-send, or the answer was a 5xx
+ * or a timeout) the worker looks for that id in the channel, so such a row is not posted twice as
+ * long as Slack's history answers. Returns how many rows were delivered.
  */
 export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
   let delivered = 0;
   for (;;) {
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
-    const limited = new Set<string>();
+    // A 429 holds the rest of this batch for the same workspace and method until Retry-After.
+    const limited = new Map<string, Date>();
     for (const row of rows) {
       const key = `${row.teamId}:${row.method}`;
-      if (limited.has(key)) {
-        await markRetry(deps.db, row.id, row.nextAttemptAt > now ? row.nextAttemptAt : now, 'held by a rate limit');
+      const heldUntil = limited.get(key);
+      if (heldUntil) {
+        await markRetry(deps.db, row.id, heldUntil, carryUncertainty(row, 'held by a rate limit'), { refundAttempt: true });
         continue;
       }
       const outcome = await deliverOne(deps, row, now);
-      if (outcome === 'rate_limited') limited.add(key);
+      if (outcome instanceof Date) limited.set(key, outcome);
       if (outcome === 'sent') delivered++;
     }
     if (rows.length < BATCH || limited.size > 0) return delivered;
   }
 }
 
-async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent' | 'retry' | 'failed' | 'rate_limited'> {
+/** 'sent', 'retry', 'failed', or the instant a rate limit lifts. */
+async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent' | 'retry' | 'failed' | Date> {
   let client: WebClient;
   try {
     client = await deps.slack.forTeam(row.teamId);
@@ -50,10 +69,14 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent
     await markFailed(deps.db, row.id, `no Slack client: ${(err as Error).message}`);
     return 'failed';
   }
+  if (row.orphaned) {
+    await markFailed(deps.db, row.id, 'the message it replies to or updates failed');
+    return 'failed';
+  }
   const payload = row.payload as Record<string, unknown>;
   try {
-    if (row.recovering && row.method === 'chat.postMessage') {
-      const ts = await findAlreadyPosted(client, row);
+    if (mayHavePosted(row) && row.method === 'chat.postMessage') {
+      const ts = await findAlreadyPosted(deps, client, row);
       if (ts) {
         await markSent(deps.db, row.id, ts, now);
         return 'sent';
@@ -81,13 +104,14 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent
   }
 }
 
-async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Date): Promise<'retry' | 'failed' | 'rate_limited'> {
+async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Date): Promise<'retry' | 'failed' | Date> {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
   if (e.code === 'slack_webapi_rate_limited_error') {
     const until = new Date(now.getTime() + Math.max(1, e.retryAfter ?? 1) * 1000);
-    await markRetry(deps.db, row.id, until, `rate limited for ${e.retryAfter ?? 1}s`);
+    // A 429 means Slack did not act on the call: nothing to look up, and no attempt used up.
+    await markRetry(deps.db, row.id, until, carryUncertainty(row, `rate limited for ${e.retryAfter ?? 1}s`), { refundAttempt: true });
     await deferPending(deps.db, row.teamId, row.method, until);
-    return 'rate_limited';
+    return until;
   }
   const slackError = e.data?.error;
   if (slackError && PERMANENT.has(slackError)) {
@@ -95,23 +119,35 @@ async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Dat
     await markFailed(deps.db, row.id, slackError);
     return 'failed';
   }
-  const reason = slackError ?? (e.statusCode ? `HTTP ${e.statusCode}` : (e.message ?? String(err)));
+  // An `ok: false` answer is Slack refusing the call; anything else may have posted.
+  const reason = slackError ?? `${UNCERTAIN}${e.statusCode ? `HTTP ${e.statusCode}` : (e.message ?? String(err))}`;
   if (row.attempts >= MAX_ATTEMPTS) {
     deps.log.error(`outbox ${row.id} gave up after ${row.attempts} attempts: ${reason}`);
     await markFailed(deps.db, row.id, `gave up after ${row.attempts} attempts: ${reason}`);
     return 'failed';
   }
-  await markRetry(deps.db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), reason);
+  await markRetry(deps.db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), carryUncertainty(row, reason));
   return 'retry';
 }
 
-/** Looks for our own earlier post of this row (by its metadata) in the channel or thread. */
-async function findAlreadyPosted(client: WebClient, row: ClaimedRow): Promise<string | null> {
+/**
+ * Looks for our own earlier post of this row (by its metadata) in the channel or thread. When Slack
+ * refuses the lookup itself (no history scope, bot not a member of a public channel it posts to via
+ * chat:write.public), the row is posted again: a possible double beats a lost message.
+ */
+async function findAlreadyPosted(deps: Deps, client: WebClient, row: ClaimedRow): Promise<string | null> {
   const matches = (m: { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }) =>
     m.metadata?.event_type === OUTBOX_EVENT_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id;
-  const res = row.parentTs
-    ? await client.conversations.replies({ channel: row.channelId, ts: row.parentTs, include_all_metadata: true, limit: 200 })
-    : await client.conversations.history({ channel: row.channelId, include_all_metadata: true, limit: 200, oldest: String(Math.floor(row.createdAt.getTime() / 1000) - 60) });
-  const found = (res.messages ?? []).find((m) => matches(m as never));
-  return found?.ts ?? null;
+  try {
+    const res = row.parentTs
+      ? await client.conversations.replies({ channel: row.channelId, ts: row.parentTs, include_all_metadata: true, limit: 200 })
+      : await client.conversations.history({ channel: row.channelId, include_all_metadata: true, limit: 200, oldest: String(Math.floor(row.createdAt.getTime() / 1000) - 60) });
+    const found = (res.messages ?? []).find((m) => matches(m as never));
+    return found?.ts ?? null;
+  } catch (err) {
+    const slackError = (err as { data?: { error?: string } }).data?.error;
+    if (!slackError) throw err;
+    deps.log.warn(`outbox ${row.id}: cannot check ${row.channelId} for an earlier post (${slackError}); posting again`);
+    return null;
+  }
 }

@@ -64,6 +64,8 @@ export function createJobRunner(deps: Deps, registry: JobRegistry, instanceId: s
     },
     start() {
       task = cron.schedule('* * * * * *', () => void tick(), { noOverlap: true });
+      // Slots missed while no instance was running fire now, not a second later.
+      void tick();
     },
     async stop() {
       await task?.stop();

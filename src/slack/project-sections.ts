@@ -2,6 +2,7 @@ import type { Deps } from '../deps.js';
 import { designBriefSection } from './sections/design-brief.js';
 import type { ProjectRow } from '../db/repositories/projects.js';
 import type { Block } from './views/blocks.js';
+import { viabilitySection } from './viability-section.js';
 
 /** Where a project section is shown: `/mlops status`, a gate message's evidence, a viability check-in's signals. */
 export type SectionPurpose = 'status' | 'gate' | 'viability';
@@ -18,8 +19,7 @@ export interface ProjectSection {
   render(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]>;
 }
 
-export const PROJECT_SECTIONS: ProjectSection[] = [];
-PROJECT_SECTIONS.push(designBriefSection);
+export const PROJECT_SECTIONS: ProjectSection[] = [designBriefSection, viabilitySection];
 
 export async function renderSections(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]> {
   const sections = [...PROJECT_SECTIONS].sort((a, b) => a.order - b.order);

@@ -46,7 +46,8 @@ export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefi
   return row;
 }
 
-export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | null; targetTs: string | null };
+/** `orphaned`: the message this row replies to or updates failed for good, so it never will have a ts. */
+export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | null; targetTs: string | null; orphaned: boolean };
 
 /**
  * Claims due rows under a lease, skipping rows another worker holds. A row still `sending` after its
@@ -58,15 +59,15 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
   const target = alias(outbox, 'target');
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ row: outbox, parentTs: parent.ts, targetTs: target.ts })
+      .select({ row: outbox, parentTs: parent.ts, targetTs: target.ts, parentStatus: parent.status, targetStatus: target.status })
       .from(outbox)
       .leftJoin(parent, eq(parent.id, outbox.parentId))
       .leftJoin(target, eq(target.id, outbox.targetId))
       .where(
         and(
           or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now))),
-          or(isNull(outbox.parentId), isNotNull(parent.ts)),
-          or(isNull(outbox.targetId), isNotNull(target.ts)),
+          or(isNull(outbox.parentId), isNotNull(parent.ts), eq(parent.status, 'failed')),
+          or(isNull(outbox.targetId), isNotNull(target.ts), eq(target.status, 'failed')),
         ),
       )
       .orderBy(asc(outbox.id))
@@ -77,7 +78,14 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
       .update(outbox)
       .set({ status: 'sending', leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, due.map((d) => d.row.id)));
-    return due.map((d) => ({ ...d.row, attempts: d.row.attempts + 1, recovering: d.row.status === 'sending', parentTs: d.parentTs, targetTs: d.targetTs }));
+    return due.map((d) => ({
+      ...d.row,
+      attempts: d.row.attempts + 1,
+      recovering: d.row.status === 'sending',
+      parentTs: d.parentTs,
+      targetTs: d.targetTs,
+      orphaned: (d.parentStatus === 'failed' && !d.parentTs) || (d.targetStatus === 'failed' && !d.targetTs),
+    }));
   });
 }
 
@@ -85,8 +93,21 @@ export async function markSent(db: Db, id: number, ts: string | null, now: Date)
   await db.update(outbox).set({ status: 'sent', ts, sentAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, id));
 }
 
-export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string): Promise<void> {
-  await db.update(outbox).set({ status: 'pending', nextAttemptAt, leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+/**
+ * Puts a claimed row back in the queue. `refundAttempt`: the try did not reach Slack (held by, or
+ * answered with, a rate limit) so it does not count toward the attempt limit.
+ */
+export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string, opts: { refundAttempt?: boolean } = {}): Promise<void> {
+  await db
+    .update(outbox)
+    .set({
+      status: 'pending',
+      nextAttemptAt,
+      leaseUntil: null,
+      lastError: error,
+      ...(opts.refundAttempt ? { attempts: sql`greatest(${outbox.attempts} - 1, 0)` } : {}),
+    })
+    .where(eq(outbox.id, id));
 }
 
 export async function markFailed(db: Db, id: number, error: string): Promise<void> {

@@ -34,6 +34,10 @@ export async function deactivateSchedule(db: Db, kind: string, ref: string, now:
   return rows.length > 0;
 }
 
+export async function deactivateScheduleById(db: Db, id: number, now: Date): Promise<void> {
+  await db.update(schedules).set({ active: false, updatedAt: now }).where(eq(schedules.id, id));
+}
+
 export async function dueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
   return db.select().from(schedules).where(and(eq(schedules.active, true), lte(schedules.nextRunAt, now))).orderBy(asc(schedules.nextRunAt)).limit(limit);
 }
@@ -42,6 +46,37 @@ export async function dueSchedules(db: Db, now: Date, limit: number): Promise<Sc
 export async function claimSlot(db: Db, scheduleId: number, slotAt: Date, claimedBy: string, now: Date): Promise<boolean> {
   const rows = await db.insert(slotClaims).values({ scheduleId, slotAt, claimedBy, claimedAt: now }).onConflictDoNothing().returning({ id: slotClaims.scheduleId });
   return rows.length === 1;
+}
+
+/**
+ * Claims many slots in one statement; returns the `${scheduleId}@${slotMs}` keys this caller won.
+ * Same rule as claimSlot: the primary key lets exactly one replica's row in.
+ */
+export async function claimSlots(db: Db, claims: { scheduleId: number; slotAt: Date }[], claimedBy: string, now: Date): Promise<Set<string>> {
+  if (claims.length === 0) return new Set();
+  const rows = await db
+    .insert(slotClaims)
+    .values(claims.map((c) => ({ ...c, claimedBy, claimedAt: now })))
+    .onConflictDoNothing()
+    .returning({ scheduleId: slotClaims.scheduleId, slotAt: slotClaims.slotAt });
+  return new Set(rows.map((r) => `${r.scheduleId}@${r.slotAt.getTime()}`));
+}
+
+/**
+ * Compare-and-set of many schedules' next_run_at in one statement: each moves only if it still
+ * holds the value this caller read (compared at millisecond precision, as JavaScript wrote it), so a
+ * schedule changed meanwhile (by `--every`, or another replica) keeps the newer value.
+ */
+export async function advanceSchedules(db: Db, moves: { id: number; expected: Date; next: Date }[]): Promise<void> {
+  if (moves.length === 0) return;
+  const values = sql.join(
+    moves.map((m) => sql`(${m.id}::bigint, ${m.expected.toISOString()}::timestamptz, ${m.next.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  await db.execute(sql`
+    update ${schedules} set next_run_at = v.next
+    from (values ${values}) as v(id, expected, next)
+    where ${schedules.id} = v.id and date_trunc('milliseconds', ${schedules.nextRunAt}) = v.expected`);
 }
 
 /** Moves next_run_at forward only if nobody else did (compare-and-set on the old value). */

@@ -4,3 +4,4 @@ export * from './projects.js';
 export * from './jobs.js';
 export * from './intake.js';
 export * from './runs.js';
+export * from './viability.js';

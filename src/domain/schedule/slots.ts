@@ -51,6 +51,41 @@ export function latestSlotAtOrBefore(cron: string, tz: string, now: Date, notBef
   return latest;
 }
 
+/**
+ * What the scheduler needs for a due schedule, in one walk: the latest fire instant in
+ * (notBefore, now] (null if none) and the first one after `now`. Same answers as
+ * latestSlotAtOrBefore and nextSlot, at the cost of one cron iteration instead of three.
+ */
+export function dueSlotAndNext(cron: string, tz: string, now: Date, notBefore: Date): { latest: Date | null; next: Date } {
+  if (now <= notBefore) return { latest: null, next: nextSlot(cron, tz, now) };
+  // Usually the schedule is due by one slot: walking forward from notBefore takes two steps. After
+  // a long outage of a frequent schedule, jump close to `now` first (as latestSlotAtOrBefore does).
+  const walk = (start: Date, maxSteps: number) => {
+    let latest: Date | null = null;
+    const slots = slotsAfter(cron, tz, start);
+    for (let step = 0; step < maxSteps; step++) {
+      const slot = slots.next().value;
+      if (slot > now) return { latest, next: slot };
+      latest = slot;
+    }
+    return null;
+  };
+  const direct = walk(notBefore, SHORT_WALK);
+  if (direct) return direct;
+  let start = notBefore;
+  try {
+    const back = open(cron, tz, now);
+    const hint = [back.prev(), back.prev(), back.prev()][2]!.toDate();
+    if (hint > start) start = hint;
+  } catch {
+    // No earlier slots known to cron-parser: walk from notBefore.
+  }
+  return walk(start, Number.POSITIVE_INFINITY)!;
+}
+
+/** Steps tried from the due slot before jumping near `now` (each step is one cron-parser next()). */
+const SHORT_WALK = 8;
+
 /** All fire instants in (from, to], at most `limit` of them. */
 export function slotsBetween(cron: string, tz: string, from: Date, to: Date, limit = 1000): Date[] {
   const slots: Date[] = [];
@@ -92,7 +127,7 @@ function seconds(n: number): string {
 
 /** Fire instants strictly after `after`, in order, computed from a DST-safe anchor. */
 function* slotsAfter(cron: string, tz: string, after: Date): Generator<Date, never> {
-  const zone = parseTimezone(tz);
+  const zone = cached(parsedZones, tz, () => parseTimezone(tz));
   const guarded = new Date(after.getTime() - DST_GUARD_MS);
   const anchor = utcOffset(zone, guarded) === utcOffset(zone, after) ? after : guarded;
   const it = open(cron, zone, anchor);
@@ -102,9 +137,25 @@ function* slotsAfter(cron: string, tz: string, after: Date): Generator<Date, nev
   }
 }
 
+// Parsing and validating a spec costs far more than iterating it; a scheduler pass over thousands of
+// schedules shares a handful of distinct crons and zones. Only valid specs are cached (errors throw).
+const parsedSpecs = new Map<string, string>();
+const parsedZones = new Map<string, string>();
+const CACHE_MAX = 10_000;
+
+function cached(cache: Map<string, string>, key: string, parse: () => string): string {
+  let value = cache.get(key);
+  if (value === undefined) {
+    value = parse();
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 function open(cron: string, tz: string, currentDate: Date) {
-  const { cron: expr } = parseScheduleSpec(cron);
-  return CronExpressionParser.parse(expr, { currentDate, tz: parseTimezone(tz) });
+  const expr = cached(parsedSpecs, cron, () => parseScheduleSpec(cron).cron);
+  return CronExpressionParser.parse(expr, { currentDate, tz: cached(parsedZones, tz, () => parseTimezone(tz)) });
 }
 
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();

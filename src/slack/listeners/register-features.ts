@@ -2,9 +2,11 @@ import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
 import { registerIntake } from './intake/index.js';
 import { registerRuns } from './runs.js';
+import { registerViability } from './viability.js';
 
 /** Actions, views and message listeners of each feature; each feature adds one line here. */
 export function registerFeatures(app: App, deps: Deps): void {
   registerIntake(app, deps);
   registerRuns(app, deps);
+  registerViability(app, deps);
 }

@@ -4,6 +4,7 @@ import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
 import { statusCommand } from './status.js';
 import { tokenCommand } from './token.js';
+import { viabilityCommand } from './viability.js';
 
 /** Every `/mlops` subcommand, in the order `help` lists them. */
-export const SUBCOMMANDS: Subcommand[] = [intakeCommand, runCommand, runsCommand, tokenCommand, statusCommand];
+export const SUBCOMMANDS: Subcommand[] = [intakeCommand, runCommand, runsCommand, viabilityCommand, tokenCommand, statusCommand];

@@ -1,0 +1,114 @@
+import { and, asc, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import type { ViabilityAnswer, ViabilityVerdict } from '../../domain/viability/answers.js';
+import type { Db } from '../client.js';
+import { outbox, viabilityCheckins, viabilityResponses } from '../schema/index.js';
+
+export type CheckinRow = typeof viabilityCheckins.$inferSelect;
+export type ResponseRow = typeof viabilityResponses.$inferSelect;
+
+/** Inserts the check-in of a slot; null when that slot already has one (another replica, a retry). */
+export async function createCheckin(
+  db: Db,
+  c: { teamId: string; projectId: number; scheduleId: number | null; slotAt: Date; requestedBy: string | null; channelId: string; closesAt: Date; now: Date },
+): Promise<CheckinRow | null> {
+  const [row] = await db
+    .insert(viabilityCheckins)
+    .values({ ...c, createdAt: c.now })
+    .onConflictDoNothing()
+    .returning();
+  return row ?? null;
+}
+
+export async function setCheckinOutbox(db: Db, id: number, outboxId: number): Promise<void> {
+  await db.update(viabilityCheckins).set({ outboxId }).where(eq(viabilityCheckins.id, id));
+}
+
+/** A check-in with the ts and payload of its posted message (null until the outbox delivered it). */
+export async function findCheckin(db: Db, teamId: string, id: number): Promise<(CheckinRow & { ts: string | null; payload: unknown }) | undefined> {
+  const [row] = await db
+    .select({ c: viabilityCheckins, ts: outbox.ts, payload: outbox.payload })
+    .from(viabilityCheckins)
+    .leftJoin(outbox, eq(outbox.id, viabilityCheckins.outboxId))
+    .where(and(eq(viabilityCheckins.teamId, teamId), eq(viabilityCheckins.id, id)));
+  return row ? { ...row.c, ts: row.ts, payload: row.payload } : undefined;
+}
+
+export async function checkinsForProject(db: Db, projectId: number): Promise<CheckinRow[]> {
+  return db.select().from(viabilityCheckins).where(eq(viabilityCheckins.projectId, projectId)).orderBy(asc(viabilityCheckins.slotAt), asc(viabilityCheckins.id));
+}
+
+export type AnswerOutcome = { ok: true; checkin: CheckinRow } | { ok: false; reason: 'unknown' | 'closed'; checkin?: CheckinRow };
+
+/**
+ * Records (or replaces) a person's answer while the check-in is open. The check-in row is locked
+ * for share, and closing it updates that row, so an answer is either counted in the summary or
+ * refused — never stored after the tally was taken. `comment` undefined keeps an earlier comment.
+ */
+export async function recordAnswer(
+  db: Db,
+  a: { teamId: string; checkinId: number; userId: string; answer: ViabilityAnswer; comment?: string | null; now: Date },
+): Promise<AnswerOutcome> {
+  return db.transaction(async (tx) => {
+    const [checkin] = await tx
+      .select()
+      .from(viabilityCheckins)
+      .where(and(eq(viabilityCheckins.teamId, a.teamId), eq(viabilityCheckins.id, a.checkinId)))
+      .for('share');
+    if (!checkin) return { ok: false, reason: 'unknown' };
+    if (checkin.closedAt || checkin.closesAt <= a.now) return { ok: false, reason: 'closed', checkin };
+    const set = { answer: a.answer, updatedAt: a.now, ...(a.comment !== undefined ? { comment: a.comment } : {}) };
+    await tx
+      .insert(viabilityResponses)
+      .values({ checkinId: a.checkinId, userId: a.userId, answer: a.answer, comment: a.comment ?? null, createdAt: a.now, updatedAt: a.now })
+      .onConflictDoUpdate({ target: [viabilityResponses.checkinId, viabilityResponses.userId], set });
+    return { ok: true, checkin };
+  });
+}
+
+export async function responsesFor(db: Db, checkinId: number): Promise<ResponseRow[]> {
+  return db.select().from(viabilityResponses).where(eq(viabilityResponses.checkinId, checkinId)).orderBy(asc(viabilityResponses.createdAt), asc(viabilityResponses.userId));
+}
+
+export async function findResponse(db: Db, checkinId: number, userId: string): Promise<ResponseRow | undefined> {
+  const [row] = await db.select().from(viabilityResponses).where(and(eq(viabilityResponses.checkinId, checkinId), eq(viabilityResponses.userId, userId)));
+  return row;
+}
+
+/** Closes a check-in once (compare-and-set on closed_at); false when it was already closed. */
+export async function closeCheckin(db: Db, id: number, c: { verdict: ViabilityVerdict; counts: Record<string, number>; escalated: boolean; now: Date }): Promise<boolean> {
+  const rows = await db
+    .update(viabilityCheckins)
+    .set({ closedAt: c.now, verdict: c.verdict, counts: c.counts, escalated: c.escalated, summaryPosted: true })
+    .where(and(eq(viabilityCheckins.id, id), sql`${viabilityCheckins.closedAt} is null`))
+    .returning({ id: viabilityCheckins.id });
+  return rows.length === 1;
+}
+
+/** The verdict of the project's last closed check-in before `slotAt` that got any answers. */
+export async function previousVerdict(db: Db, projectId: number, beforeSlot: Date): Promise<ViabilityVerdict | null> {
+  const [row] = await db
+    .select({ verdict: viabilityCheckins.verdict })
+    .from(viabilityCheckins)
+    .where(
+      and(
+        eq(viabilityCheckins.projectId, projectId),
+        lt(viabilityCheckins.slotAt, beforeSlot),
+        isNotNull(viabilityCheckins.closedAt),
+        ne(viabilityCheckins.verdict, 'no_responses'),
+      ),
+    )
+    .orderBy(desc(viabilityCheckins.slotAt))
+    .limit(1);
+  return row?.verdict ?? null;
+}
+
+/** The project's most recent closed check-in, if any. */
+export async function lastClosedCheckin(db: Db, projectId: number): Promise<CheckinRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(viabilityCheckins)
+    .where(and(eq(viabilityCheckins.projectId, projectId), isNotNull(viabilityCheckins.closedAt)))
+    .orderBy(desc(viabilityCheckins.slotAt))
+    .limit(1);
+  return row;
+}

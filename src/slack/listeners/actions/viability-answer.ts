@@ -1,0 +1,37 @@
+import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
+import type { Deps } from '../../../deps.js';
+import { recordAnswer } from '../../../db/repositories/viability.js';
+import { refreshCheckinTally } from '../../viability-refresh.js';
+import { parseAnswerActionId } from '../../viability-ids.js';
+import { answeredText, closedText } from '../../views/viability.js';
+
+export const ButtonClick = z.object({
+  team: z.object({ id: z.string().min(1) }),
+  user: z.object({ id: z.string().min(1) }),
+  channel: z.object({ id: z.string().min(1) }),
+  trigger_id: z.string().default(''),
+  container: z.object({ thread_ts: z.string().optional() }).passthrough().optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().regex(/^\d+$/) })).min(1),
+});
+
+/** On track / At risk / Not viable: records (or changes) the person's answer and refreshes the tally. */
+export function viabilityAnswer(deps: Deps) {
+  return async ({ ack, body, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
+    await ack();
+    const click = ButtonClick.safeParse(body);
+    const action = click.success ? click.data.actions[0]! : undefined;
+    const answer = action ? parseAnswerActionId(action.action_id) : null;
+    if (!click.success || !action || !answer) return;
+    const { team, user, channel } = click.data;
+    const now = deps.clock.now();
+    const outcome = await recordAnswer(deps.db, { teamId: team.id, checkinId: Number(action.value), userId: user.id, answer, now });
+    if (!outcome.ok) {
+      const text = outcome.reason === 'closed' && outcome.checkin ? closedText(outcome.checkin.closesAt) : 'That check-in no longer exists.';
+      await client.chat.postEphemeral({ channel: channel.id, user: user.id, text });
+      return;
+    }
+    await client.chat.postEphemeral({ channel: channel.id, user: user.id, text: answeredText(answer, outcome.checkin.closesAt) });
+    await refreshCheckinTally(deps, client, team.id, outcome.checkin.id);
+  };
+}

@@ -1,0 +1,192 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
+import { viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
+import { openAiLlm } from '../../src/llm/llm.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
+import type { GateRequest } from '../../src/slack/gate-requests.js';
+import { TestClock, waitFor } from '../helpers/clock.js';
+import { databaseKinds } from '../helpers/db.js';
+import { bootApp, type Harness } from '../helpers/harness.js';
+import { type ChatReply, FakeOpenAi } from '../helpers/openai-server.js';
+
+const OWNER = 'U0OWNER';
+const [ANA, BEN, CAY] = ['U0ANA', 'U0BEN', 'U0CAY'];
+const HOUR = 3_600_000;
+
+/** A check-in's life through the emulator: answers, comment modal, close, summary, escalation. */
+describe.each(databaseKinds())('viability check-ins through the emulator (%s)', (kind) => {
+  let h: Harness;
+  let llmReply: ChatReply = 'Confidence is mixed; labels arriving late is the main concern.';
+  const fakeLlm = new FakeOpenAi(() => llmReply);
+  const gateRequests: GateRequest[] = [];
+  const clock = new TestClock();
+  beforeAll(async () => {
+    await fakeLlm.start();
+    h = await bootApp(kind, { clock });
+    h.app.deps.requestGate = async (_deps, _client, req) => {
+      gateRequests.push(req);
+      return { ok: true, message: `Gate opened: ${req.question}` };
+    };
+  });
+  afterAll(async () => {
+    await h?.close();
+    await fakeLlm.close();
+  });
+
+  const project = async (slug: string): Promise<ProjectRow> =>
+    (await createProject(h.database.db, { teamId: h.slack.teamId, slug, channelId: `C0${slug.toUpperCase().replace(/-/g, '')}`, ownerId: OWNER, now: clock.now() }))!;
+  const command = async (text: string) => ((await h.people.command(OWNER, 'C0ELSEWHERE', `viability ${text}`)).body as { text: string }).text;
+  const tick = (ms = 1000) => h.app.jobs.tick(clock.advance(ms));
+  const latestCheckin = (p: ProjectRow) => h.slack.store.channelMessages(p.channelId).filter((m) => m.text.startsWith('Viability check-in for')).at(-1)!;
+  const fresh = (m: StoredMessage) => h.slack.store.find(m.channel, m.ts)!;
+  const replies = (m: StoredMessage) => h.slack.store.threadReplies(m.channel, m.ts);
+  const ephemeralsTo = (user: string) => h.slack.store.ephemerals.filter((e) => e.user === user).map((e) => e.text);
+  const blocksText = (m: StoredMessage) => JSON.stringify(m.blocks);
+  // Bolt acks first and answers after: wait for what the person would see next.
+  const answer = async (user: string, m: StoredMessage, label: string) => {
+    const before = ephemeralsTo(user).length;
+    await h.people.click(user, m, label);
+    await waitFor(() => ephemeralsTo(user).length > before, `${user}'s answer confirmation`);
+  };
+  const openComment = async (user: string, m: StoredMessage) => {
+    const before = h.slack.store.views.size;
+    await h.people.click(user, m, 'Add comment');
+    await waitFor(() => h.slack.store.views.size > before, 'the comment modal');
+    return [...h.slack.store.views.keys()].at(-1)!;
+  };
+  const waitForTally = (m: StoredMessage, tally: string) => waitFor(() => blocksText(fresh(m)).includes(tally), tally);
+  const postNow = async (p: ProjectRow, window = '') => {
+    expect(await command(`${p.slug} now ${window}`.trim())).toContain(`Posting a viability check-in for *${p.slug}*`);
+    await tick();
+    return latestCheckin(p);
+  };
+
+  it('collects one changeable answer per person, with a live tally and a comment modal', async () => {
+    const p = await project('fraud-model');
+    const msg = await postNow(p);
+    expect(blocksText(msg)).toContain('Is the project still viable? Is it delivering value?');
+
+    await answer(ANA, msg, 'On track');
+    await answer(BEN, msg, 'At risk');
+    await answer(CAY, msg, 'Not viable');
+    await answer(BEN, fresh(msg), 'Not viable');
+    expect(ephemeralsTo(BEN).at(-1)).toContain('You answered *Not viable*');
+    await waitForTally(msg, 'On track 1 · At risk 0 · Not viable 2');
+    const rows = await h.database.db.select().from(viabilityResponses);
+    expect(rows.filter((r) => [ANA, BEN, CAY].includes(r.userId))).toHaveLength(3);
+
+    const viewId = await openComment(ANA, fresh(msg));
+    const view = h.slack.store.views.get(viewId)!;
+    expect(view.userId).toBe(ANA);
+    expect(JSON.stringify(view.view.blocks)).toContain('"initial_option":{"text":{"type":"plain_text","text":"On track"},"value":"on_track"}');
+    const res = await h.people.submitView(ANA, viewId, { viability_answer: { viability_answer: 'at_risk' }, viability_comment: { viability_comment: 'Labels arrive two weeks late' } });
+    expect(res.body).toBeFalsy();
+    await waitForTally(msg, 'On track 0 · At risk 1 · Not viable 2');
+  });
+
+  it('when the window closes: a summary in the thread, the buttons gone, a continue/stop proposal for a Not viable majority', async () => {
+    const p = (await h.database.db.query.projects.findFirst({ where: (t, { eq: e }) => e(t.slug, 'fraud-model') }))!;
+    const msg = latestCheckin(p);
+    // What a person still sees on a screen that has not refreshed yet: the buttons.
+    const stale = structuredClone(msg);
+    await h.app.jobs.tick(clock.advance(24 * HOUR));
+    await tick();
+    const [summary, proposal] = replies(msg);
+    expect(summary!.text).toContain('closed: Not viable (3 answers)');
+    expect(blocksText(summary!)).toContain('At risk: *1*');
+    expect(blocksText(summary!)).toContain('Not viable: *2*');
+    expect(blocksText(summary!)).toContain('<@U0ANA> (At risk): Labels arrive two weeks late');
+    expect(blocksText(summary!)).not.toContain('generated');
+    expect(blocksText(fresh(msg))).toContain('result: *Not viable*');
+    expect(blocksText(fresh(msg))).not.toContain('"type":"button"');
+    expect(blocksText(proposal!)).toContain('A majority answered *Not viable*');
+
+    // Late answers are refused, with the reason; nothing changes.
+    await answer(CAY, stale, 'On track');
+    expect(ephemeralsTo(CAY).at(-1)).toContain('This check-in closed');
+    await answer(CAY, stale, 'Add comment');
+    expect(ephemeralsTo(CAY).at(-1)).toContain('This check-in closed');
+    const [cay] = await h.database.db.select().from(viabilityResponses).where(eq(viabilityResponses.userId, CAY));
+    expect(cay!.answer).toBe('not_viable');
+
+    await answer(OWNER, proposal!, 'Open continue/stop gate');
+    expect(gateRequests.at(-1)).toMatchObject({ projectId: p.id, toPhase: 'retired', requestedBy: OWNER, question: 'Continue or stop fraud-model?' });
+    expect(ephemeralsTo(OWNER).at(-1)).toBe('Gate opened: Continue or stop fraud-model?');
+
+    const status = ((await h.people.command(OWNER, p.channelId, 'status fraud-model')).body as { blocks: unknown[] }).blocks;
+    expect(JSON.stringify(status)).toContain('Not viable');
+  });
+
+  it('a modal submitted after the window closed is refused inside the modal', async () => {
+    const p = await project('late-model');
+    const msg = await postNow(p, '--window 1h');
+    const viewId = await openComment(ANA, msg);
+    await h.app.jobs.tick(clock.advance(HOUR));
+    const res = await h.people.submitView(ANA, viewId, { viability_answer: { viability_answer: 'on_track' } });
+    expect(res.body).toMatchObject({ response_action: 'errors', errors: { viability_comment: expect.stringContaining('This check-in closed') } });
+  });
+
+  it('At risk once proposes nothing; At risk in the next check-in too proposes the continue/stop gate', async () => {
+    const p = await project('ads-model');
+    const first = await postNow(p, '--window 1h');
+    await answer(ANA, first, 'At risk');
+    await answer(BEN, first, 'On track');
+    await h.app.jobs.tick(clock.advance(HOUR));
+    await tick();
+    expect(replies(first).map((r) => r.text)).toEqual([expect.stringContaining('closed: At risk')]);
+
+    const second = await postNow(p, '--window 1h');
+    expect(blocksText(second)).toContain('Last check-in');
+    await answer(ANA, second, 'At risk');
+    await h.app.jobs.tick(clock.advance(HOUR));
+    await tick();
+    const [, proposal] = replies(second);
+    expect(blocksText(proposal!)).toContain('second check-in in a row');
+    const rows = await h.database.db.select().from(viabilityCheckins).where(eq(viabilityCheckins.projectId, p.id));
+    expect(rows.map((r) => [r.verdict, r.escalated])).toEqual([
+      ['at_risk', false],
+      ['at_risk', true],
+    ]);
+  });
+
+  it('check-ins queued while Slack fails (500s, then 429s) each reach the channel exactly once afterwards', async () => {
+    const projects = [await project('outage-a'), await project('outage-b'), await project('outage-c')];
+    h.slack.injectFault({ method: 'chat.postMessage', times: 4, status: 500 });
+    h.slack.injectFault({ method: 'chat.postMessage', times: 3, status: 429, retryAfter: 2 });
+    for (const p of projects) expect(await command(`${p.slug} now --window 1h`)).toContain('Posting a viability check-in');
+    for (let i = 0; i < 30; i++) await tick();
+    for (const p of projects) {
+      expect(h.slack.store.channelMessages(p.channelId).filter((m) => m.text.startsWith('Viability check-in for'))).toHaveLength(1);
+    }
+    expect(h.slack.store.callsTo('chat.postMessage').filter((c) => c.status !== 200)).toHaveLength(7);
+  });
+
+  it('with an LLM, the summary adds a synthesis labelled as generated; when the LLM fails, the summary comes without it', async () => {
+    h.app.deps.llm = openAiLlm({ apiKey: 'test', baseURL: fakeLlm.url, model: 'test-model', timeoutMs: 5000 });
+    try {
+      const p = await project('llm-model');
+      const msg = await postNow(p, '--window 1h');
+      const viewId = await openComment(ANA, msg);
+      await h.people.submitView(ANA, viewId, { viability_answer: { viability_answer: 'on_track' }, viability_comment: { viability_comment: 'Uplift is real' } });
+      await h.app.jobs.tick(clock.advance(HOUR));
+      await tick();
+      const [summary] = replies(msg);
+      expect(blocksText(summary!)).toContain('Confidence is mixed');
+      expect(blocksText(summary!)).toContain('generated by an LLM');
+      expect(fakeLlm.requests.at(-1)!.messages.at(-1)!.content).toContain('Uplift is real');
+
+      llmReply = { status: 500 };
+      const again = await postNow(p, '--window 1h');
+      const viewId2 = await openComment(ANA, again);
+      await h.people.submitView(ANA, viewId2, { viability_answer: { viability_answer: 'on_track' }, viability_comment: { viability_comment: 'Still fine' } });
+      await h.app.jobs.tick(clock.advance(HOUR));
+      await tick();
+      const [plain] = replies(again);
+      expect(blocksText(plain!)).toContain('Still fine');
+      expect(blocksText(plain!)).not.toContain('generated');
+    } finally {
+      h.app.deps.llm = null;
+    }
+  });
+});
