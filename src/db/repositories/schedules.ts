@@ -42,15 +42,10 @@ export async function dueSchedules(db: Db, now: Date, limit: number): Promise<Sc
   return db.select().from(schedules).where(and(eq(schedules.active, true), lte(schedules.nextRunAt, now))).orderBy(asc(schedules.nextRunAt)).limit(limit);
 }
 
-/** Inserting the claim row is the exactly-once decision: only one replica's insert succeeds. */
-export async function claimSlot(db: Db, scheduleId: number, slotAt: Date, claimedBy: string, now: Date): Promise<boolean> {
-  const rows = await db.insert(slotClaims).values({ scheduleId, slotAt, claimedBy, claimedAt: now }).onConflictDoNothing().returning({ id: slotClaims.scheduleId });
-  return rows.length === 1;
-}
-
 /**
  * Claims many slots in one statement; returns the `${scheduleId}@${slotMs}` keys this caller won.
- * Same rule as claimSlot: the primary key lets exactly one replica's row in.
+ * Inserting the claim row is the exactly-once decision: the primary key lets exactly one replica's
+ * row in.
  */
 export async function claimSlots(db: Db, claims: { scheduleId: number; slotAt: Date }[], claimedBy: string, now: Date): Promise<Set<string>> {
   if (claims.length === 0) return new Set();
@@ -77,11 +72,6 @@ export async function advanceSchedules(db: Db, moves: { id: number; expected: Da
     update ${schedules} set next_run_at = v.next
     from (values ${values}) as v(id, expected, next)
     where ${schedules.id} = v.id and date_trunc('milliseconds', ${schedules.nextRunAt}) = v.expected`);
-}
-
-/** Moves next_run_at forward only if nobody else did (compare-and-set on the old value). */
-export async function advanceSchedule(db: Db, id: number, expected: Date, next: Date): Promise<void> {
-  await db.update(schedules).set({ nextRunAt: next }).where(and(eq(schedules.id, id), eq(schedules.nextRunAt, expected)));
 }
 
 export async function countClaims(db: Db, scheduleId: number): Promise<number> {
