@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
-import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
+import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent, type OutboxRow } from '../db/repositories/outbox.js';
 
 const LEASE_MS = 60_000;
 const BATCH = 50;
@@ -10,6 +10,14 @@ export const OUTBOX_EVENT_TYPE = 'mlops_outbox';
 
 /** Slack answers that will not change on a retry: the message is marked failed, not retried. */
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_arguments', 'thread_not_found', 'restricted_action', 'user_not_in_channel']);
+
+/**
+ * Renders a row's message at send time, for rows whose payload says `render: { kind, … }`: a message
+ * that shows live state (a gate's tally) is built from the database when it goes out, so the last
+ * update sent always shows the latest state. Returns the Web API arguments, or null for "nothing to
+ * send any more" (the row is marked sent).
+ */
+export type OutboxRenderer = (deps: Deps, row: OutboxRow, now: Date) => Promise<Record<string, unknown> | null>;
 
 export function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));
@@ -23,7 +31,7 @@ export function backoffMs(attempt: number): number {
  * instant does not post twice as long as Slack's history answers (the "common case").
  * Returns how many rows were delivered.
  */
-export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
+export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<string, OutboxRenderer> = {}): Promise<number> {
   let delivered = 0;
   for (;;) {
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
@@ -34,7 +42,7 @@ export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
         await markRetry(deps.db, row.id, row.nextAttemptAt > now ? row.nextAttemptAt : now, 'held by a rate limit');
         continue;
       }
-      const outcome = await deliverOne(deps, row, now);
+      const outcome = await deliverOne(deps, row, now, renderers);
       if (outcome === 'rate_limited') limited.add(key);
       if (outcome === 'sent') delivered++;
     }
@@ -42,7 +50,7 @@ export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
   }
 }
 
-async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent' | 'retry' | 'failed' | 'rate_limited'> {
+async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Record<string, OutboxRenderer>): Promise<'sent' | 'retry' | 'failed' | 'rate_limited'> {
   let client: WebClient;
   try {
     client = await deps.slack.forTeam(row.teamId);
@@ -50,7 +58,7 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent
     await markFailed(deps.db, row.id, `no Slack client: ${(err as Error).message}`);
     return 'failed';
   }
-  const payload = row.payload as Record<string, unknown>;
+  let payload = row.payload as Record<string, unknown>;
   try {
     if (row.recovering && row.method === 'chat.postMessage') {
       const ts = await findAlreadyPosted(client, row);
@@ -58,6 +66,18 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent
         await markSent(deps.db, row.id, ts, now);
         return 'sent';
       }
+    }
+    const render = payload.render as { kind?: string } | undefined;
+    if (render?.kind) {
+      const renderer = renderers[render.kind];
+      if (!renderer) throw new Error(`no outbox renderer for ${render.kind}`);
+      const fresh = await renderer(deps, row, now);
+      if (!fresh) {
+        await markSent(deps.db, row.id, null, now);
+        return 'sent';
+      }
+      const { render: _render, ...rest } = payload;
+      payload = { ...rest, ...fresh };
     }
     let ts: string | null = null;
     if (row.method === 'chat.postMessage') {

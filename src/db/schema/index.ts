@@ -2,3 +2,4 @@
 export * from './workspaces.js';
 export * from './projects.js';
 export * from './jobs.js';
+export * from './gates.js';

@@ -1,5 +1,6 @@
 import type { Subcommand } from '../subcommand.js';
+import { gateCommand } from './gate.js';
 import { statusCommand } from './status.js';
 
 /** Every `/mlops` subcommand, in the order `help` lists them. */
-export const SUBCOMMANDS: Subcommand[] = [statusCommand];
+export const SUBCOMMANDS: Subcommand[] = [statusCommand, gateCommand];
