@@ -6,7 +6,7 @@ import { auditLog, gates, outbox, timers } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, tallySection, vote, voteNoGo } from '../helpers/gates.js';
+import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, vote, voteNoGo } from '../helpers/gates.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
 
 const [ANA, RAJ, LEE, SAM] = ['U0ANA', 'U0RAJ', 'U0LEE', 'U0SAM'];
