@@ -74,7 +74,7 @@ export async function afterVote(deps: Deps, gate: GateRow, now: Date): Promise<v
   const n = await countBallots(deps.db, gate.id);
   if (n >= gate.voters.length) {
     await closeGate(deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'all_voted' }, now);
-  } else if (n >= gate.quorum && gate.messageOutboxId && (await markQuorumReached(deps.db, gate.id, now))) {
+  } else if (n >= gate.quorum && !gate.quorumReachedAt && gate.messageOutboxId && (await markQuorumReached(deps.db, gate.id, now))) {
     await enqueue(deps.db, {
       teamId: gate.teamId,
       method: 'chat.postMessage',

@@ -1,6 +1,5 @@
 import type { Db } from '../../db/client.js';
-import { enqueue } from '../../db/repositories/outbox.js';
-import { ballotsOf, clearMessageDirty, findGate, type GateRow, markMessageDirty } from '../../db/repositories/gates.js';
+import { ballotsOf, clearMessageDirty, findGate, type GateRow, queueGateMessageUpdate } from '../../db/repositories/gates.js';
 import { findProjectById } from '../../db/repositories/projects.js';
 import type { Deps } from '../../deps.js';
 import { votedAmong } from '../../domain/gates/anonymity.js';
@@ -68,22 +67,7 @@ export const gateMessageRenderer: OutboxRenderer = async (deps, row, now) => {
  * it), sent no sooner than MESSAGE_UPDATE_INTERVAL_MS after the previous render.
  */
 export async function queueMessageUpdate(deps: Deps, gate: GateRow, now: Date): Promise<void> {
-  if (!gate.messageOutboxId) return;
-  const target = gate.messageOutboxId;
-  await deps.db.transaction(async (tx) => {
-    if (!(await markMessageDirty(tx, gate.id))) return;
-    const fresh = await findGate(tx, gate.teamId, gate.id);
-    const last = fresh?.lastRenderAt?.getTime() ?? 0;
-    await enqueue(tx, {
-      teamId: gate.teamId,
-      method: 'chat.update',
-      channelId: gate.channelId,
-      payload: renderPayload(gate),
-      targetId: target,
-      now,
-      notBefore: new Date(last + MESSAGE_UPDATE_INTERVAL_MS),
-    });
-  });
+  await queueGateMessageUpdate(deps.db, gate.id, renderPayload(gate), now, MESSAGE_UPDATE_INTERVAL_MS);
 }
 
 /** Who has voted on an open gate (reminders, early close): anonymous keys are matched through the secret. */

@@ -5,6 +5,7 @@ import { DomainError } from '../../../domain/errors.js';
 import { afterVote, castVote, checkCanVote } from '../../../services/gates/cast-vote.js';
 import { noGoModal, voteConfirmation } from '../../views/gate.js';
 import { GateIdValue, parseVoteAction } from '../../views/gate-ids.js';
+import { ackWithin } from './ack-budget.js';
 import { SOMETHING_WRONG, tellUser } from './ephemeral.js';
 
 export const ActionBody = z.object({
@@ -22,7 +23,8 @@ export const ActionBody = z.object({
  * comes first (the trigger id expires in 3 s), then the reason modal — unless the person may not vote.
  */
 export function voteClicked(deps: Deps) {
-  return async ({ ack, body, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
+  return async ({ ack: boltAck, body, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
+    const { ack } = ackWithin(boltAck);
     const parsed = ActionBody.safeParse(body);
     const vote = parsed.success ? parseVoteAction(parsed.data.actions[0]!.action_id) : null;
     if (!parsed.success || !vote) {
