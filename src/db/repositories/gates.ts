@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../client.js';
 import { gateBallots, gates, outbox, phaseChanges, projects } from '../schema/index.js';
 import { isUniqueViolation } from './projects.js';
@@ -6,6 +6,8 @@ import { isUniqueViolation } from './projects.js';
 export type GateRow = typeof gates.$inferSelect;
 export type NewGate = typeof gates.$inferInsert;
 export type BallotRow = typeof gateBallots.$inferSelect;
+/** A gate as a vote reads it (without the evidence blocks). */
+export type VoteGate = Omit<GateRow, 'evidence'>;
 
 /** Inserts an open gate; null when an open gate for the same transition exists (partial unique index). */
 export async function insertGate(db: Db, values: NewGate): Promise<GateRow | null> {
@@ -54,9 +56,11 @@ export async function setGateMessage(db: Db, gateId: number, outboxId: number): 
  * by side, while the closing compare-and-set (an UPDATE) waits for votes in flight and every vote
  * after it sees the gate closed. So no ballot lands after the tally was taken.
  */
-export async function lockGateForVote(tx: Db, teamId: string, id: number): Promise<GateRow | undefined> {
+export async function lockGateForVote(tx: Db, teamId: string, id: number): Promise<VoteGate | undefined> {
+  // Everything but the evidence snapshot, which a vote never needs and which can be large.
+  const { evidence: _evidence, ...columns } = getTableColumns(gates);
   const [row] = await tx
-    .select()
+    .select(columns)
     .from(gates)
     .where(and(eq(gates.teamId, teamId), eq(gates.id, id)))
     .for('share');

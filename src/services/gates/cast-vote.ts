@@ -1,5 +1,5 @@
 import { recordAudit } from '../../db/repositories/audit.js';
-import { countBallots, findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallot } from '../../db/repositories/gates.js';
+import { countBallots, findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallot, type VoteGate } from '../../db/repositories/gates.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import type { Deps } from '../../deps.js';
 import { voterKeyFor } from '../../domain/gates/anonymity.js';
@@ -20,7 +20,7 @@ export interface VoteInput {
 
 export interface VoteResult {
   result: 'cast' | 'changed' | 'unchanged';
-  gate: GateRow;
+  gate: VoteGate;
 }
 
 /** Refuses early (before a modal opens) what castVote would refuse: closed gate, past deadline, not eligible. */
@@ -31,7 +31,7 @@ export async function checkCanVote(deps: Deps, input: Omit<VoteInput, 'vote' | '
   return gate;
 }
 
-function assertVotable(gate: GateRow, userId: string, vote: Vote, reason: string | null | undefined, now: Date) {
+function assertVotable(gate: VoteGate, userId: string, vote: Vote, reason: string | null | undefined, now: Date) {
   const checked = checkBallot({ gateStatus: gate.status, eligible: gate.voters, voter: userId, vote, reason, outcome: gate.outcome });
   if (now.getTime() >= gate.deadline.getTime()) throw new DomainError('gate_closed', 'The deadline of this gate has passed; votes are no longer accepted.');
   return checked;
@@ -69,7 +69,7 @@ export async function castVote(deps: Deps, input: VoteInput, now: Date): Promise
  * announce quorum once. It runs after the commit on purpose: counting inside concurrent vote
  * transactions could miss each other's ballots, but the last vote to commit always sees them all.
  */
-export async function afterVote(deps: Deps, gate: GateRow, now: Date): Promise<void> {
+export async function afterVote(deps: Deps, gate: VoteGate, now: Date): Promise<void> {
   await queueMessageUpdate(deps, gate, now);
   const n = await countBallots(deps.db, gate.id);
   if (n >= gate.voters.length) {

@@ -66,7 +66,7 @@ export const gateMessageRenderer: OutboxRenderer = async (deps, row, now) => {
  * Coalesces message updates: at most one queued update per gate (whoever flips the dirty flag queues
  * it), sent no sooner than MESSAGE_UPDATE_INTERVAL_MS after the previous render.
  */
-export async function queueMessageUpdate(deps: Deps, gate: GateRow, now: Date): Promise<void> {
+export async function queueMessageUpdate(deps: Deps, gate: Pick<GateRow, 'id'>, now: Date): Promise<void> {
   await queueGateMessageUpdate(deps.db, gate.id, renderPayload(gate), now, MESSAGE_UPDATE_INTERVAL_MS);
 }
 
