@@ -16,7 +16,7 @@ import { type Llm, openAiLlm } from './llm/llm.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
 import { slackClients } from './slack/clients.js';
-import { gatesUnavailable } from './slack/gate-requests.js';
+import { openGateOnRequest } from './services/gates/opener.js';
 
 export interface StartOptions {
   config: Config;
@@ -92,7 +92,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     llm,
     slack: slackClients(config, db.db),
     kickOutbox: () => runnerRef.current?.kick(),
-    requestGate: gatesUnavailable,
+    requestGate: openGateOnRequest,
   };
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;

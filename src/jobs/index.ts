@@ -1,4 +1,6 @@
 import { INTAKE_IDLE_TIMER, intakeIdleTimer } from './intake-idle.js';
+import { GATE_RENDER_KIND, gateMessageRenderer } from '../services/gates/gate-message.js';
+import { GATE_TIMERS } from '../services/gates/timers.js';
 import type { JobRegistry } from './registry.js';
 import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from './viability-checkin.js';
 import { closeViabilityCheckin } from './viability-close.js';
@@ -7,6 +9,7 @@ import { closeViabilityCheckin } from './viability-close.js';
 export function jobRegistry(): JobRegistry {
   return {
     schedules: { [VIABILITY_SCHEDULE]: runViabilitySlot },
-    timers: { [INTAKE_IDLE_TIMER]: intakeIdleTimer, [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin },
+    timers: { [INTAKE_IDLE_TIMER]: intakeIdleTimer, [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin, ...GATE_TIMERS },
+    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer },
   };
 }

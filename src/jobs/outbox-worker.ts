@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
-import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
+import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent, type OutboxRow } from '../db/repositories/outbox.js';
 
 const LEASE_MS = 60_000;
 const BATCH = 50;
@@ -10,6 +10,14 @@ export const OUTBOX_EVENT_TYPE = 'mlops_outbox';
 
 /** Slack answers that will not change on a retry: the message is marked failed, not retried. */
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_arguments', 'thread_not_found', 'restricted_action', 'user_not_in_channel']);
+
+/**
+ * Renders a row's message at send time, for rows whose payload says `render: { kind, … }`: a message
+ * that shows live state (a gate's tally) is built from the database when it goes out, so the last
+ * update sent always shows the latest state. Returns the Web API arguments, or null for "nothing to
+ * send any more" (the row is marked sent).
+ */
+export type OutboxRenderer = (deps: Deps, row: OutboxRow, now: Date) => Promise<Record<string, unknown> | null>;
 
 export function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));
@@ -39,7 +47,7 @@ function carryUncertainty(row: ClaimedRow, reason: string): string {
  * or a timeout) the worker looks for that id in the channel, so such a row is not posted twice as
  * long as Slack's history answers. Returns how many rows were delivered.
  */
-export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
+export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<string, OutboxRenderer> = {}): Promise<number> {
   let delivered = 0;
   for (;;) {
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
@@ -52,7 +60,7 @@ export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
         await markRetry(deps.db, row.id, heldUntil, carryUncertainty(row, 'held by a rate limit'), { refundAttempt: true });
         continue;
       }
-      const outcome = await deliverOne(deps, row, now);
+      const outcome = await deliverOne(deps, row, now, renderers);
       if (outcome instanceof Date) limited.set(key, outcome);
       if (outcome === 'sent') delivered++;
     }
@@ -61,7 +69,7 @@ export async function deliverOutbox(deps: Deps, now: Date): Promise<number> {
 }
 
 /** 'sent', 'retry', 'failed', or the instant a rate limit lifts. */
-async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent' | 'retry' | 'failed' | Date> {
+async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Record<string, OutboxRenderer>): Promise<'sent' | 'retry' | 'failed' | Date> {
   let client: WebClient;
   try {
     client = await deps.slack.forTeam(row.teamId);
@@ -73,7 +81,7 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent
     await markFailed(deps.db, row.id, 'the message it replies to or updates failed');
     return 'failed';
   }
-  const payload = row.payload as Record<string, unknown>;
+  let payload = row.payload as Record<string, unknown>;
   try {
     if (mayHavePosted(row) && row.method === 'chat.postMessage') {
       const ts = await findAlreadyPosted(deps, client, row);
@@ -81,6 +89,18 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date): Promise<'sent
         await markSent(deps.db, row.id, ts, now);
         return 'sent';
       }
+    }
+    const render = payload.render as { kind?: string } | undefined;
+    if (render?.kind) {
+      const renderer = renderers[render.kind];
+      if (!renderer) throw new Error(`no outbox renderer for ${render.kind}`);
+      const fresh = await renderer(deps, row, now);
+      if (!fresh) {
+        await markSent(deps.db, row.id, null, now);
+        return 'sent';
+      }
+      const { render: _render, ...rest } = payload;
+      payload = { ...rest, ...fresh };
     }
     let ts: string | null = null;
     if (row.method === 'chat.postMessage') {

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import type { ScheduleRow, TimerRow } from '../db/repositories/schedules.js';
+import type { OutboxRenderer } from './outbox-worker.js';
 
 /** Runs one claimed slot of a recurring schedule. */
 export type ScheduleHandler = (deps: Deps, run: { schedule: ScheduleRow; slotAt: Date; now: Date }) => Promise<void>;
@@ -9,4 +10,6 @@ export type TimerHandler = (deps: Deps, run: { timer: TimerRow; now: Date }) => 
 export interface JobRegistry {
   schedules: Record<string, ScheduleHandler>;
   timers: Record<string, TimerHandler>;
+  /** Outbox rows rendered at send time, by `payload.render.kind`. */
+  renderers?: Record<string, OutboxRenderer>;
 }

@@ -21,6 +21,8 @@ export interface EnqueueInput {
   threadTs?: string;
   ts?: string;
   now: Date;
+  /** Not to be sent before this (e.g. a throttled message update); default now. */
+  notBefore?: Date;
 }
 
 /** Queues a message; with a dedupe key already used, returns the existing row instead of a second one. */
@@ -28,7 +30,7 @@ export async function enqueue(db: Db, m: EnqueueInput): Promise<OutboxRow> {
   const payload = { ...m.payload, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.ts ? { ts: m.ts } : {}) };
   const rows = await db
     .insert(outbox)
-    .values({ teamId: m.teamId, method: m.method, channelId: m.channelId, payload, dedupeKey: m.dedupeKey ?? null, parentId: m.parentId ?? null, targetId: m.targetId ?? null, status: 'pending', nextAttemptAt: m.now, createdAt: m.now })
+    .values({ teamId: m.teamId, method: m.method, channelId: m.channelId, payload, dedupeKey: m.dedupeKey ?? null, parentId: m.parentId ?? null, targetId: m.targetId ?? null, status: 'pending', nextAttemptAt: m.notBefore && m.notBefore > m.now ? m.notBefore : m.now, createdAt: m.now })
     .onConflictDoNothing()
     .returning();
   if (rows[0]) return rows[0];

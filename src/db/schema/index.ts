@@ -5,3 +5,4 @@ export * from './jobs.js';
 export * from './intake.js';
 export * from './runs.js';
 export * from './viability.js';
+export * from './gates.js';

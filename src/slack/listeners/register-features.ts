@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
+import { registerGates } from './gates/index.js';
 import { registerIntake } from './intake/index.js';
 import { registerRuns } from './runs.js';
 import { registerViability } from './viability.js';
@@ -8,5 +9,6 @@ import { registerViability } from './viability.js';
 export function registerFeatures(app: App, deps: Deps): void {
   registerIntake(app, deps);
   registerRuns(app, deps);
+  registerGates(app, deps);
   registerViability(app, deps);
 }

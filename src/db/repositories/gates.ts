@@ -1,0 +1,170 @@
+import { and, count, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../client.js';
+import { gateBallots, gates, outbox, phaseChanges, projects } from '../schema/index.js';
+import { isUniqueViolation } from './projects.js';
+
+export type GateRow = typeof gates.$inferSelect;
+export type NewGate = typeof gates.$inferInsert;
+export type BallotRow = typeof gateBallots.$inferSelect;
+/** A gate as a vote reads it (without the evidence blocks). */
+export type VoteGate = Omit<GateRow, 'evidence'>;
+
+/** Inserts an open gate; null when an open gate for the same transition exists (partial unique index). */
+export async function insertGate(db: Db, values: NewGate): Promise<GateRow | null> {
+  try {
+    const [row] = await db.insert(gates).values(values).returning();
+    return row!;
+  } catch (err) {
+    if (isUniqueViolation(err)) return null;
+    throw err;
+  }
+}
+
+export async function findGate(db: Db, teamId: string, id: number): Promise<GateRow | undefined> {
+  const [row] = await db.select().from(gates).where(and(eq(gates.teamId, teamId), eq(gates.id, id)));
+  return row;
+}
+
+export async function findOpenGate(db: Db, projectId: number, fromPhase: GateRow['fromPhase'], toPhase: GateRow['toPhase']): Promise<GateRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(gates)
+    .where(and(eq(gates.projectId, projectId), eq(gates.fromPhase, fromPhase), eq(gates.toPhase, toPhase), eq(gates.status, 'open')));
+  return row;
+}
+
+export async function openGatesOfProject(db: Db, teamId: string, projectId: number): Promise<GateRow[]> {
+  return db.select().from(gates).where(and(eq(gates.teamId, teamId), eq(gates.projectId, projectId), eq(gates.status, 'open'))).orderBy(gates.deadline);
+}
+
+export async function lastClosedGate(db: Db, teamId: string, projectId: number): Promise<GateRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(gates)
+    .where(and(eq(gates.teamId, teamId), eq(gates.projectId, projectId), eq(gates.status, 'closed')))
+    .orderBy(desc(gates.closedAt), desc(gates.id))
+    .limit(1);
+  return row;
+}
+
+export async function setGateMessage(db: Db, gateId: number, outboxId: number): Promise<void> {
+  await db.update(gates).set({ messageOutboxId: outboxId }).where(eq(gates.id, gateId));
+}
+
+/**
+ * The gate row as a vote sees it, locked FOR SHARE until the vote's transaction ends: votes run side
+ * by side, while the closing compare-and-set (an UPDATE) waits for votes in flight and every vote
+ * after it sees the gate closed. So no ballot lands after the tally was taken.
+ */
+export async function lockGateForVote(tx: Db, teamId: string, id: number): Promise<VoteGate | undefined> {
+  // Everything but the evidence snapshot, which a vote never needs and which can be large.
+  const { evidence: _evidence, ...columns } = getTableColumns(gates);
+  const [row] = await tx
+    .select(columns)
+    .from(gates)
+    .where(and(eq(gates.teamId, teamId), eq(gates.id, id)))
+    .for('share');
+  return row;
+}
+
+/**
+ * Writes a ballot; the primary key (gate, voter key) makes concurrent clicks of one person one
+ * ballot. Returns whether it was new, changed, or the same vote again (nothing written).
+ */
+export async function upsertBallot(tx: Db, b: { gateId: number; voterKey: string; vote: BallotRow['vote']; reason: string | null }): Promise<'cast' | 'changed' | 'unchanged'> {
+  const rows = await tx
+    .insert(gateBallots)
+    .values(b)
+    .onConflictDoUpdate({
+      target: [gateBallots.gateId, gateBallots.voterKey],
+      set: { vote: b.vote, reason: b.reason },
+      setWhere: sql`(${gateBallots.vote}, ${gateBallots.reason}) is distinct from (excluded.vote, excluded.reason)`,
+    })
+    // xmax = 0 only on a freshly inserted row version, not on one rewritten by ON CONFLICT UPDATE.
+    .returning({ inserted: sql<boolean>`(xmax = 0)` });
+  if (rows.length === 0) return 'unchanged';
+  return rows[0]!.inserted ? 'cast' : 'changed';
+}
+
+export async function ballotsOf(db: Db, gateId: number): Promise<BallotRow[]> {
+  return db.select().from(gateBallots).where(eq(gateBallots.gateId, gateId)).orderBy(gateBallots.voterKey);
+}
+
+export async function countBallots(db: Db, gateId: number): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(gateBallots).where(eq(gateBallots.gateId, gateId));
+  return Number(row?.n ?? 0);
+}
+
+/**
+ * Flips the "a message update is needed" flag and, only for the caller that flipped it, queues one
+ * chat.update of the gate message, not before `intervalMs` after the last render. One statement:
+ * atomic without a transaction, and one round trip on the hot path of every vote (where the flag
+ * is usually already set and nothing is written).
+ */
+export async function queueGateMessageUpdate(db: Db, gateId: number, payload: Record<string, unknown>, now: Date, intervalMs: number): Promise<boolean> {
+  const at = now.toISOString();
+  const res = await db.execute(sql`
+    with flipped as (
+      update ${gates} set message_dirty = true
+      where id = ${gateId} and message_dirty = false and message_outbox_id is not null
+      returning team_id, channel_id, message_outbox_id, last_render_at
+    )
+    insert into ${outbox} (team_id, method, channel_id, payload, target_id, status, next_attempt_at, created_at)
+    select team_id, 'chat.update', channel_id, ${JSON.stringify(payload)}::jsonb, message_outbox_id, 'pending',
+           greatest(${at}::timestamptz, coalesce(last_render_at + ${intervalMs} * interval '1 millisecond', ${at}::timestamptz)), ${at}::timestamptz
+    from flipped
+    returning id`);
+  return rowsOf(res).length === 1;
+}
+
+/** Called just before a render reads the ballots: any vote committed after this queues a new update. */
+export async function clearMessageDirty(db: Db, gateId: number, now: Date): Promise<void> {
+  await db.update(gates).set({ messageDirty: false, lastRenderAt: now }).where(eq(gates.id, gateId));
+}
+
+/** Compare-and-set: true once, for the first caller to see quorum on an open gate. */
+export async function markQuorumReached(db: Db, gateId: number, now: Date): Promise<boolean> {
+  const rows = await db
+    .update(gates)
+    .set({ quorumReachedAt: now })
+    .where(and(eq(gates.id, gateId), isNull(gates.quorumReachedAt), eq(gates.status, 'open')))
+    .returning({ id: gates.id });
+  return rows.length === 1;
+}
+
+/** Step two of closing, in the same transaction: the outcome, and the anonymous secret wiped. */
+export async function completeGate(tx: Db, gateId: number, set: Pick<NewGate, 'outcome' | 'finalTally' | 'participants' | 'phaseChanged'>): Promise<GateRow> {
+  const [row] = await tx
+    .update(gates)
+    .set({ ...set, anonSecret: null, messageDirty: true })
+    .where(eq(gates.id, gateId))
+    .returning();
+  return row!;
+}
+
+/** GO's phase change: only if the project is still where the gate started (compare-and-set). */
+export async function movePhaseByGate(tx: Db, g: { projectId: number; gateId: number; from: GateRow['fromPhase']; to: GateRow['toPhase']; actorId: string; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(projects)
+    .set({ phase: g.to, updatedAt: g.now })
+    .where(and(eq(projects.id, g.projectId), eq(projects.phase, g.from)))
+    .returning({ id: projects.id });
+  if (rows.length === 0) return false;
+  await tx.insert(phaseChanges).values({ projectId: g.projectId, fromPhase: g.from, toPhase: g.to, via: 'gate', gateId: g.gateId, actorId: g.actorId, at: g.now });
+  return true;
+}
+
+export async function gatesByIds(db: Db, ids: number[]): Promise<GateRow[]> {
+  if (ids.length === 0) return [];
+  return db.select().from(gates).where(inArray(gates.id, ids));
+}
+
+/** Step one of closing: claims the gate (open → closed|cancelled) or returns undefined if already done. */
+export async function claimGateClose(tx: Db, gateId: number, status: 'closed' | 'cancelled', closedBy: string, now: Date): Promise<GateRow | undefined> {
+  const [row] = await tx
+    .update(gates)
+    .set({ status, closedBy, closedAt: now })
+    .where(and(eq(gates.id, gateId), eq(gates.status, 'open')))
+    .returning();
+  return row;
+}

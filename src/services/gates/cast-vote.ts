@@ -1,0 +1,89 @@
+import { recordAudit } from '../../db/repositories/audit.js';
+import { countBallots, findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallot, type VoteGate } from '../../db/repositories/gates.js';
+import { enqueue } from '../../db/repositories/outbox.js';
+import type { Deps } from '../../deps.js';
+import { voterKeyFor } from '../../domain/gates/anonymity.js';
+import type { Vote } from '../../domain/gates/rules.js';
+import { checkBallot } from '../../domain/gates/vote-check.js';
+import { DomainError } from '../../domain/errors.js';
+import { quorumReachedReply } from '../../slack/views/gate.js';
+import { closeGate } from './close-gate.js';
+import { queueMessageUpdate } from './gate-message.js';
+
+export interface VoteInput {
+  teamId: string;
+  gateId: number;
+  userId: string;
+  vote: Vote;
+  reason?: string | null;
+}
+
+export interface VoteResult {
+  result: 'cast' | 'changed' | 'unchanged';
+  gate: VoteGate;
+}
+
+/** Refuses early (before a modal opens) what castVote would refuse: closed gate, past deadline, not eligible. */
+export async function checkCanVote(deps: Deps, input: Omit<VoteInput, 'vote' | 'reason'>, now: Date): Promise<GateRow> {
+  const gate = await findGate(deps.db, input.teamId, input.gateId);
+  if (!gate) throw new DomainError('unknown_gate', 'This gate no longer exists.');
+  assertVotable(gate, input.userId, 'abstain', null, now);
+  return gate;
+}
+
+function assertVotable(gate: VoteGate, userId: string, vote: Vote, reason: string | null | undefined, now: Date) {
+  const checked = checkBallot({ gateStatus: gate.status, eligible: gate.voters, voter: userId, vote, reason, outcome: gate.outcome });
+  if (now.getTime() >= gate.deadline.getTime()) throw new DomainError('gate_closed', 'The deadline of this gate has passed; votes are no longer accepted.');
+  return checked;
+}
+
+/**
+ * One ballot, one transaction: the gate row is read FOR SHARE (so a concurrent close waits for this
+ * vote, and a vote after the close sees it closed), the ballot is upserted under its (gate, voter)
+ * key, and the audit entry is written with it. Anonymous gates log that *a* ballot was cast or
+ * changed, never by whom or which way.
+ */
+export async function castVote(deps: Deps, input: VoteInput, now: Date): Promise<VoteResult> {
+  const out = await deps.db.transaction(async (tx) => {
+    const gate = await lockGateForVote(tx, input.teamId, input.gateId);
+    if (!gate) throw new DomainError('unknown_gate', 'This gate no longer exists.');
+    const ballot = assertVotable(gate, input.userId, input.vote, input.reason, now);
+    const result = await upsertBallot(tx, { gateId: gate.id, voterKey: voterKeyFor(gate, input.userId), vote: ballot.vote, reason: ballot.reason });
+    if (result !== 'unchanged') {
+      await recordAudit(tx, {
+        teamId: gate.teamId,
+        projectId: gate.projectId,
+        actorId: gate.anonymous ? 'anonymous' : input.userId,
+        action: result === 'cast' ? 'gate.ballot_cast' : 'gate.ballot_changed',
+        detail: gate.anonymous ? { gateId: gate.id } : { gateId: gate.id, vote: ballot.vote, ...(ballot.reason ? { reason: ballot.reason } : {}) },
+        at: now,
+      });
+    }
+    return { result, gate };
+  });
+  return out;
+}
+
+/**
+ * Work after a vote committed: refresh the message (coalesced), close when everyone has voted, or
+ * announce quorum once. It runs after the commit on purpose: counting inside concurrent vote
+ * transactions could miss each other's ballots, but the last vote to commit always sees them all.
+ */
+export async function afterVote(deps: Deps, gate: VoteGate, now: Date): Promise<void> {
+  await queueMessageUpdate(deps, gate, now);
+  const n = await countBallots(deps.db, gate.id);
+  if (n >= gate.voters.length) {
+    await closeGate(deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'all_voted' }, now);
+  } else if (n >= gate.quorum && !gate.quorumReachedAt && gate.messageOutboxId && (await markQuorumReached(deps.db, gate.id, now))) {
+    await enqueue(deps.db, {
+      teamId: gate.teamId,
+      method: 'chat.postMessage',
+      channelId: gate.channelId,
+      parentId: gate.messageOutboxId,
+      payload: { ...quorumReachedReply(n, gate.quorum, gate.voters.length), reply_broadcast: true },
+      dedupeKey: `gate:${gate.id}:quorum`,
+      now,
+    });
+  }
+  deps.kickOutbox();
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { insertGate, findOpenGate, setGateMessage, type GateRow } from '../../db/repositories/gates.js';
+import { enqueue } from '../../db/repositories/outbox.js';
+import type { ProjectRow } from '../../db/repositories/projects.js';
+import { recordAudit } from '../../db/repositories/audit.js';
+import { addTimer } from '../../db/repositories/schedules.js';
+import type { Deps } from '../../deps.js';
+import { newGateSecret } from '../../domain/gates/anonymity.js';
+import { reminderTimes, validateGateOptions } from '../../domain/gates/rules.js';
+import { DomainError } from '../../domain/errors.js';
+import { assertTransition, nextPhase, type Phase } from '../../domain/lifecycle.js';
+import { SlackUserId } from '../../domain/intake/brief.js';
+import { renderSections } from '../../slack/project-sections.js';
+import { renderPayload } from './gate-message.js';
+
+export const DEFAULT_DEADLINE_MS = 48 * 3_600_000;
+export const MAX_QUESTION_CHARS = 500;
+export const GATE_DEADLINE_TIMER = 'gate.deadline';
+export const GATE_REMINDER_TIMER = 'gate.reminder';
+
+export const OpenGateInput = z.object({
+  openedBy: z.string().min(1),
+  toPhase: z.enum(['design', 'development', 'deployment', 'retired']).optional(),
+  voters: z.array(SlackUserId).optional(),
+  quorum: z.number().int().optional(),
+  deadline: z.date().optional(),
+  anonymous: z.boolean().default(false),
+  question: z.string().trim().max(MAX_QUESTION_CHARS, `The question is longer than ${MAX_QUESTION_CHARS} characters.`).optional(),
+  reason: z.string().trim().max(1000).optional(),
+});
+export type OpenGateInput = z.input<typeof OpenGateInput>;
+
+function stakeholdersOf(brief: unknown): string[] {
+  const parsed = z.object({ stakeholders: z.array(SlackUserId).nullish() }).safeParse(brief ?? {});
+  return parsed.success ? (parsed.data.stakeholders ?? []) : [];
+}
+
+export function defaultQuestion(slug: string, from: Phase, to: Phase): string {
+  if (to === 'retired') return `Should ${slug} continue, or stop and be retired?`;
+  return `Is ${slug} ready to move from ${from} to ${to}?`;
+}
+
+/**
+ * Opens a gate: checks the transition, voters, quorum and deadline, snapshots the evidence, and in
+ * one transaction writes the gate, queues its message, and sets the deadline and reminder timers.
+ * Nothing is written when a check fails.
+ */
+export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInput, now: Date): Promise<GateRow> {
+  const input = OpenGateInput.parse(raw);
+  const from = project.phase;
+  const to = input.toPhase ?? nextPhase(from);
+  if (!to) throw new DomainError('unreachable_phase', 'This project is retired; it cannot move to another phase.');
+  assertTransition(from, to);
+  const voters = [...new Set(input.voters?.length ? input.voters : stakeholdersOf(project.brief))];
+  if (voters.length === 0) {
+    throw new DomainError('no_voters', `The design brief of ${project.slug} names no stakeholders, so there is no default voter list: name the voters with --voters @a @b.`);
+  }
+  const deadline = input.deadline ?? new Date(now.getTime() + DEFAULT_DEADLINE_MS);
+  const { quorum } = validateGateOptions({ voters, quorum: input.quorum, deadline, now });
+  if (await findOpenGate(deps.db, project.id, from, to)) {
+    throw new DomainError('gate_exists', `${project.slug} already has an open gate for ${from} → ${to}; vote there, or let its owner close or cancel it first.`);
+  }
+  const evidence = await renderSections(deps, project, 'gate', now);
+  const gate = await deps.db.transaction(async (tx) => {
+    const row = await insertGate(tx, {
+      teamId: project.teamId,
+      projectId: project.id,
+      channelId: project.channelId,
+      fromPhase: from,
+      toPhase: to,
+      question: input.question || defaultQuestion(project.slug, from, to),
+      reason: input.reason || null,
+      openedBy: input.openedBy,
+      voters,
+      quorum,
+      deadline,
+      anonymous: input.anonymous,
+      anonSecret: input.anonymous ? newGateSecret() : null,
+      evidence,
+      openedAt: now,
+    });
+    if (!row) throw new DomainError('gate_exists', `${project.slug} already has an open gate for ${from} → ${to}.`);
+    const msg = await enqueue(tx, { teamId: row.teamId, method: 'chat.postMessage', channelId: row.channelId, payload: renderPayload(row), dedupeKey: `gate:${row.id}:message`, now });
+    await setGateMessage(tx, row.id, msg.id);
+    await addTimer(tx, { teamId: row.teamId, kind: GATE_DEADLINE_TIMER, ref: String(row.id), dueAt: deadline });
+    for (const at of reminderTimes(now, deadline)) {
+      await addTimer(tx, { teamId: row.teamId, kind: GATE_REMINDER_TIMER, ref: String(row.id), dueAt: at });
+    }
+    await recordAudit(tx, {
+      teamId: row.teamId,
+      projectId: project.id,
+      actorId: input.openedBy,
+      action: 'gate.opened',
+      detail: { gateId: row.id, from, to, voters, quorum, deadline: deadline.toISOString(), anonymous: input.anonymous, ...(input.reason ? { reason: input.reason } : {}) },
+      at: now,
+    });
+    return { ...row, messageOutboxId: msg.id };
+  });
+  deps.kickOutbox();
+  return gate;
+}

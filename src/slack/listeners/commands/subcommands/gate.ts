@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { findProject } from '../../../../db/repositories/projects.js';
+import { parseDeadline } from '../../../../domain/gates/deadline.js';
+import { DomainError } from '../../../../domain/errors.js';
+import { parsePhase } from '../../../../domain/lifecycle.js';
+import { parseSlug } from '../../../../domain/projects/slug.js';
+import { openGate } from '../../../../services/gates/open-gate.js';
+import { parseArgs, words } from '../../../command-parser.js';
+import { gateOpenedReply } from '../../../views/gate.js';
+import type { Subcommand } from '../subcommand.js';
+
+const FLAGS = { to: 'string', voters: 'users', quorum: 'string', deadline: 'string', anonymous: 'boolean' } as const;
+
+const Quorum = z
+  .string()
+  .regex(/^\d+$/, 'Quorum must be a whole number of voters, e.g. --quorum 3.')
+  .transform(Number);
+
+export const gateCommand: Subcommand = {
+  name: 'gate',
+  usage: '/mlops gate <slug> [--to <phase>] [--voters @a @b…] [--quorum N] [--deadline 48h|2d|<ISO time>] [--anonymous] [question…]',
+  summary: 'Open a go/no-go vote on moving the project to its next phase (or --to another one). Defaults: the brief\'s stakeholders vote, majority quorum, 48 h.',
+  async run(deps, req) {
+    const args = parseArgs(req.tokens, FLAGS);
+    const [slugWord, ...questionWords] = words(args.positionals);
+    const slug = parseSlug(slugWord);
+    const now = deps.clock.now();
+    // Parse everything before touching the database, so a typo is reported before "unknown project".
+    const toPhase = args.strings.to !== undefined ? parsePhase(args.strings.to) : undefined;
+    const quorumResult = args.strings.quorum !== undefined ? Quorum.safeParse(args.strings.quorum) : undefined;
+    if (quorumResult && !quorumResult.success) throw new DomainError('invalid_quorum', quorumResult.error.issues[0]!.message);
+    const deadline = args.strings.deadline !== undefined ? parseDeadline(args.strings.deadline, now) : undefined;
+    const project = await findProject(deps.db, req.teamId, slug);
+    if (!project) throw new DomainError('unknown_project', `There is no project \`${slug}\` in this workspace. \`/mlops status\` lists the projects in this channel.`);
+    const gate = await openGate(
+      deps,
+      project,
+      {
+        openedBy: req.userId,
+        toPhase,
+        voters: args.users.voters,
+        quorum: quorumResult?.data,
+        deadline,
+        anonymous: args.booleans.has('anonymous'),
+        question: questionWords.join(' ').trim() || undefined,
+      },
+      now,
+    );
+    return gateOpenedReply({ slug: project.slug, channelId: gate.channelId, fromPhase: gate.fromPhase, toPhase: gate.toPhase, voters: gate.voters.length, quorum: gate.quorum, deadline: gate.deadline, anonymous: gate.anonymous });
+  },
+};

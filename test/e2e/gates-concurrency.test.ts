@@ -1,0 +1,119 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditForProject } from '../../src/db/repositories/audit.js';
+import { findProject, phaseHistory } from '../../src/db/repositories/projects.js';
+import { outbox } from '../../src/db/schema/index.js';
+import { closeGate } from '../../src/services/gates/close-gate.js';
+import { waitFor } from '../helpers/clock.js';
+import { databaseKinds } from '../helpers/db.js';
+import { ballotRows, buttonLabels, CHANNEL, ephemeralsFor, lastGateMessage, latestGate, makeProject, OWNER, settle, tallySection, vote } from '../helpers/gates.js';
+import { bootApp, type Harness } from '../helpers/harness.js';
+
+const people = (n: number) => Array.from({ length: n }, (_, i) => `U0V${String(i).padStart(4, '0')}`);
+
+describe.each(databaseKinds())('gates under concurrency (%s)', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await bootApp(kind);
+  });
+  afterAll(async () => h?.close());
+
+  const openGate = async (slug: string, voters: string[], flags = '') => {
+    await makeProject(h, slug, { stakeholders: voters.length <= 50 ? voters : undefined });
+    const res = await h.people.command(OWNER, CHANNEL, `gate ${slug} ${voters.length > 50 ? `--voters ${voters.map((v) => `<@${v}>`).join(' ')}` : ''} ${flags}`);
+    expect((res.body as { text: string }).text).toContain('Opened a go/no-go gate');
+    await settle(h);
+    return { msg: lastGateMessage(h), gate: await latestGate(h) };
+  };
+
+  it('200 voters clicking Go at once: exactly 200 ballots, and the final message shows 200', async () => {
+    const voters = people(200);
+    const { msg, gate } = await openGate('crowd', voters);
+    const updatesBefore = h.slack.store.callsTo('chat.update').length;
+    const responses = await Promise.all(voters.map((v) => h.people.click(v, msg, 'Go')));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    await waitFor(() => voters.every((v) => ephemeralsFor(h, v).length === 1), 'every confirmation', 20_000);
+    expect(await ballotRows(h, gate.id)).toHaveLength(200);
+    await settle(h);
+    expect(tallySection(msg)).toContain('Closed: GO');
+    expect(tallySection(msg)).toContain('*Go:* 200   *No-go:* 0   *Abstain:* 0   (200 of 200 voted');
+    expect(buttonLabels(msg)).toEqual([]);
+    // Updates were coalesced: nowhere near one chat.update per vote.
+    const updates = h.slack.store.callsTo('chat.update').length - updatesBefore;
+    expect(updates).toBeGreaterThanOrEqual(1);
+    expect(updates).toBeLessThan(20);
+    const project = (await findProject(h.database.db, h.slack.teamId, 'crowd'))!;
+    const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+    expect(audit.filter((a) => a.action === 'gate.ballot_cast')).toHaveLength(200);
+    expect(audit.filter((a) => a.action === 'gate.closed')).toHaveLength(1);
+    expect(h.slack.store.threadReplies(CHANNEL, msg.ts).filter((m) => m.text.startsWith('GO for crowd'))).toHaveLength(1);
+    expect(project.phase).toBe('development');
+  }, 60_000);
+
+  it('the same block_actions delivered again with X-Slack-Retry-Num counts once; so does a double click', async () => {
+    const [ana, raj, lee] = ['U0ANA', 'U0RAJ', 'U0LEE'];
+    const { msg, gate } = await openGate('retries', [ana, raj, lee, 'U0SAM']);
+    const first = await h.people.click(ana, msg, 'Go');
+    const retry = await h.people.click(ana, msg, 'Go', { triggerId: first.triggerId, retryNum: 1, retryReason: 'http_timeout' });
+    expect(retry.status).toBe(200);
+    // A retry racing the original (Slack's http_timeout retries can) is dropped too.
+    const triggerId = h.slack.newTriggerId(raj);
+    await Promise.all([h.people.click(raj, msg, 'Abstain', { triggerId }), h.people.click(raj, msg, 'Abstain', { triggerId, retryNum: 1 })]);
+    // A double click: two real clicks, two trigger ids, one ballot.
+    await Promise.all([h.people.click(lee, msg, 'Go'), h.people.click(lee, msg, 'Go')]);
+    await waitFor(() => ephemeralsFor(h, lee).length === 2 && ephemeralsFor(h, ana).length === 1 && ephemeralsFor(h, raj).length === 1, 'answers');
+    await new Promise((r) => setTimeout(r, 200)); // room for a wrongly processed retry to show up
+    expect(ephemeralsFor(h, ana)).toHaveLength(1);
+    expect(ephemeralsFor(h, raj)).toHaveLength(1);
+    expect(ephemeralsFor(h, lee).filter((t) => t.includes('You voted *Go*'))).toHaveLength(1);
+    expect(ephemeralsFor(h, lee).filter((t) => t.includes('Your vote is already *Go*'))).toHaveLength(1);
+    expect(await ballotRows(h, gate.id)).toHaveLength(3);
+    const project = (await findProject(h.database.db, h.slack.teamId, 'retries'))!;
+    const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+    expect(audit.filter((a) => a.action.startsWith('gate.ballot')).map((a) => a.actorId).sort()).toEqual([ana, lee, raj]);
+    await settle(h);
+    expect(tallySection(msg)).toContain('*Go:* 2   *No-go:* 0   *Abstain:* 1');
+  });
+
+  it('two app instances on one database close a gate at its deadline exactly once', async () => {
+    const replica = await h.replica();
+    const voters = people(4);
+    const { msg, gate } = await openGate('replicated', voters, '--deadline 1h --quorum 2');
+    await vote(h, voters[0]!, msg, 'Go');
+    await vote(h, voters[1]!, msg, 'Go');
+    await settle(h);
+    h.clock.set(new Date(gate.deadline.getTime() + 1000));
+    const now = h.clock.now();
+    await Promise.all([h.app.jobs.tick(now), replica.jobs.tick(now), h.app.jobs.tick(now), replica.jobs.tick(now)]);
+    await Promise.all([h.app.jobs.tick(now), replica.jobs.tick(now)]);
+    await settle(h);
+    const project = (await findProject(h.database.db, h.slack.teamId, 'replicated'))!;
+    const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+    expect(audit.filter((a) => a.action === 'gate.closed')).toHaveLength(1);
+    expect((await phaseHistory(h.database.db, project.id)).filter((c) => c.via === 'gate')).toHaveLength(1);
+    expect(project.phase).toBe('development');
+    expect(h.slack.store.threadReplies(CHANNEL, msg.ts).filter((m) => m.text.startsWith('GO for replicated'))).toHaveLength(1);
+    expect(tallySection(msg)).toContain('Closed: GO');
+    const sentFinal = await h.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `gate:${gate.id}:result`));
+    expect(sentFinal).toHaveLength(1);
+  });
+
+  it('closing races (deadline on one instance, last vote and owner on another): one close wins', async () => {
+    const replica = await h.replica();
+    const voters = people(3);
+    const { gate } = await openGate('race', voters, '--quorum 1');
+    const now = h.clock.now();
+    const results = await Promise.allSettled([
+      closeGate(h.app.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now),
+      closeGate(replica.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'all_voted' }, now),
+      closeGate(replica.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now),
+      closeGate(h.app.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now),
+    ]);
+    const winners = results.filter((r) => r.status === 'fulfilled' && r.value !== null);
+    expect(winners).toHaveLength(1);
+    const project = (await findProject(h.database.db, h.slack.teamId, 'race'))!;
+    const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+    expect(audit.filter((a) => a.action === 'gate.closed')).toHaveLength(1);
+    expect(project.phase).toBe('design'); // NO QUORUM: nobody voted
+  });
+});

@@ -1,0 +1,303 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditForProject } from '../../src/db/repositories/audit.js';
+import { findProject, phaseHistory } from '../../src/db/repositories/projects.js';
+import { auditLog, gates, outbox, timers } from '../../src/db/schema/index.js';
+import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
+import { waitFor } from '../helpers/clock.js';
+import { databaseKinds } from '../helpers/db.js';
+import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, vote, voteNoGo } from '../helpers/gates.js';
+import { bootApp, type Harness } from '../helpers/harness.js';
+
+const [ANA, RAJ, LEE, SAM] = ['U0ANA', 'U0RAJ', 'U0LEE', 'U0SAM'];
+const HOUR = 3_600_000;
+
+/** The buttons of a gate message as they were while it was open: a stale client can still click them. */
+function staleCopy(message: StoredMessage, gateId: number): StoredMessage {
+  const el = (text: string, action: string) => ({ type: 'button', text: { type: 'plain_text', text }, action_id: action, value: String(gateId) });
+  return { ...message, blocks: [{ type: 'actions', block_id: `gate-${gateId}`, elements: [el('Go', 'gate.vote.go'), el('No-go', 'gate.vote.no_go')] }] };
+}
+
+const sectionText = (m: StoredMessage, blockId: string) => ((m.blocks ?? []).find((b) => b.block_id === blockId) as { text?: { text: string } } | undefined)?.text?.text ?? '';
+
+describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await bootApp(kind);
+  });
+  afterAll(async () => h?.close());
+
+  const command = async (user: string, text: string) => {
+    const res = await h.people.command(user, CHANNEL, text);
+    expect(res.status).toBe(200);
+    return (res.body as { text: string }).text;
+  };
+  const thread = (m: StoredMessage) => h.slack.store.threadReplies(CHANNEL, m.ts);
+
+  it('a full gate: stakeholders vote, quorum is announced, everyone voted closes it GO and moves the phase', async () => {
+    const project = await makeProject(h, 'churn', { stakeholders: [ANA, RAJ, LEE] });
+    const reply = await command(OWNER, 'gate churn');
+    expect(reply).toContain('Opened a go/no-go gate for churn (design → development)');
+    expect(reply).toContain('3 voters, quorum 2');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    expect(buttonLabels(msg)).toEqual(['Go', 'No-go', 'Abstain', 'Close now', 'Cancel gate']);
+    expect(blockTexts(msg)).toContain('Is churn ready to move from design to development?');
+    // The deadline is Slack date markup, so each reader sees it in their own time zone.
+    expect(sectionText(msg, 'tally')).toMatch(/Open\* until <!date\^\d+\^/);
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 0');
+
+    expect(await vote(h, ANA, msg, 'Go')).toContain('You voted *Go*');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 1');
+    expect(sectionText(msg, 'voted')).toContain('<@U0ANA>');
+
+    await vote(h, RAJ, msg, 'Go');
+    await settle(h);
+    expect(thread(msg).map((m) => m.text).join('\n')).toContain('Quorum reached: 2 of 3');
+    expect(buttonLabels(msg)).toContain('Go');
+
+    await vote(h, LEE, msg, 'Abstain');
+    await settle(h);
+    expect(buttonLabels(msg)).toEqual([]);
+    expect(sectionText(msg, 'tally')).toContain('Closed: GO');
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 2   *No-go:* 0   *Abstain:* 1');
+    const result = thread(msg).at(-1)!;
+    expect(result.text).toContain('GO for churn design → development');
+    expect(blockTexts(result)).toContain('every eligible voter voted');
+    expect(blockTexts(result)).toContain('*Go:* <@U0ANA>, <@U0RAJ>');
+
+    expect((await findProject(h.database.db, h.slack.teamId, 'churn'))!.phase).toBe('development');
+    const history = await phaseHistory(h.database.db, project.id);
+    expect(history.at(-1)).toMatchObject({ fromPhase: 'design', toPhase: 'development', via: 'gate' });
+    const audit = (await auditForProject(h.database.db, h.slack.teamId, project.id)).map((a) => a.action);
+    expect(audit.filter((a) => a === 'gate.ballot_cast')).toHaveLength(3);
+    expect(audit.filter((a) => a === 'gate.closed')).toHaveLength(1);
+    expect(audit).toContain('project.phase_changed');
+
+    // /mlops status shows the phase history and no open gate left.
+    const status = await h.people.command(OWNER, CHANNEL, 'status churn');
+    const statusBlocks = JSON.stringify((status.body as { blocks: unknown[] }).blocks);
+    expect(statusBlocks).toContain('*development* (gate');
+    expect(statusBlocks).toContain('*Open gates:* none');
+    expect(statusBlocks).toContain('Last gate: design → development');
+
+    // A click from a stale copy of the message changes nothing.
+    const gate = (await gateRows(h)).find((g) => g.projectId === project.id)!;
+    expect(await vote(h, ANA, staleCopy(msg, gate.id), 'Go')).toContain('This gate closed with outcome GO');
+    expect(await ballotRows(h, gate.id)).toHaveLength(3);
+  });
+
+  it('NO-GO: the No-go modal requires a reason, ballots can change, reasons are in the result', async () => {
+    const project = await makeProject(h, 'fraud', { phase: 'development' });
+    // No stakeholders in the brief: --voters is required, and the error says so.
+    const gatesBefore = (await gateRows(h)).length;
+    expect(await command(OWNER, 'gate fraud')).toContain('name the voters with --voters');
+    expect((await gateRows(h)).length).toBe(gatesBefore);
+    await command(OWNER, `gate fraud --voters <@${ANA}> <@${RAJ}|raj> <@${LEE}> --quorum 2 Ship the fraud model to production?`);
+    await settle(h);
+    const msg = lastGateMessage(h);
+    expect(blockTexts(msg)).toContain('Ship the fraud model to production?');
+    const gate = await latestGate(h);
+    expect(gate.toPhase).toBe('deployment');
+
+    const empty = await voteNoGo(h, ANA, msg, '   ');
+    expect(empty.response).toMatchObject({ response_action: 'errors', errors: { reason: expect.stringContaining('needs a reason') } });
+    expect(await ballotRows(h, gate.id)).toHaveLength(0);
+    const retry = await h.people.submitView(ANA, empty.viewId, { reason: { reason: 'Recall on the holdout set is 0.61; the target is 0.8.' } });
+    expect((retry.body as { response_action?: string } | undefined)?.response_action).toBeUndefined();
+    await waitFor(async () => (await ballotRows(h, gate.id)).length === 1, 'the No-go ballot');
+
+    await vote(h, LEE, msg, 'Abstain');
+    expect(await vote(h, LEE, msg, 'Go')).toContain('Your vote is now *Go*');
+    expect((await voteNoGo(h, RAJ, msg, 'No rollback plan yet.')).answer).toContain('You voted *No-go*');
+    await settle(h);
+
+    expect(sectionText(msg, 'tally')).toContain('Closed: NO-GO');
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 1   *No-go:* 2   *Abstain:* 0');
+    const result = thread(msg).at(-1)!;
+    expect(result.text).toContain('NO-GO for fraud development → deployment');
+    expect(blockTexts(result)).toContain('<@U0ANA>: Recall on the holdout set is 0.61; the target is 0.8.');
+    expect(blockTexts(result)).toContain('<@U0RAJ>: No rollback plan yet.');
+    expect((await findProject(h.database.db, h.slack.teamId, 'fraud'))!.phase).toBe('development');
+    const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+    expect(audit.filter((a) => a.action === 'gate.ballot_changed').map((a) => a.actorId)).toEqual([LEE]);
+    expect(audit.find((a) => a.action === 'gate.closed')!.detail).toMatchObject({ outcome: 'no_go' });
+  });
+
+  it('NO QUORUM at the deadline; reminders 24 h and 1 h before go only to those who have not voted', async () => {
+    await makeProject(h, 'ranker', { stakeholders: [ANA, RAJ, LEE, SAM] });
+    await command(OWNER, 'gate ranker --quorum 3 --deadline 2d');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    const gate = await latestGate(h);
+    await vote(h, ANA, msg, 'Go');
+
+    const dmsTo = (u: string) => h.slack.store.messages.filter((m) => m.channel === `D${u.slice(1)}`);
+    h.clock.set(new Date(gate.deadline.getTime() - 24 * HOUR));
+    await settle(h);
+    expect(dmsTo(ANA)).toHaveLength(0);
+    for (const u of [RAJ, LEE, SAM]) expect(dmsTo(u).map((m) => m.text).join()).toContain('Reminder: your vote on the ranker gate');
+    await vote(h, RAJ, msg, 'Go');
+    h.clock.set(new Date(gate.deadline.getTime() - HOUR));
+    await settle(h);
+    expect(dmsTo(RAJ)).toHaveLength(1);
+    expect(dmsTo(LEE)).toHaveLength(2);
+
+    h.clock.set(new Date(gate.deadline.getTime() + 1000));
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('Closed: NO QUORUM');
+    const result = thread(msg).at(-1)!;
+    expect(result.text).toContain('NO QUORUM for ranker');
+    expect(blockTexts(result)).toContain('the deadline passed');
+    expect(blockTexts(result)).toContain('Only 2 of the 3 votes needed');
+    expect(blockTexts(result)).toContain('Did not vote: <@U0LEE>, <@U0SAM>');
+    expect((await findProject(h.database.db, h.slack.teamId, 'ranker'))!.phase).toBe('design');
+    // Every timer of the gate is settled: nothing fires again.
+    const mine = await h.database.db.select().from(timers).where(eq(timers.ref, String(gate.id)));
+    expect(mine.length).toBe(3);
+    expect(mine.every((t) => t.doneAt || t.cancelledAt)).toBe(true);
+  });
+
+  it('anonymous mode: counts only, and no voter–vote pairing in messages, ballots, audit or outbox', async () => {
+    const project = await makeProject(h, 'anon-model', { stakeholders: [ANA, RAJ, LEE] });
+    await command(OWNER, 'gate anon-model --anonymous --quorum 3');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    const gate = await latestGate(h);
+    expect(gate.anonymous).toBe(true);
+    await vote(h, ANA, msg, 'Go');
+    expect(await vote(h, ANA, msg, 'Abstain')).toContain('nobody can see who voted what');
+    await voteNoGo(h, RAJ, msg, 'Too early.');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 0   *No-go:* 1   *Abstain:* 1');
+    expect(sectionText(msg, 'voted')).toContain('2 of 3');
+    expect(sectionText(msg, 'voted')).not.toContain('<@');
+
+    const ballots = await ballotRows(h, gate.id);
+    expect(ballots).toHaveLength(2);
+    for (const b of ballots) {
+      expect(b.voterKey).toMatch(/^a:[0-9a-f]{64}$/);
+      for (const u of [ANA, RAJ, LEE]) expect(JSON.stringify(b)).not.toContain(u);
+    }
+    await vote(h, LEE, msg, 'Go');
+    await settle(h);
+
+    const closed = (await gateRows(h)).find((g) => g.id === gate.id)!;
+    expect(closed.status).toBe('closed');
+    expect(closed.anonSecret).toBeNull();
+    expect(closed.participants).toEqual([ANA, LEE, RAJ]);
+    const result = thread(msg).at(-1)!;
+    expect(result.text).toContain('Go 1, No-go 1, Abstain 1');
+    expect(result.text).toContain('Too early.');
+    expect(blockTexts(result)).not.toContain('U0RAJ>: Too early');
+    expect(blockTexts(result)).toContain('who voted what is not recorded');
+    // After close the message names who took part, still not who voted what.
+    expect(sectionText(msg, 'voted')).toContain('<@U0ANA>, <@U0LEE>, <@U0RAJ>');
+    expect(blockTexts(msg)).not.toContain('Too early');
+
+    // The audit log says that a ballot was cast or changed, never by whom or which way.
+    const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+    const ballotAudit = audit.filter((a) => a.action.startsWith('gate.ballot'));
+    expect(ballotAudit.map((a) => a.action)).toEqual(['gate.ballot_cast', 'gate.ballot_changed', 'gate.ballot_cast', 'gate.ballot_cast']);
+    for (const a of ballotAudit) {
+      expect(a.actorId).toBe('anonymous');
+      expect(a.detail).toEqual({ gateId: gate.id });
+    }
+    // Nothing queued for Slack pairs a person with a vote (confirmations go straight to the voter).
+    const queued = await h.database.db.select().from(outbox);
+    for (const row of queued) expect(JSON.stringify(row.payload)).not.toContain('U0RAJ>: Too early');
+  });
+
+  it('refuses a vote from someone who is not an eligible voter, ephemerally, with the tally unchanged', async () => {
+    await makeProject(h, 'eligible', { stakeholders: [ANA, RAJ] });
+    await command(OWNER, 'gate eligible');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    const gate = await latestGate(h);
+    expect(await vote(h, SAM, msg, 'Go')).toContain('You are not an eligible voter on this gate. Voters: <@U0ANA>, <@U0RAJ>.');
+    const viewsBefore = h.slack.store.views.size;
+    const before = ephemeralsFor(h, SAM).length;
+    await h.people.click(SAM, msg, 'No-go');
+    await waitFor(() => ephemeralsFor(h, SAM).length > before, 'the No-go refusal');
+    expect(h.slack.store.views.size).toBe(viewsBefore); // no modal for a non-voter
+    expect(await ballotRows(h, gate.id)).toHaveLength(0);
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('0 of 2 voted');
+
+    // Only the owner may cancel; the owner's cancel ends the vote with no outcome.
+    expect(await vote(h, ANA, msg, 'Cancel gate')).toContain('Only the project owner');
+    expect((await gateRows(h)).find((g) => g.id === gate.id)!.status).toBe('open');
+    await h.people.click(OWNER, msg, 'Cancel gate');
+    await waitFor(async () => (await gateRows(h)).find((g) => g.id === gate.id)!.status === 'cancelled', 'cancelled');
+    await settle(h);
+    expect(buttonLabels(msg)).toEqual([]);
+    expect(sectionText(msg, 'tally')).toContain('Cancelled');
+    expect(await vote(h, ANA, staleCopy(msg, gate.id), 'Go')).toContain('This gate was cancelled');
+    expect(await ballotRows(h, gate.id)).toHaveLength(0);
+  });
+
+  it('the owner can close early: the outcome is decided with the ballots so far', async () => {
+    await makeProject(h, 'early', { stakeholders: [ANA, RAJ, LEE] });
+    await command(OWNER, 'gate early --quorum 1');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    await vote(h, ANA, msg, 'Go');
+    await h.people.click(OWNER, msg, 'Close now');
+    await waitFor(async () => (await latestGate(h)).status === 'closed', 'closed');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('Closed: GO');
+    expect(blockTexts(thread(msg).at(-1)!)).toContain('the project owner closed it early');
+    expect((await findProject(h.database.db, h.slack.teamId, 'early'))!.phase).toBe('development');
+  });
+
+  it('bad input is explained with the usage, and writes nothing', async () => {
+    await makeProject(h, 'bad-input', { stakeholders: [ANA, RAJ] });
+    const before = { gates: (await gateRows(h)).length, audit: (await h.database.db.select().from(auditLog)).length, outbox: (await h.database.db.select().from(outbox)).length };
+    const cases: [string, string][] = [
+      ['gate bad-input --to production', '"production" is not a phase'],
+      ['gate bad-input --to design', 'can move to development or retired, not to design'],
+      ['gate bad-input --quorum 3', 'Quorum 3 is larger than the 2 eligible voters'],
+      ['gate bad-input --quorum two', 'Quorum must be a whole number'],
+      ['gate bad-input --deadline 2020-01-01T00:00Z', 'is not in the future'],
+      ['gate bad-input --deadline tomorrowish', 'is not a deadline I understand'],
+      ['gate bad-input --voters', 'needs one or more @mentions'],
+      ['gate bad-input --color red', 'Unknown option --color'],
+      ['gate no-such-project', 'There is no project `no-such-project`'],
+      ['gate', 'Name the project by its slug'],
+    ];
+    for (const [text, expected] of cases) {
+      const reply = await command(OWNER, text);
+      expect(reply, text).toContain(expected);
+      expect(reply, text).toContain('Usage: /mlops gate <slug>');
+    }
+    expect({ gates: (await gateRows(h)).length, audit: (await h.database.db.select().from(auditLog)).length, outbox: (await h.database.db.select().from(outbox)).length }).toEqual(before);
+
+    expect(await command(OWNER, 'gate bad-input')).toContain('Opened a go/no-go gate');
+    expect(await command(OWNER, 'gate bad-input --to development')).toContain('already has an open gate for design → development');
+    // A gate for another transition (continue/stop) may be open at the same time.
+    expect(await command(OWNER, 'gate bad-input --to retired')).toContain('Opened a go/no-go gate for bad-input (design → retired)');
+    expect((await gateRows(h)).length).toBe(before.gates + 2);
+    const status = await h.people.command(OWNER, CHANNEL, 'status bad-input');
+    const blocks = JSON.stringify((status.body as { blocks: unknown[] }).blocks);
+    expect(blocks).toContain('design → development — 0 of 2 voted (quorum 2)');
+    expect(blocks).toContain('design → retired — 0 of 2 voted');
+    // Only one of them can stay open per transition, even if two requests race past the check.
+    const open = await h.database.db.select().from(gates).where(eq(gates.status, 'open'));
+    const projectId = (await latestGate(h)).projectId;
+    expect(open.filter((g) => g.projectId === projectId && g.toPhase === 'development')).toHaveLength(1);
+  });
+
+  it('deps.requestGate opens a gate with the defaults for other features, and explains refusals', async () => {
+    const project = await makeProject(h, 'requested', { stakeholders: [ANA, RAJ, LEE] });
+    const ok = await h.app.deps.requestGate(h.app.deps, null, { teamId: h.slack.teamId, projectId: project.id, requestedBy: ANA, toPhase: 'retired', reason: 'Two check-ins in a row said Not viable' });
+    expect(ok).toMatchObject({ ok: true });
+    expect(ok.message).toContain('design → retired');
+    const again = await h.app.deps.requestGate(h.app.deps, null, { teamId: h.slack.teamId, projectId: project.id, requestedBy: ANA, toPhase: 'retired' });
+    expect(again).toMatchObject({ ok: false, message: expect.stringContaining('already has an open gate') });
+    await settle(h);
+    const msg = lastGateMessage(h);
+    expect(blockTexts(msg)).toContain('Should requested continue, or stop and be retired?');
+    expect(blockTexts(msg)).toContain('Requested because: Two check-ins in a row said Not viable');
+  });
+});
