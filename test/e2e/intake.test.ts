@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, intakes, projects } from '../../src/db/schema/index.js';
 import { BRIEF_FIELD_INFO } from '../../src/domain/intake/brief.js';
+import { buttonLabels, lastGateMessage, settle } from '../helpers/gates.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness, SIGNING_SECRET } from '../helpers/harness.js';
@@ -136,11 +137,15 @@ describe.each(databaseKinds())('design intake, deterministic (%s)', (kind) => {
     expect(edits[0]).toMatchObject({ actorId: ALICE, detail: { fields: ['successMetrics', 'timeline'] } });
   });
 
-  it('Request design gate answers the clicker (gates are not available in this build)', async () => {
+  it('Request design gate opens the design → development gate with the stakeholders as voters', async () => {
     const root = h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('ticket-router'))!;
     await h.people.click(ALICE, steps.briefMessage(CHANNEL, root.ts)!, 'Request design gate');
     const e = await waitFor(() => h.slack.store.ephemerals.find((x) => x.user === ALICE && x.via === 'chat.postEphemeral' && /gate/i.test(x.text)), 'gate answer');
-    expect(e.text).toContain('not available yet');
+    expect(e.text).toContain('Opened a go/no-go gate for ticket-router (design → development)');
+    await settle(h);
+    const gate = lastGateMessage(h, CHANNEL);
+    expect(JSON.stringify(gate.blocks)).toContain('Go/no-go: ticket-router design → development');
+    expect(buttonLabels(gate)).toEqual(expect.arrayContaining(['Go', 'No-go', 'Abstain']));
   });
 
   it('refuses a taken slug, an invalid slug and extra words, writing nothing', async () => {

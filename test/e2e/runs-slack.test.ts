@@ -75,11 +75,11 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).toContain('Request deployment gate');
   });
 
-  it('clicking Request deployment gate asks the gates seam and answers only the clicker (the default seam says gates are unavailable)', async () => {
+  it('clicking Request deployment gate asks the gates feature and answers only the clicker: without stakeholders in the brief it says who can vote is missing', async () => {
     const summary = h.slack.store.channelMessages(CHANNEL).find((m) => text(m).includes('Request deployment gate'))!;
     await h.people.click('U0BOB', summary, 'Request deployment gate');
     const reply = await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === 'U0BOB'), 'the ephemeral answer');
-    expect(reply.text).toContain('not available yet');
+    expect(reply.text).toMatch(/stakeholders|--voters/);
     expect(reply.channel).toBe(CHANNEL);
   });
 
