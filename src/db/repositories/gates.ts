@@ -86,6 +86,23 @@ export async function upsertBallot(tx: Db, b: { gateId: number; voterKey: string
   return rows[0]!.inserted ? 'cast' : 'changed';
 }
 
+/** Open gates where this person is an eligible voter, soonest deadline first, with the project slug. */
+export async function openGatesForVoter(db: Db, teamId: string, userId: string, limit = 20): Promise<(GateRow & { slug: string })[]> {
+  const rows = await db
+    .select({ gate: gates, slug: projects.slug })
+    .from(gates)
+    .innerJoin(projects, eq(projects.id, gates.projectId))
+    .where(and(eq(gates.teamId, teamId), eq(gates.status, 'open'), sql`${gates.voters} @> ${JSON.stringify([userId])}::jsonb`))
+    .orderBy(gates.deadline)
+    .limit(limit);
+  return rows.map((r) => ({ ...r.gate, slug: r.slug }));
+}
+
+export async function hasBallot(db: Db, gateId: number, voterKey: string): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(gateBallots).where(and(eq(gateBallots.gateId, gateId), eq(gateBallots.voterKey, voterKey)));
+  return Number(row?.n ?? 0) > 0;
+}
+
 export async function ballotsOf(db: Db, gateId: number): Promise<BallotRow[]> {
   return db.select().from(gateBallots).where(eq(gateBallots.gateId, gateId)).orderBy(gateBallots.voterKey);
 }

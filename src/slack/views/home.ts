@@ -1,12 +1,13 @@
 import type { ProjectRow } from '../../db/repositories/projects.js';
-import { type Block, context, divider, esc, header, mention, section } from './blocks.js';
+import type { GateAwaitingVote } from '../../services/gates/awaiting-vote.js';
+import { type Block, context, divider, esc, header, mention, section, slackDate } from './blocks.js';
 import { phaseLabel } from './status.js';
 
 export interface HomeData {
   userId: string;
   projects: ProjectRow[];
-  /** Sections contributed by features: open gates awaiting this person's vote, open alerts. */
-  extra?: Block[];
+  /** Open gates where this person may vote and has not. */
+  awaitingVote?: GateAwaitingVote[];
 }
 
 /** The App Home tab: the person's projects, then what awaits them. */
@@ -17,9 +18,17 @@ export function homeView(d: HomeData): { type: 'home'; blocks: Block[] } {
     section(`Hi ${mention(d.userId)}. Your projects:`),
     section(list.length ? list.join('\n') : 'You have no projects yet. Start one in a channel with `/mlops intake <slug>`.'),
     ...(d.projects.length > 30 ? [context(`…and ${d.projects.length - 30} more.`)] : []),
-    ...(d.extra?.length ? [divider(), ...d.extra] : []),
+    divider(),
+    section(`*Gates awaiting your vote*\n${awaitingLines(d.awaitingVote ?? []) || 'Nothing to vote on right now.'}`),
     divider(),
     context('`/mlops help` in any channel lists the commands.'),
   ];
   return { type: 'home', blocks };
+}
+
+function awaitingLines(gates: GateAwaitingVote[]): string {
+  return gates
+    .slice(0, 20)
+    .map((g) => `• *${esc(g.slug)}* ${g.fromPhase} → ${g.toPhase}: ${esc(g.question)} — in <#${g.channelId}>, closes ${slackDate(g.deadline)}`)
+    .join('\n');
 }

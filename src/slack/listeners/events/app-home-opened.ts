@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
 import { listProjects } from '../../../db/repositories/projects.js';
+import { gatesAwaitingVote } from '../../../services/gates/awaiting-vote.js';
 import { homeView } from '../../views/home.js';
 
 export function appHomeOpened(deps: Deps) {
@@ -9,7 +10,8 @@ export function appHomeOpened(deps: Deps) {
     const teamId = context.teamId ?? '';
     const all = await listProjects(deps.db, teamId);
     const mine = all.filter((p) => p.ownerId === event.user || stakeholdersOf(p.brief).includes(event.user));
-    await client.views.publish({ user_id: event.user, view: homeView({ userId: event.user, projects: mine }) as never });
+    const awaitingVote = await gatesAwaitingVote(deps, teamId, event.user);
+    await client.views.publish({ user_id: event.user, view: homeView({ userId: event.user, projects: mine, awaitingVote }) as never });
   };
 }
 
