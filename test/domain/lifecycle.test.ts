@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { DomainError } from '../../src/domain/errors.js';
 import {
   PHASES,
   type Phase,
@@ -9,16 +8,8 @@ import {
   parsePhase,
   reachablePhases,
 } from '../../src/domain/lifecycle.js';
+import { errorOf } from '../helpers/errors.js';
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('parsePhase', () => {
   it.each([

@@ -1,21 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
 import { formatDuration, parseDeadline } from '../../../src/domain/gates/deadline.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const M = 60_000;
 const H = 60 * M;
 const D = 24 * H;
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('parseDeadline: durations', () => {
   it.each([

@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
 import {
   type Ballot,
   type Outcome,
@@ -11,6 +10,7 @@ import {
   tally,
   validateGateOptions,
 } from '../../../src/domain/gates/rules.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const H = 3_600_000;
 
@@ -23,15 +23,6 @@ function ballots(spec: string): Ballot[] {
     .map((c, i) => ({ voter: `U${i}`, vote: map[c]! }));
 }
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('Vote schema', () => {
   it('accepts the three votes and nothing else', () => {

@@ -1,18 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
 import { type BallotInput, MAX_REASON_CHARS, checkBallot } from '../../../src/domain/gates/vote-check.js';
+import { errorOf } from '../../helpers/errors.js';
 
 const base: BallotInput = { gateStatus: 'open', eligible: ['U1', 'U2'], voter: 'U1', vote: 'go', reason: null };
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('checkBallot: accepted', () => {
   it.each<[string, Partial<BallotInput>, { vote: string; reason: string | null }]>([

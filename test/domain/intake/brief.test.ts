@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
 import {
   BRIEF_FIELDS,
   BRIEF_FIELD_INFO,
@@ -10,16 +9,8 @@ import {
   missingFields,
   parseMentions,
 } from '../../../src/domain/intake/brief.js';
+import { errorOf } from '../../helpers/errors.js';
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const complete: Brief = {
   problem: 'Agents route tickets by hand.',

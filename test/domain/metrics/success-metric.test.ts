@@ -1,5 +1,4 @@
 import { describe, it, expect } from 'vitest';
-import { DomainError } from '../../../src/domain/errors.js';
 import {
   SuccessMetric,
   compareToTarget,
@@ -9,16 +8,8 @@ import {
   parseSuccessMetric,
   parseSuccessMetrics,
 } from '../../../src/domain/metrics/success-metric.js';
+import { errorOf } from '../../helpers/errors.js';
 
-function errorOf(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof DomainError) return e;
-    throw e;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const max = (name: string, target: number): SuccessMetric => ({ name, direction: 'maximize', target });
 const min = (name: string, target: number): SuccessMetric => ({ name, direction: 'minimize', target });
