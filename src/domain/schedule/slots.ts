@@ -33,18 +33,8 @@ export function nextSlot(cron: string, tz: string, after: Date): Date {
  */
 export function latestSlotAtOrBefore(cron: string, tz: string, now: Date, notBefore: Date): Date | null {
   if (now <= notBefore) return null;
-  // A few prev() steps give a start close to `now` (so per-second crons after a long outage do
-  // not walk from notBefore); three steps cover the one spurious repeated-hour slot prev() gives.
-  let start = notBefore;
-  try {
-    const back = open(cron, tz, now);
-    const hint = [back.prev(), back.prev(), back.prev()][2]!.toDate();
-    if (hint > start) start = hint;
-  } catch {
-    // No earlier slots known to cron-parser: walk from notBefore.
-  }
   let latest: Date | null = null;
-  for (const slot of slotsAfter(cron, tz, start)) {
+  for (const slot of slotsAfter(cron, tz, walkStart(cron, tz, now, notBefore))) {
     if (slot > now) break;
     latest = slot;
   }
@@ -59,7 +49,7 @@ export function latestSlotAtOrBefore(cron: string, tz: string, now: Date, notBef
 export function dueSlotAndNext(cron: string, tz: string, now: Date, notBefore: Date): { latest: Date | null; next: Date } {
   if (now <= notBefore) return { latest: null, next: nextSlot(cron, tz, now) };
   // Usually the schedule is due by one slot: walking forward from notBefore takes two steps. After
-  // a long outage of a frequent schedule, jump close to `now` first (as latestSlotAtOrBefore does).
+  // a long outage of a frequent schedule, jump close to `now` first.
   const walk = (start: Date, maxSteps: number) => {
     let latest: Date | null = null;
     const slots = slotsAfter(cron, tz, start);
@@ -72,15 +62,23 @@ export function dueSlotAndNext(cron: string, tz: string, now: Date, notBefore: D
   };
   const direct = walk(notBefore, SHORT_WALK);
   if (direct) return direct;
-  let start = notBefore;
+  return walk(walkStart(cron, tz, now, notBefore), Number.POSITIVE_INFINITY)!;
+}
+
+/**
+ * Where to start walking forward to find the latest slot at or before `now`: a few prev() steps
+ * back from `now` (so per-second crons after a long outage do not walk from notBefore; three steps
+ * cover the one spurious repeated-hour slot prev() gives), but never before notBefore.
+ */
+function walkStart(cron: string, tz: string, now: Date, notBefore: Date): Date {
   try {
     const back = open(cron, tz, now);
     const hint = [back.prev(), back.prev(), back.prev()][2]!.toDate();
-    if (hint > start) start = hint;
+    return hint > notBefore ? hint : notBefore;
   } catch {
     // No earlier slots known to cron-parser: walk from notBefore.
+    return notBefore;
   }
-  return walk(start, Number.POSITIVE_INFINITY)!;
 }
 
 /** Steps tried from the due slot before jumping near `now` (each step is one cron-parser next()). */
