@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
 import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent, type OutboxRow } from '../db/repositories/outbox.js';
@@ -53,11 +54,18 @@ export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<str
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
     // A 429 holds the rest of this batch for the same workspace and method until Retry-After.
     const limited = new Map<string, Date>();
+    const started = performance.now();
     for (const row of rows) {
+      // Slow Slack answers must not outlast the batch's lease: rows not tried by half of it go
+      // back to the queue (no attempt used), before another worker could take them over.
+      if (performance.now() - started > LEASE_MS / 2) {
+        await markRetry(deps.db, row, now, carryUncertainty(row, 'not tried: the batch ran long'), { refundAttempt: true });
+        continue;
+      }
       const key = `${row.teamId}:${row.method}`;
       const heldUntil = limited.get(key);
       if (heldUntil) {
-        await markRetry(deps.db, row.id, heldUntil, carryUncertainty(row, 'held by a rate limit'), { refundAttempt: true });
+        await markRetry(deps.db, row, heldUntil, carryUncertainty(row, 'held by a rate limit'), { refundAttempt: true });
         continue;
       }
       const outcome = await deliverOne(deps, row, now, renderers);
@@ -74,11 +82,11 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
   try {
     client = await deps.slack.forTeam(row.teamId);
   } catch (err) {
-    await markFailed(deps.db, row.id, `no Slack client: ${(err as Error).message}`);
+    await markFailed(deps.db, row, `no Slack client: ${(err as Error).message}`);
     return 'failed';
   }
   if (row.orphaned) {
-    await markFailed(deps.db, row.id, 'the message it replies to or updates failed');
+    await markFailed(deps.db, row, 'the message it replies to or updates failed');
     return 'failed';
   }
   let payload = row.payload as Record<string, unknown>;
@@ -86,7 +94,7 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
     if (mayHavePosted(row) && row.method === 'chat.postMessage') {
       const ts = await findAlreadyPosted(deps, client, row);
       if (ts) {
-        await markSent(deps.db, row.id, ts, now);
+        await markSent(deps.db, row, ts, now);
         return 'sent';
       }
     }
@@ -96,7 +104,7 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
       if (!renderer) throw new Error(`no outbox renderer for ${render.kind}`);
       const fresh = await renderer(deps, row, now);
       if (!fresh) {
-        await markSent(deps.db, row.id, null, now);
+        await markSent(deps.db, row, null, now);
         return 'sent';
       }
       const { render: _render, ...rest } = payload;
@@ -117,7 +125,7 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
     } else {
       await client.chat.postEphemeral({ ...(payload as { text: string; user: string }), channel: row.channelId, ...(row.parentTs ? { thread_ts: row.parentTs } : {}) });
     }
-    await markSent(deps.db, row.id, ts, now);
+    await markSent(deps.db, row, ts, now);
     return 'sent';
   } catch (err) {
     return handleFailure(deps, row, err, now);
@@ -129,24 +137,24 @@ async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Dat
   if (e.code === 'slack_webapi_rate_limited_error') {
     const until = new Date(now.getTime() + Math.max(1, e.retryAfter ?? 1) * 1000);
     // A 429 means Slack did not act on the call: nothing to look up, and no attempt used up.
-    await markRetry(deps.db, row.id, until, carryUncertainty(row, `rate limited for ${e.retryAfter ?? 1}s`), { refundAttempt: true });
+    await markRetry(deps.db, row, until, carryUncertainty(row, `rate limited for ${e.retryAfter ?? 1}s`), { refundAttempt: true });
     await deferPending(deps.db, row.teamId, row.method, until);
     return until;
   }
   const slackError = e.data?.error;
   if (slackError && PERMANENT.has(slackError)) {
     deps.log.error(`outbox ${row.id} (${row.method} to ${row.channelId}) failed permanently: ${slackError}`);
-    await markFailed(deps.db, row.id, slackError);
+    await markFailed(deps.db, row, slackError);
     return 'failed';
   }
   // An `ok: false` answer is Slack refusing the call; anything else may have posted.
   const reason = slackError ?? `${UNCERTAIN}${e.statusCode ? `HTTP ${e.statusCode}` : (e.message ?? String(err))}`;
   if (row.attempts >= MAX_ATTEMPTS) {
     deps.log.error(`outbox ${row.id} gave up after ${row.attempts} attempts: ${reason}`);
-    await markFailed(deps.db, row.id, `gave up after ${row.attempts} attempts: ${reason}`);
+    await markFailed(deps.db, row, `gave up after ${row.attempts} attempts: ${reason}`);
     return 'failed';
   }
-  await markRetry(deps.db, row.id, new Date(now.getTime() + backoffMs(row.attempts)), carryUncertainty(row, reason));
+  await markRetry(deps.db, row, new Date(now.getTime() + backoffMs(row.attempts)), carryUncertainty(row, reason));
   return 'retry';
 }
 

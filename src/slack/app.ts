@@ -2,6 +2,7 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as Bolt
 import webApi from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
+import { SLACK_CALL_TIMEOUT_MS } from './clients.js';
 import { dbInstallationStore } from './installation-store.js';
 import { registerMlopsCommand } from './listeners/commands/mlops.js';
 import { SUBCOMMANDS } from './listeners/commands/subcommands/index.js';
@@ -35,6 +36,7 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   const logger = boltLogger(deps);
   const clientOptions = {
     slackApiUrl: config.slackApiUrl,
+    timeout: SLACK_CALL_TIMEOUT_MS,
     ...(opts.fastRetries ? { retryConfig: webApi.retryPolicies.rapidRetryPolicy } : {}),
   };
   const oauth =

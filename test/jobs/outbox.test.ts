@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { enqueue, findOutbox, type OutboxRow } from '../../src/db/repositories/outbox.js';
+import { claimDueOutbox, enqueue, findOutbox, markFailed, markRetry, markSent, type OutboxRow } from '../../src/db/repositories/outbox.js';
 import { outbox } from '../../src/db/schema/index.js';
 import { OUTBOX_EVENT_TYPE } from '../../src/jobs/outbox-worker.js';
 import { databaseKinds } from '../helpers/db.js';
@@ -79,6 +79,23 @@ describe.each(databaseKinds())('outbox delivery through the emulator (%s)', (kin
     expect(texts()).toEqual(['posted once']);
     expect(h.slack.store.callsTo('conversations.history').length).toBe(historyBefore + 1);
     expect(await row(r)).toMatchObject({ status: 'sent', ts });
+  });
+
+  it('a worker whose lease ran out cannot overwrite what the worker that took the row over recorded', async () => {
+    const r = await post('slow worker');
+    const t0 = h.clock.now();
+    const [slow] = await claimDueOutbox(h.database.db, t0, 60_000, 10);
+    expect(slow?.id).toBe(r.id);
+    // The slow worker's lease expires; another worker claims the row and records the delivery.
+    const later = new Date(t0.getTime() + 61_000);
+    const [fast] = await claimDueOutbox(h.database.db, later, 60_000, 10);
+    expect(fast).toMatchObject({ id: r.id, recovering: true });
+    expect(await markSent(h.database.db, fast!, '111.000001', later)).toBe(true);
+    // The slow worker's late answers change nothing.
+    expect(await markSent(h.database.db, slow!, '222.000002', later)).toBe(false);
+    await markRetry(h.database.db, slow!, later, 'late failure');
+    await markFailed(h.database.db, slow!, 'late permanent failure');
+    expect(await row(r)).toMatchObject({ status: 'sent', ts: '111.000001', lastError: null });
   });
 
   it('after an uncertain failure (Slack had in fact posted), the retry finds the message instead of posting again', async () => {

@@ -76,12 +76,14 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
       .limit(limit)
       .for('update', { of: outbox, skipLocked: true });
     if (due.length === 0) return [];
+    const leaseUntil = new Date(now.getTime() + leaseMs);
     await tx
       .update(outbox)
-      .set({ status: 'sending', leaseUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .set({ status: 'sending', leaseUntil, attempts: sql`${outbox.attempts} + 1` })
       .where(inArray(outbox.id, due.map((d) => d.row.id)));
     return due.map((d) => ({
       ...d.row,
+      leaseUntil,
       attempts: d.row.attempts + 1,
       recovering: d.row.status === 'sending',
       parentTs: d.parentTs,
@@ -91,15 +93,26 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
   });
 }
 
-export async function markSent(db: Db, id: number, ts: string | null, now: Date): Promise<void> {
-  await db.update(outbox).set({ status: 'sent', ts, sentAt: now, leaseUntil: null, lastError: null }).where(eq(outbox.id, id));
+/**
+ * A claim on a row: its id and the lease it was claimed with. Writing an outcome only succeeds
+ * while the lease is still this claim's, so a worker that overran its lease (a slow Slack call)
+ * cannot overwrite what the worker that took the row over recorded.
+ */
+export type OutboxClaim = Pick<OutboxRow, 'id' | 'leaseUntil'>;
+
+const heldBy = (claim: OutboxClaim) => and(eq(outbox.id, claim.id), claim.leaseUntil ? eq(outbox.leaseUntil, claim.leaseUntil) : isNull(outbox.leaseUntil));
+
+/** False when the claim had been taken over meanwhile (nothing written). */
+export async function markSent(db: Db, claim: OutboxClaim, ts: string | null, now: Date): Promise<boolean> {
+  const rows = await db.update(outbox).set({ status: 'sent', ts, sentAt: now, leaseUntil: null, lastError: null }).where(heldBy(claim)).returning({ id: outbox.id });
+  return rows.length > 0;
 }
 
 /**
  * Puts a claimed row back in the queue. `refundAttempt`: the try did not reach Slack (held by, or
  * answered with, a rate limit) so it does not count toward the attempt limit.
  */
-export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: string, opts: { refundAttempt?: boolean } = {}): Promise<void> {
+export async function markRetry(db: Db, claim: OutboxClaim, nextAttemptAt: Date, error: string, opts: { refundAttempt?: boolean } = {}): Promise<void> {
   await db
     .update(outbox)
     .set({
@@ -109,11 +122,11 @@ export async function markRetry(db: Db, id: number, nextAttemptAt: Date, error: 
       lastError: error,
       ...(opts.refundAttempt ? { attempts: sql`greatest(${outbox.attempts} - 1, 0)` } : {}),
     })
-    .where(eq(outbox.id, id));
+    .where(heldBy(claim));
 }
 
-export async function markFailed(db: Db, id: number, error: string): Promise<void> {
-  await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(eq(outbox.id, id));
+export async function markFailed(db: Db, claim: OutboxClaim, error: string): Promise<void> {
+  await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(heldBy(claim));
 }
 
 /** A 429 applies to the workspace's method tier: hold every pending row of that kind, not just one. */
