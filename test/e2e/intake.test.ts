@@ -7,6 +7,9 @@ import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness, SIGNING_SECRET } from '../helpers/harness.js';
 import { intakeSteps } from './intake-steps.js';
+import { WebClient } from '@slack/web-api';
+import { findIntakeByThread } from '../../src/db/repositories/intakes.js';
+import { handleIntakeReply } from '../../src/slack/intake/conversation.js';
 
 const CHANNEL = 'C0INTAKE';
 const ALICE = 'U0ALICE';
@@ -190,6 +193,22 @@ describe.each(databaseKinds())('design intake, deterministic (%s)', (kind) => {
     expect(project.brief).toMatchObject({ problem: `Customers cancel without warning; <@${BOB}> knows the data.`, requirements: 'Weekly scores for every account.' });
     const byBob = await h.database.db.select().from(auditLog).where(and(eq(auditLog.projectId, project.id), eq(auditLog.actorId, BOB)));
     expect(byBob.map((a) => a.action)).toEqual(['brief.updated', 'intake.cancelled']);
+  });
+
+  it('an answer that lost the race to another participant’s answer is not filed under the next field', async () => {
+    const { root } = await steps.start(ALICE, CHANNEL, `race-model <@${BOB}>`);
+    const before = (await findIntakeByThread(h.database.db, h.slack.teamId, CHANNEL, root.ts))!;
+    expect(before.currentField).toBe('problem');
+    // Alice's answer lands first; Bob's reply was read against the same question (the stale row).
+    await steps.answer(ALICE, CHANNEL, root.ts, ANSWERS.problem);
+    const client = new WebClient(h.slack.botToken, { slackApiUrl: h.slack.apiUrl });
+    await handleIntakeReply(h.app.deps, client, before, { userId: BOB, text: 'Tickets bounce between teams.' });
+    const brief = (await projectRow('race-model')).brief as Record<string, unknown>;
+    expect(brief.problem).toBe(ANSWERS.problem);
+    expect(brief.whyMl ?? null).toBeNull();
+    const note = steps.lastQuestion(CHANNEL, root.ts);
+    expect(JSON.stringify(note.blocks)).toContain('someone answered that question just before you');
+    expect(note.text).toContain(BRIEF_FIELD_INFO.whyMl.question);
   });
 
   it('two intakes in one channel run independently, answers interleaved', async () => {

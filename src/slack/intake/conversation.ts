@@ -62,6 +62,16 @@ const CANCEL = /^\s*cancel\s*[.!]?\s*$/i;
 export async function handleIntakeReply(deps: Deps, client: WebClient, start: IntakeRow, reply: Reply): Promise<void> {
   let intake: IntakeRow | undefined = start;
   for (let attempt = 0; attempt < 3 && intake?.status === 'open'; attempt++) {
+    // A reply answers the question that was open when it was written. If someone else's answer
+    // moved the intake on meanwhile, re-applying this one would file it under the next field.
+    if (intake.currentField !== start.currentField) {
+      if (intake.threadTs && intake.currentQuestion) {
+        const project = await findProjectById(deps.db, intake.teamId, intake.projectId);
+        const problem = `<@${reply.userId}>, someone answered that question just before you, so I did not use your reply. Here is the next one.`;
+        await client.chat.postMessage({ channel: intake.channelId, thread_ts: intake.threadTs, ...questionMessage(project ? draftOf(project) : {}, intake.currentQuestion, problem) });
+      }
+      return;
+    }
     const done = await step(deps, client, intake, reply);
     if (done) return;
     intake = await findIntake(deps.db, start.id);
