@@ -3,11 +3,21 @@ import { PUBLIC_ID, newToken } from '../../../../domain/experiments/api-token.js
 import { parseSlug } from '../../../../domain/projects/slug.js';
 import { insertApiToken, findToken, listTokens, revokeToken } from '../../../../db/repositories/api-tokens.js';
 import { recordAudit } from '../../../../db/repositories/audit.js';
-import { findProject } from '../../../../db/repositories/projects.js';
+import { findProject, type ProjectRow } from '../../../../db/repositories/projects.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import { esc, mention, slackDate } from '../../../views/blocks.js';
 import type { Subcommand } from '../subcommand.js';
 import { unknownProject } from './run.js';
+
+/**
+ * A token reads and writes every run of a project, so it is handed out where the project is
+ * visible: in its own channel (membership is Slack's access control, private channels included),
+ * or to its owner and stakeholders anywhere.
+ */
+function mayUseTokens(req: { userId: string; channelId: string }, project: ProjectRow): boolean {
+  const stakeholders = (project.brief as { stakeholders?: unknown } | null)?.stakeholders;
+  return req.channelId === project.channelId || req.userId === project.ownerId || (Array.isArray(stakeholders) && stakeholders.includes(req.userId));
+}
 
 const USAGE = '/mlops token <slug> · /mlops token <slug> list · /mlops token <slug> revoke <id>';
 
@@ -23,6 +33,11 @@ export const tokenCommand: Subcommand = {
     const project = await findProject(deps.db, req.teamId, slug);
     if (!project) throw unknownProject(slug);
     const now = deps.clock.now();
+    if ((action === undefined || action === 'list') && !mayUseTokens(req, project)) {
+      return {
+        text: `API tokens of *${esc(slug)}* are managed in its channel <#${project.channelId}>, or by its owner (${mention(project.ownerId)}) and stakeholders: a token reads every run of the project.`,
+      };
+    }
 
     if (action === undefined) {
       const t = newToken();
