@@ -1,7 +1,7 @@
 import { BRIEF_FIELD_INFO, BRIEF_FIELDS, type Brief, type BriefDraft, type BriefField, MAX_ANSWER_CHARS } from '../../domain/intake/brief.js';
 import { formatSuccessMetric, type SuccessMetric } from '../../domain/metrics/success-metric.js';
 import { briefBlockId, INTAKE_IDS } from '../intake-ids.js';
-import { actions, type Block, clip, context, divider, esc, header, mention, section } from './blocks.js';
+import { actions, type Block, clip, context, divider, esc, header, mention, safeFallback, section } from './blocks.js';
 
 /** Escapes what a person typed but keeps their Slack mentions working. */
 export function escKeepMentions(text: string): string {
@@ -25,7 +25,7 @@ export function intakeRootMessage(d: { slug: string; requesterId: string; partic
 
 export function intakeQuestionMessage(d: { question: string; answered: number; total: number; problem?: string }): { text: string; blocks: Block[] } {
   return {
-    text: d.question,
+    text: safeFallback(d.question),
     blocks: [
       ...(d.problem ? [section(`:warning: ${escKeepMentions(d.problem)}`)] : []),
       section(escKeepMentions(d.question)),

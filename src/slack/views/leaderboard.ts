@@ -2,7 +2,7 @@ import type { LeaderboardRow } from '../../db/repositories/runs.js';
 import { runLabel } from '../../domain/experiments/summary.js';
 import type { SuccessMetric } from '../../domain/metrics/success-metric.js';
 import { compareToTarget } from '../../domain/metrics/success-metric.js';
-import { type Block, context, esc, header, section, slackDate } from './blocks.js';
+import { type Block, context, esc, header, section, sectionsOfLines, slackDate } from './blocks.js';
 import { fmt } from './run-summary.js';
 
 export interface LeaderboardView {
@@ -38,7 +38,7 @@ export function leaderboardMessage(v: LeaderboardView): { text: string; blocks: 
     const params = shownParams.filter((k) => r.run.params[k] !== undefined).map((k) => `${esc(k)}=${esc(r.run.params[k]!)}`);
     return `${i + 1}. *${esc(runLabel(r.run))}* — ${v.metric.name} *${fmt(r.value)}*${met}${params.length ? ` · ${params.join(', ')}` : ''} · ${slackDate(r.run.createdAt, '{date_short}')}`;
   });
-  blocks.push(section(lines.join('\n')));
+  blocks.push(...sectionsOfLines(lines));
   if (v.differing.length) {
     blocks.push(context(`Params that differ between the top runs: ${v.differing.map(esc).join(', ')}${v.differing.length > MAX_PARAMS_SHOWN ? ` (first ${MAX_PARAMS_SHOWN} shown)` : ''}`));
   }

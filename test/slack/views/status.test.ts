@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProjectRow } from '../../../src/db/repositories/projects.js';
 import { blockErrors } from '../../../src/sandbox/emulator/block-limits.js';
+import { safeFallback, sectionsOfLines } from '../../../src/slack/views/blocks.js';
 import { helpMessage, usageError } from '../../../src/slack/views/help.js';
 import { homeView } from '../../../src/slack/views/home.js';
 import { channelStatusMessage, projectStatusMessage } from '../../../src/slack/views/status.js';
@@ -72,5 +73,35 @@ describe('App Home', () => {
 
   it('with no projects says how to start one', () => {
     expect(textOf(homeView({ userId: 'U1', projects: [] }).blocks)).toContain('You have no projects yet');
+  });
+});
+
+describe('sectionsOfLines', () => {
+  it('spreads long content over sections within the 3,000-character limit, losing nothing', () => {
+    const lines = Array.from({ length: 12 }, (_, i) => `${i}. ${'x'.repeat(700)}`);
+    const blocks = sectionsOfLines(lines);
+    expect(blocks.length).toBeGreaterThan(1);
+    const texts = blocks.map((b) => (b as { text: { text: string } }).text.text);
+    texts.forEach((t) => expect(t.length).toBeLessThanOrEqual(3000));
+    expect(texts.join('\n')).toBe(lines.join('\n'));
+    expect(blockErrors(blocks, 'message')).toEqual([]);
+  });
+
+  it('clips only a single line that is longer than a section', () => {
+    const [block] = sectionsOfLines(['y'.repeat(5000)]);
+    expect((block as { text: { text: string } }).text.text).toHaveLength(3000);
+  });
+});
+
+describe('safeFallback', () => {
+  it.each([
+    ['<!channel> look', '&lt;!channel> look'],
+    ['<!here|here>', '&lt;!here|here>'],
+    ['<https://evil.example|click>', '&lt;https://evil.example|click>'],
+    ['ask <@U123ABC> or <@W9|ana>', 'ask <@U123ABC> or <@W9|ana>'],
+    ['auc >= 0.85 & latency_ms <= 200', 'auc >= 0.85 & latency_ms <= 200'],
+    ['<#C0SECRET|secret>', '&lt;#C0SECRET|secret>'],
+  ])('%s', (input, expected) => {
+    expect(safeFallback(input)).toBe(expected);
   });
 });
