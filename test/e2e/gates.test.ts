@@ -288,6 +288,70 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(open.filter((g) => g.projectId === projectId && g.toPhase === 'development')).toHaveLength(1);
   });
 
+  it('only the owner or a stakeholder may open a gate, and only the owner may choose the voters or the quorum', async () => {
+    const project = await makeProject(h, 'guarded', { stakeholders: [ANA, RAJ, LEE] });
+    const EVE = 'U0EVE';
+    const counts = async () => ({ gates: (await gateRows(h)).length, audit: (await h.database.db.select().from(auditLog)).length, outbox: (await h.database.db.select().from(outbox)).length });
+    const before = await counts();
+
+    // The attack: someone unrelated names themselves the only voter with quorum 1 and retires the project.
+    const attack = await command(EVE, `gate guarded --to retired --voters <@${EVE}> --quorum 1 Retire it?`);
+    expect(attack).toContain('Only the project owner (<@U0OWNER>) or a stakeholder named in its design brief can open a gate');
+    expect(attack).not.toContain('Usage:'); // a refusal, not a typo
+    expect(await command(EVE, 'gate guarded')).toContain('Only the project owner (<@U0OWNER>) or a stakeholder');
+    // The buttons' seam (Request design/deployment gate, continue/stop) refuses the same person.
+    const viaButton = await h.app.deps.requestGate(h.app.deps, null, { teamId: h.slack.teamId, projectId: project.id, requestedBy: EVE, toPhase: 'retired' });
+    expect(viaButton).toMatchObject({ ok: false, message: expect.stringContaining('Only the project owner (<@U0OWNER>) or a stakeholder') });
+
+    // A stakeholder may not choose the electorate either.
+    expect(await command(ANA, `gate guarded --to retired --voters <@${ANA}> --quorum 1`)).toContain('Only the project owner (<@U0OWNER>) can choose the voters or the quorum (--voters and --quorum)');
+    expect(await command(ANA, `gate guarded --voters <@${ANA}> <@${RAJ}>`)).toContain('(--voters)');
+    expect(await command(ANA, 'gate guarded --quorum 1')).toContain('(--quorum)');
+    expect(await counts()).toEqual(before);
+    expect((await findProject(h.database.db, h.slack.teamId, 'guarded'))!.phase).toBe('design');
+
+    // With the defaults a stakeholder may open one (naming the defaults explicitly is no override).
+    expect(await command(ANA, `gate guarded --voters <@${LEE}> <@${ANA}> <@${RAJ}> --quorum 2 --deadline 3d`)).toContain('Opened a go/no-go gate for guarded (design → development)');
+    expect(await command(RAJ, 'gate guarded --to retired')).toContain('3 voters, quorum 2');
+    // The owner may choose anything.
+    await h.database.db.update(gates).set({ status: 'cancelled' }).where(eq(gates.projectId, project.id));
+    expect(await command(OWNER, `gate guarded --to retired --voters <@${SAM}> --quorum 1`)).toContain('1 voter, quorum 1');
+    const opened = (await auditForProject(h.database.db, h.slack.teamId, project.id)).filter((a) => a.action === 'gate.opened');
+    expect(opened.map((a) => a.actorId)).toEqual([ANA, RAJ, OWNER]);
+  });
+
+  it('a vote after the deadline closes a gate its timer has not closed yet, exactly once', async () => {
+    const project = await makeProject(h, 'late', { stakeholders: [ANA, RAJ, LEE, SAM] });
+    await command(OWNER, 'gate late --deadline 1h');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    const gate = await latestGate(h);
+    for (const u of [ANA, RAJ, LEE]) await vote(h, u, msg, 'Go');
+    await settle(h);
+    expect((await latestGate(h)).status).toBe('open');
+
+    // Past the deadline, no job has run (as when the deadline timer failed and was given up).
+    h.clock.set(new Date(gate.deadline.getTime() + 5 * 60_000));
+    const before = ephemeralsFor(h, SAM).length;
+    await Promise.all([h.people.click(SAM, msg, 'Go'), h.people.click(SAM, msg, 'No-go')]);
+    const answers = await waitFor(() => (ephemeralsFor(h, SAM).length >= before + 2 ? ephemeralsFor(h, SAM).slice(before) : undefined), "SAM's two refusals");
+    for (const a of answers) expect(a).toMatch(/deadline of this gate has passed|closed with outcome GO/);
+    const closed = (await gateRows(h)).find((g) => g.id === gate.id)!;
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'go', closedBy: 'deadline' });
+    expect(await ballotRows(h, gate.id)).toHaveLength(3);
+    expect((await findProject(h.database.db, h.slack.teamId, 'late'))!.phase).toBe('development');
+
+    // The timer, when the jobs run again, finds nothing left to do.
+    await settle(h);
+    await h.app.jobs.tick(h.clock.now());
+    const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+    expect(audit.filter((a) => a.action === 'gate.closed')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'project.phase_changed')).toHaveLength(1);
+    expect(thread(msg).filter((m) => m.text.startsWith('GO for late'))).toHaveLength(1);
+    expect(blockTexts(thread(msg).at(-1)!)).toContain('the deadline passed');
+    expect(sectionText(msg, 'tally')).toContain('Closed: GO');
+  });
+
   it('deps.requestGate opens a gate with the defaults for other features, and explains refusals', async () => {
     const project = await makeProject(h, 'requested', { stakeholders: [ANA, RAJ, LEE] });
     const ok = await h.app.deps.requestGate(h.app.deps, null, { teamId: h.slack.teamId, projectId: project.id, requestedBy: ANA, toPhase: 'retired', reason: 'Two check-ins in a row said Not viable' });

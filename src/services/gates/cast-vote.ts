@@ -27,14 +27,32 @@ export interface VoteResult {
 export async function checkCanVote(deps: Deps, input: Omit<VoteInput, 'vote' | 'reason'>, now: Date): Promise<GateRow> {
   const gate = await findGate(deps.db, input.teamId, input.gateId);
   if (!gate) throw new DomainError('unknown_gate', 'This gate no longer exists.');
-  assertVotable(gate, input.userId, 'abstain', null, now);
+  try {
+    assertVotable(gate, input.userId, 'abstain', null, now);
+  } catch (err) {
+    await closeIfOverdue(deps, gate, now);
+    throw err;
+  }
   return gate;
 }
 
+const isOverdue = (gate: Pick<VoteGate, 'status' | 'deadline'>, now: Date) => gate.status === 'open' && now.getTime() >= gate.deadline.getTime();
+
 function assertVotable(gate: VoteGate, userId: string, vote: Vote, reason: string | null | undefined, now: Date) {
   const checked = checkBallot({ gateStatus: gate.status, eligible: gate.voters, voter: userId, vote, reason, outcome: gate.outcome });
-  if (now.getTime() >= gate.deadline.getTime()) throw new DomainError('gate_closed', 'The deadline of this gate has passed; votes are no longer accepted.');
+  if (isOverdue(gate, now)) throw new DomainError('gate_closed', 'The deadline of this gate has passed; votes are no longer accepted.');
   return checked;
+}
+
+/**
+ * A vote on a gate still open past its deadline means its deadline timer has not run (or gave up):
+ * the vote closes it then, with the ballots cast before the deadline. closeGate's compare-and-set
+ * keeps that exactly once against the timer and other late voters. A failure here is logged, not
+ * shown: the voter's answer is the refusal either way.
+ */
+async function closeIfOverdue(deps: Deps, gate: Pick<VoteGate, 'id' | 'teamId' | 'status' | 'deadline'>, now: Date): Promise<void> {
+  if (!isOverdue(gate, now)) return;
+  await closeGate(deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now).catch((err: unknown) => deps.log.error(`closing overdue gate ${gate.id} failed`, err));
 }
 
 /**
@@ -44,9 +62,11 @@ function assertVotable(gate: VoteGate, userId: string, vote: Vote, reason: strin
  * changed, never by whom or which way.
  */
 export async function castVote(deps: Deps, input: VoteInput, now: Date): Promise<VoteResult> {
+  let overdue: VoteGate | null = null;
   const out = await deps.db.transaction(async (tx) => {
     const gate = await lockGateForVote(tx, input.teamId, input.gateId);
     if (!gate) throw new DomainError('unknown_gate', 'This gate no longer exists.');
+    if (isOverdue(gate, now)) overdue = gate;
     const ballot = assertVotable(gate, input.userId, input.vote, input.reason, now);
     const result = await upsertBallot(tx, { gateId: gate.id, voterKey: voterKeyFor(gate, input.userId), vote: ballot.vote, reason: ballot.reason });
     if (result !== 'unchanged') {
@@ -60,6 +80,10 @@ export async function castVote(deps: Deps, input: VoteInput, now: Date): Promise
       });
     }
     return { result, gate };
+  }).catch(async (err: unknown) => {
+    // After the vote's transaction, which holds the gate row FOR SHARE that the close must update.
+    if (overdue) await closeIfOverdue(deps, overdue, now);
+    throw err;
   });
   return out;
 }

@@ -6,6 +6,7 @@ import { recordAudit } from '../../db/repositories/audit.js';
 import { addTimer } from '../../db/repositories/schedules.js';
 import type { Deps } from '../../deps.js';
 import { newGateSecret } from '../../domain/gates/anonymity.js';
+import { checkMayOpenGate } from '../../domain/gates/open-rights.js';
 import { reminderTimes, validateGateOptions } from '../../domain/gates/rules.js';
 import { DomainError } from '../../domain/errors.js';
 import { assertTransition, nextPhase, type Phase } from '../../domain/lifecycle.js';
@@ -41,12 +42,15 @@ export function defaultQuestion(slug: string, from: Phase, to: Phase): string {
 }
 
 /**
- * Opens a gate: checks the transition, voters, quorum and deadline, snapshots the evidence, and in
- * one transaction writes the gate, queues its message, and sets the deadline and reminder timers.
- * Nothing is written when a check fails.
+ * Opens a gate: checks who asks (the owner, or a stakeholder with the default voters and quorum),
+ * the transition, voters, quorum and deadline, snapshots the evidence, and in one transaction
+ * writes the gate, queues its message, and sets the deadline and reminder timers. Nothing is
+ * written when a check fails.
  */
 export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInput, now: Date): Promise<GateRow> {
   const input = OpenGateInput.parse(raw);
+  // Every path that opens a gate (command, buttons, escalation) comes through here, so this is the one check.
+  checkMayOpenGate({ actor: input.openedBy, ownerId: project.ownerId, stakeholders: stakeholdersOf(project.brief), voters: input.voters, quorum: input.quorum });
   const from = project.phase;
   const to = input.toPhase ?? nextPhase(from);
   if (!to) throw new DomainError('unreachable_phase', 'This project is retired; it cannot move to another phase.');

@@ -105,7 +105,8 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
     });
   }
   blocks.push(context(`Opened by ${mention(v.openedBy)} · one ballot per voter, changeable until close · only the project owner can close early or cancel`));
-  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${v.question} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${OUTCOME_LABEL[v.outcome]})` : ''}`;
+  // The fallback text is what notifications show, and it is mrkdwn too: a typed <!here> must not ping.
+  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${OUTCOME_LABEL[v.outcome]})` : ''}`;
   return { text, blocks };
 }
 
@@ -153,33 +154,112 @@ export function gateResultMessage(r: GateResult): { text: string; blocks: Block[
   else if (r.outcome === 'no_go') effect = `More No-go than Go among those who did not abstain (a tie is NO-GO): the project stays in *${r.fromPhase}*.`;
   else effect = `Only ${t.total} of the ${r.quorum} votes needed were cast: the project stays in *${r.fromPhase}*.`;
   const blocks: Block[] = [section(head), section(`${tallyLine(t)}   (${t.total} voted, quorum ${r.quorum})\n${effect}`)];
-  const reasonLines: string[] = [];
+  const reasonLines: ReasonLine[] = [];
   if (r.ballots) {
     const by = (v: Vote) => r.ballots!.filter((b) => b.vote === v).map((b) => b.voter);
     blocks.push(section(`*Go:* ${mentionList(by('go'), 900)}\n*No-go:* ${mentionList(by('no_go'), 900)}\n*Abstain:* ${mentionList(by('abstain'), 900)}`));
-    for (const b of r.ballots) if (b.vote === 'no_go' && b.reason) reasonLines.push(`• ${mention(b.voter)}: ${esc(b.reason)}`);
+    for (const b of r.ballots) if (b.vote === 'no_go' && b.reason) reasonLines.push({ prefix: `• ${mention(b.voter)}: `, raw: b.reason });
   } else {
     blocks.push(section(`*Voted (anonymous — who voted what is not recorded):* ${mentionList(r.voted, 2000)}`));
-    for (const reason of r.reasons) reasonLines.push(`• ${esc(reason)}`);
+    for (const reason of r.reasons) reasonLines.push({ prefix: '• ', raw: reason });
   }
-  if (reasonLines.length) {
-    // Several sections, so long reasons are not cut off by the 3,000-character section limit.
-    let chunk = '*No-go reasons*';
-    for (const line of reasonLines) {
-      if (chunk.length + line.length + 1 > 2900) {
-        blocks.push(section(chunk));
-        chunk = '';
-      }
-      chunk += `\n${line}`;
-    }
-    if (chunk) blocks.push(section(chunk));
-  }
-  if (r.notVoted.length) blocks.push(context(`Did not vote: ${mentionList(r.notVoted, 2000)}`));
-  const reasonsText = r.ballots
-    ? r.ballots.filter((b) => b.vote === 'no_go' && b.reason).map((b) => `<@${b.voter}>: ${b.reason}`)
-    : r.reasons;
+  const reasonBlocks = reasonLines.length ? reasonSections('*No-go reasons*', reasonLines).map((t) => section(t)) : [];
+  const tail = r.notVoted.length ? [context(`Did not vote: ${mentionList(r.notVoted, 2000)}`)] : [];
+  const room = MAX_MESSAGE_BLOCKS - blocks.length - tail.length;
+  if (reasonBlocks.length > room) {
+    // Only with dozens of long reasons (Slack allows 50 blocks); say so rather than drop them silently.
+    blocks.push(...reasonBlocks.slice(0, room - 1), context(`…${reasonBlocks.length - room + 1} more sections of No-go reasons did not fit in this message.`));
+  } else blocks.push(...reasonBlocks);
+  blocks.push(...tail);
+  // Escaped like the blocks: the fallback text is what notifications show, and a reason of <!here> must not ping.
+  const reasonsText = r.ballots ? r.ballots.filter((b) => b.vote === 'no_go' && b.reason).map((b) => `${mention(b.voter)}: ${esc(b.reason!)}`) : r.reasons.map(esc);
   const text = `${OUTCOME_LABEL[r.outcome]} for ${r.slug} ${transitionText(r.fromPhase, r.toPhase)}: Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}.${reasonsText.length ? ` No-go reasons: ${reasonsText.join(' | ')}` : ''}`;
-  return { text: text.slice(0, 3900), blocks: blocks.slice(0, 50) };
+  return { text: cutEscaped(text, 3900), blocks };
+}
+
+const MAX_MESSAGE_BLOCKS = 50;
+/** Below Slack's 3,000 so a section never reaches clip(), which would cut a reason silently. */
+export const REASON_SECTION_CHARS = 2900;
+
+/** A reason line: mrkdwn prefix (bullet, mention) and the reason as the voter typed it. */
+interface ReasonLine {
+  prefix: string;
+  raw: string;
+}
+
+/**
+ * Cuts mrkdwn without leaving half an entity (`&am`), half a mention (`<@U0A`) or half an emoji
+ * at the end, which Slack would show as is.
+ */
+function cutEscaped(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '').replace(/(&[a-z]*|<[^>]*)$/, '')}…`;
+}
+
+/**
+ * Splits raw text into pieces whose *escaped* form fits the budgets (the first piece `first`, the
+ * rest `rest`), cutting between code points — never inside an escape or an emoji — and after a
+ * space when one is near. Escaping grows text (`&` is five characters escaped), so the cut is
+ * measured after escaping but made in the raw text.
+ */
+export function splitForEscape(raw: string, first: number, rest: number): string[] {
+  const chars = Array.from(raw);
+  const pieces: string[] = [];
+  let start = 0;
+  let budget = first;
+  while (start < chars.length) {
+    let used = 0;
+    let end = start;
+    let lastSpace = -1;
+    while (end < chars.length && used + esc(chars[end]!).length <= budget) {
+      used += esc(chars[end]!).length;
+      if (/\s/.test(chars[end]!)) lastSpace = end;
+      end++;
+    }
+    if (end < chars.length && lastSpace > start && end - lastSpace < 200) end = lastSpace + 1;
+    if (end === start) end = start + 1; // a budget below one escaped character; cannot happen with real budgets
+    pieces.push(chars.slice(start, end).join(''));
+    start = end;
+    budget = rest;
+  }
+  return pieces;
+}
+
+/**
+ * The No-go reasons as section texts of at most REASON_SECTION_CHARS each: whole lines where they
+ * fit, and a reason longer than a section continued in the next ones, so nothing is lost.
+ */
+export function reasonSections(title: string, lines: readonly ReasonLine[], max = REASON_SECTION_CHARS): string[] {
+  const out: string[] = [];
+  let chunk = title;
+  const flush = () => {
+    if (chunk) out.push(chunk);
+    chunk = '';
+  };
+  for (const { prefix, raw } of lines) {
+    const whole = `${prefix}${esc(raw)}`;
+    const sep = chunk ? 1 : 0;
+    if (chunk.length + sep + whole.length <= max) {
+      chunk += `${sep ? '\n' : ''}${whole}`;
+      continue;
+    }
+    if (whole.length <= max) {
+      flush();
+      chunk = whole;
+      continue;
+    }
+    // Longer than a section: start it on a line of its own and continue it in the following sections.
+    if (chunk.length + sep + prefix.length + 200 > max) flush();
+    const lead = `${chunk}${chunk ? '\n' : ''}${prefix}`;
+    const pieces = splitForEscape(raw, max - lead.length, max);
+    chunk = `${lead}${esc(pieces[0] ?? '')}`;
+    for (const piece of pieces.slice(1)) {
+      flush();
+      chunk = esc(piece);
+    }
+  }
+  flush();
+  return out;
 }
 
 export function gateCancelledReply(slug: string, by: string): { text: string; blocks: Block[] } {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { blockErrors, viewErrors } from '../../../src/sandbox/emulator/block-limits.js';
 import type { Block } from '../../../src/slack/views/blocks.js';
-import { gateMessage, gateResultMessage, type GateResult, type GateView, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal } from '../../../src/slack/views/gate.js';
+import { esc } from '../../../src/slack/views/blocks.js';
+import { gateMessage, gateResultMessage, type GateResult, type GateView, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal, reasonSections, splitForEscape } from '../../../src/slack/views/gate.js';
 import { NoGoMetadata, parseVoteAction, voteActionId } from '../../../src/slack/views/gate-ids.js';
 
 const voters = (n: number) => Array.from({ length: n }, (_, i) => `U0VOTER${String(i).padStart(4, '0')}`);
@@ -52,6 +53,13 @@ describe('gate message', () => {
     expect(byId(blocks, 'tally')).toContain('*Go:* 1   *No-go:* 1   *Abstain:* 0   (2 of 3 voted, quorum reached)');
     expect(byId(blocks, 'voted')).toBe('*Voted (2 of 3):* <@U0ANA>, <@U0RAJ>');
     expect(text).toContain('Go 1, No-go 1, Abstain 0');
+  });
+
+  it('escapes the question in the notification text too, so a typed <!here> pings nobody', () => {
+    const { text } = gateMessage({ ...base, question: 'Ship it? <!here> <!channel> <@U0ANA> & co' });
+    expect(text).toContain('Ship it? &lt;!here&gt; &lt;!channel&gt; &lt;@U0ANA&gt; &amp; co');
+    expect(text).not.toMatch(/<!(here|channel)/);
+    expect(text).not.toContain('<@U0ANA>');
   });
 
   it('hides names while an anonymous gate is open', () => {
@@ -129,6 +137,65 @@ describe('gate result', () => {
     expect(all).toContain('• No rollback plan.');
     expect(all).not.toMatch(/<@U0[A-Z]+>: /);
     expect(all).not.toContain('*No-go:* <@');
+  });
+
+  it.each<[string, GateResult]>([
+    ['named', result],
+    ['anonymous', { ...result, anonymous: true, ballots: null, reasons: ['<!here> wake up & look', '<!channel>'] }],
+  ])('escapes No-go reasons in the notification text of a %s result', (_, r) => {
+    const evil = { ...r, ballots: r.ballots ? r.ballots.map((b) => (b.vote === 'no_go' ? { ...b, reason: '<!here> wake up & look' } : b)) : null };
+    const { text } = gateResultMessage(evil);
+    expect(text).toContain('&lt;!here&gt; wake up &amp; look');
+    expect(text).not.toMatch(/<!(here|channel)/);
+    if (r.ballots) expect(text).toContain('<@U0RAJ>: &lt;!here&gt;'); // the app's own mention stays live
+  });
+
+  const sectionsOf = (blocks: Block[]) => blocks.filter((b) => b.type === 'section').map((b) => (b.text as { text: string }).text);
+
+  it('a 2,000-character reason full of & and < (five times longer escaped) is split, not cut: every character arrives', () => {
+    const nasty = Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? '&' : i % 3 === 1 ? '<' : 'é')).join('');
+    const words = Array.from({ length: 400 }, (_, i) => `w${i}&<>`).join(' ').slice(0, 2000);
+    const ballots = [
+      { voter: 'U0ANA', vote: 'go' as const, reason: null },
+      { voter: 'U0RAJ', vote: 'no_go' as const, reason: nasty },
+      { voter: 'U0LEE', vote: 'no_go' as const, reason: 'Short & sweet.' },
+      { voter: 'U0SAM', vote: 'no_go' as const, reason: words },
+    ];
+    const { blocks } = gateResultMessage({ ...result, ballots });
+    expect(blockErrors(blocks, 'message')).toEqual([]);
+    const sections = sectionsOf(blocks);
+    for (const t of sections) {
+      expect(t.length).toBeLessThanOrEqual(3000);
+      expect(t.endsWith('…')).toBe(false); // clip() never had to cut
+      expect(t).not.toMatch(/&[a-z]*$/); // no escape split across sections
+    }
+    const reasons = sections.slice(sections.findIndex((t) => t.startsWith('*No-go reasons*'))).join('');
+    expect(reasons).toContain(`• <@U0RAJ>: ${esc(nasty)}`);
+    expect(reasons).toContain('• <@U0LEE>: Short &amp; sweet.');
+    expect(reasons.replace(/\n/g, '')).toContain(`• <@U0SAM>: ${esc(words)}`);
+    // The escaped reason is about 9,000 characters: several sections, none over the limit.
+    expect(sections.filter((t) => t.includes('&amp;&lt;')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('splits raw text by its escaped length, between code points and after a nearby space', () => {
+    expect(splitForEscape('&&&&', 10, 10)).toEqual(['&&', '&&']);
+    expect(splitForEscape('ab 😀cd', 4, 4).join('')).toBe('ab 😀cd');
+    expect(splitForEscape('hello world again', 13, 13)).toEqual(['hello world ', 'again']);
+    const pieces = reasonSections('*T*', [{ prefix: '• ', raw: '<'.repeat(100) }], 60);
+    expect(pieces.every((p) => p.length <= 60)).toBe(true);
+    // Too little room left under the title: the long reason starts in a section of its own.
+    expect(pieces[0]).toBe('*T*');
+    expect(pieces.slice(1).join('')).toBe(`• ${'&lt;'.repeat(100)}`);
+  });
+
+  it('many long reasons: the message stays within 50 blocks and says that some did not fit; the text is cut cleanly', () => {
+    const ballots = Array.from({ length: 30 }, (_, i) => ({ voter: `U0X${i}`, vote: 'no_go' as const, reason: '&'.repeat(2000) }));
+    const { blocks, text } = gateResultMessage({ ...result, ballots });
+    expect(blocks.length).toBeLessThanOrEqual(50);
+    expect(blockErrors(blocks, 'message')).toEqual([]);
+    expect(JSON.stringify(blocks)).toMatch(/more sections of No-go reasons did not fit/);
+    expect(text.length).toBeLessThanOrEqual(3900);
+    expect(text).toMatch(/(&amp;)+…$/);
   });
 
   it('long reasons are split over sections within the 3,000-character limit', () => {

@@ -81,7 +81,7 @@ describe('sectionsOfLines', () => {
     const lines = Array.from({ length: 12 }, (_, i) => `${i}. ${'x'.repeat(700)}`);
     const blocks = sectionsOfLines(lines);
     expect(blocks.length).toBeGreaterThan(1);
-    const texts = blocks.map((b) => (b as { text: { text: string } }).text.text);
+    const texts = blocks.map((b) => (b as unknown as { text: { text: string } }).text.text);
     texts.forEach((t) => expect(t.length).toBeLessThanOrEqual(3000));
     expect(texts.join('\n')).toBe(lines.join('\n'));
     expect(blockErrors(blocks, 'message')).toEqual([]);
@@ -89,7 +89,7 @@ describe('sectionsOfLines', () => {
 
   it('clips only a single line that is longer than a section', () => {
     const [block] = sectionsOfLines(['y'.repeat(5000)]);
-    expect((block as { text: { text: string } }).text.text).toHaveLength(3000);
+    expect((block as unknown as { text: { text: string } }).text.text).toHaveLength(3000);
   });
 });
 

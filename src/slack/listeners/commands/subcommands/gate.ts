@@ -19,7 +19,7 @@ const Quorum = z
 export const gateCommand: Subcommand = {
   name: 'gate',
   usage: '/mlops gate <slug> [--to <phase>] [--voters @a @b…] [--quorum N] [--deadline 48h|2d|<ISO time>] [--anonymous] [question…]',
-  summary: 'Open a go/no-go vote on moving the project to its next phase (or --to another one). Defaults: the brief\'s stakeholders vote, majority quorum, 48 h.',
+  summary: 'Open a go/no-go vote on moving the project to its next phase (or --to another one). Defaults: the brief\'s stakeholders vote, majority quorum, 48 h. The project owner may open any gate; a stakeholder, with the default voters and quorum.',
   async run(deps, req) {
     const args = parseArgs(req.tokens, FLAGS);
     const [slugWord, ...questionWords] = words(args.positionals);
@@ -32,20 +32,27 @@ export const gateCommand: Subcommand = {
     const deadline = args.strings.deadline !== undefined ? parseDeadline(args.strings.deadline, now) : undefined;
     const project = await findProject(deps.db, req.teamId, slug);
     if (!project) throw new DomainError('unknown_project', `There is no project \`${slug}\` in this workspace. \`/mlops status\` lists the projects in this channel.`);
-    const gate = await openGate(
-      deps,
-      project,
-      {
-        openedBy: req.userId,
-        toPhase,
-        voters: args.users.voters,
-        quorum: quorumResult?.data,
-        deadline,
-        anonymous: args.booleans.has('anonymous'),
-        question: questionWords.join(' ').trim() || undefined,
-      },
-      now,
-    );
+    let gate: Awaited<ReturnType<typeof openGate>>;
+    try {
+      gate = await openGate(
+        deps,
+        project,
+        {
+          openedBy: req.userId,
+          toPhase,
+          voters: args.users.voters,
+          quorum: quorumResult?.data,
+          deadline,
+          anonymous: args.booleans.has('anonymous'),
+          question: questionWords.join(' ').trim() || undefined,
+        },
+        now,
+      );
+    } catch (err) {
+      // A refusal of who is asking, not a typo: no usage text under it.
+      if (err instanceof DomainError && err.code === 'not_allowed') return { text: `:no_entry_sign: ${err.message}` };
+      throw err;
+    }
     return gateOpenedReply({ slug: project.slug, channelId: gate.channelId, fromPhase: gate.fromPhase, toPhase: gate.toPhase, voters: gate.voters.length, quorum: gate.quorum, deadline: gate.deadline, anonymous: gate.anonymous });
   },
 };
