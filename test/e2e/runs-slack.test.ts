@@ -75,12 +75,15 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).toContain('Request deployment gate');
   });
 
-  it('clicking Request deployment gate asks the gates feature and answers only the clicker: without stakeholders in the brief it says who can vote is missing', async () => {
+  it('clicking Request deployment gate asks the gates feature and answers only the clicker: a stranger is refused; the owner hears that the brief names no voters', async () => {
     const summary = h.slack.store.channelMessages(CHANNEL).find((m) => text(m).includes('Request deployment gate'))!;
     await h.people.click('U0BOB', summary, 'Request deployment gate');
-    const reply = await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === 'U0BOB'), 'the ephemeral answer');
-    expect(reply.text).toMatch(/stakeholders|--voters/);
-    expect(reply.channel).toBe(CHANNEL);
+    const refused = await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === 'U0BOB'), 'the ephemeral answer');
+    expect(refused.text).toContain('Only the project owner');
+    expect(refused.channel).toBe(CHANNEL);
+    await h.people.click(ANA, summary, 'Request deployment gate');
+    const owner = await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === ANA && /gate|voters|stakeholders/i.test(e.text)), 'the owner’s answer');
+    expect(owner.text).toMatch(/stakeholders|--voters/);
   });
 
   it.each([
