@@ -1,6 +1,7 @@
 import { INTAKE_IDLE_TIMER, intakeIdleTimer } from './intake-idle.js';
 import { GATE_RENDER_KIND, gateMessageRenderer } from '../services/gates/gate-message.js';
 import { GATE_TIMERS } from '../services/gates/timers.js';
+import { VIABILITY_RENDER_KIND, viabilityMessageRenderer } from '../slack/viability-refresh.js';
 import type { JobRegistry } from './registry.js';
 import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from './viability-checkin.js';
 import { closeViabilityCheckin } from './viability-close.js';
@@ -10,6 +11,6 @@ export function jobRegistry(): JobRegistry {
   return {
     schedules: { [VIABILITY_SCHEDULE]: runViabilitySlot },
     timers: { [INTAKE_IDLE_TIMER]: intakeIdleTimer, [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin, ...GATE_TIMERS },
-    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer },
+    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer },
   };
 }

@@ -1,10 +1,74 @@
 import type { Deps } from '../deps.js';
-import { advanceSchedules, claimDueTimers, claimSlots, completeTimer, deactivateScheduleById, dueSchedules, retryTimer, type ScheduleRow } from '../db/repositories/schedules.js';
+import { z } from 'zod';
+import {
+  addTimer,
+  advanceSchedules,
+  claimDueTimers,
+  claimSlots,
+  completeTimer,
+  deactivateScheduleById,
+  dueSchedules,
+  findScheduleById,
+  laterSlotClaimed,
+  retryTimer,
+  type ScheduleRow,
+} from '../db/repositories/schedules.js';
 import { dueSlotAndNext } from '../domain/schedule/slots.js';
-import type { JobRegistry } from './registry.js';
+import type { JobRegistry, TimerHandler } from './registry.js';
 
 const TIMER_LEASE_MS = 5 * 60_000;
 const BATCH = 200;
+/** A failed timer (or schedule slot) is tried again after 1 min, 2, 4 … at most an hour apart. */
+const RETRY_BASE_MS = 60_000;
+const RETRY_MAX_MS = 3_600_000;
+
+/** The one-shot timer that runs a schedule slot again after its handler failed. */
+export const SCHEDULE_RETRY_TIMER = 'schedule.retry';
+const RetryPayload = z.object({ scheduleId: z.number().int().positive(), slotAt: z.iso.datetime() });
+
+export function timerRetryDelayMs(attempts: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(20, Math.max(0, attempts - 1)));
+}
+
+/**
+ * Runs a slot whose handler failed, again. Skipped when the schedule was deleted or turned off
+ * meanwhile, or has already run a later slot (as after downtime, only the latest slot matters).
+ * Schedule handlers are idempotent per slot, so running one twice is safe.
+ */
+function retrySlot(registry: JobRegistry): TimerHandler {
+  return async (deps, { timer, now }) => {
+    const { scheduleId, slotAt: slotIso } = RetryPayload.parse(timer.payload);
+    const slotAt = new Date(slotIso);
+    const schedule = await findScheduleById(deps.db, scheduleId);
+    if (!schedule?.active) {
+      deps.log.info(`schedule ${scheduleId} is gone or off; not retrying its slot ${slotIso}`);
+      return;
+    }
+    if (await laterSlotClaimed(deps.db, scheduleId, slotAt)) {
+      deps.log.warn(`schedule ${schedule.kind}/${schedule.ref} slot ${slotIso} is superseded by a later slot; not retrying it`);
+      return;
+    }
+    const handler = registry.schedules[schedule.kind];
+    if (!handler) throw new Error(`no handler for schedule kind ${schedule.kind}`);
+    await handler(deps, { schedule, slotAt, now });
+  };
+}
+
+/** Queues a retry of a failed slot; failing to queue it is logged, as the slot is then lost. */
+async function queueSlotRetry(deps: Deps, schedule: ScheduleRow, slotAt: Date, now: Date): Promise<void> {
+  const slotIso = slotAt.toISOString();
+  try {
+    await addTimer(deps.db, {
+      teamId: schedule.teamId,
+      kind: SCHEDULE_RETRY_TIMER,
+      ref: `${schedule.id}@${slotIso}`,
+      dueAt: new Date(now.getTime() + RETRY_BASE_MS),
+      payload: { scheduleId: schedule.id, slotAt: slotIso },
+    });
+  } catch (err) {
+    deps.log.error(`could not queue a retry of schedule ${schedule.kind}/${schedule.ref} slot ${slotIso}; that slot is lost`, err);
+  }
+}
 
 /**
  * Fires every due slot once across replicas. A schedule whose next slot passed long ago (the app
@@ -51,29 +115,39 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
         continue;
       }
       ran++;
-      // The slot is claimed before it runs: a crash here loses that one slot rather than doubling it.
-      await handler(deps, { schedule, slotAt, now }).catch((err: unknown) => deps.log.error(`schedule ${schedule.kind}/${schedule.ref} slot ${slotAt.toISOString()} failed`, err));
+      // The slot is claimed before it runs, so a crash here loses that one slot rather than doubling
+      // it; a handler that fails is tried again through a one-shot timer a minute later.
+      try {
+        await handler(deps, { schedule, slotAt, now });
+      } catch (err) {
+        deps.log.error(`schedule ${schedule.kind}/${schedule.ref} slot ${slotAt.toISOString()} failed; retrying it in a minute`, err);
+        await queueSlotRetry(deps, schedule, slotAt, now);
+      }
     }
     if (fetched.length < BATCH) return ran;
   }
 }
 
-/** Runs due one-shot timers; a failed one is retried a minute later, up to 5 attempts. */
+/**
+ * Runs due one-shot timers. A failed one is never given up (a gate deadline given up would leave
+ * the gate open for ever): it is tried again after 1 min, 2, 4 … then hourly, each failure logged.
+ */
 export async function runDueTimers(deps: Deps, registry: JobRegistry, now: Date, instanceId: string): Promise<number> {
   let ran = 0;
+  const retry = retrySlot(registry);
   for (;;) {
     const claimed = await claimDueTimers(deps.db, now, instanceId, TIMER_LEASE_MS, BATCH);
     for (const timer of claimed) {
-      const handler = registry.timers[timer.kind];
+      const handler = registry.timers[timer.kind] ?? (timer.kind === SCHEDULE_RETRY_TIMER ? retry : undefined);
       try {
         if (!handler) throw new Error(`no handler for timer kind ${timer.kind}`);
         await handler(deps, { timer, now });
         await completeTimer(deps.db, timer.id, now);
         ran++;
       } catch (err) {
-        deps.log.error(`timer ${timer.kind}/${timer.ref} failed (attempt ${timer.attempts})`, err);
-        if (timer.attempts >= 5) await completeTimer(deps.db, timer.id, now);
-        else await retryTimer(deps.db, timer.id, new Date(now.getTime() + 60_000));
+        const at = new Date(now.getTime() + timerRetryDelayMs(timer.attempts));
+        deps.log.error(`timer ${timer.kind}/${timer.ref} failed (attempt ${timer.attempts}); trying again at ${at.toISOString()}`, err);
+        await retryTimer(deps.db, timer.id, at);
       }
     }
     if (claimed.length < BATCH) return ran;

@@ -3,51 +3,79 @@ import type { Db } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { enqueue } from '../db/repositories/outbox.js';
 import { findProjectById } from '../db/repositories/projects.js';
-import { closeCheckin, findCheckin, previousVerdict, responsesFor } from '../db/repositories/viability.js';
+import { checkinUpdateInFlight, claimCheckinClose, findCheckin, markSummaryQueued, previousVerdict, recordCheckinResult, responsesFor } from '../db/repositories/viability.js';
 import { ANSWER_LABELS } from '../domain/viability/answers.js';
 import { decideEscalation } from '../domain/viability/escalation.js';
 import { type CheckinSummary, summarizeResponses } from '../domain/viability/summary.js';
-import type { Block } from '../slack/views/blocks.js';
-import { escalationMessage, summaryMessage, withTally } from '../slack/views/viability.js';
+import { checkinRenderPayload } from '../slack/viability-refresh.js';
+import { escalationMessage, summaryMessages } from '../slack/views/viability.js';
 import type { TimerHandler } from './registry.js';
 
 const Payload = z.object({ checkinId: z.number().int().positive() });
-const PostedMessage = z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) });
 
 /**
- * Closes a check-in when its window ends: takes the tally, and in one transaction marks it closed
- * (compare-and-set, so it happens once), queues the summary as a thread reply, the final state of
- * the root message, and — when the rule says so — the continue/stop proposal.
+ * Closes a check-in when its window ends, exactly once however many replicas try. Like closeGate,
+ * the open → closed compare-and-set comes first and the answers are read after it in the same
+ * transaction: an answer in flight has committed by then and any later one is refused, so the tally
+ * is final. That transaction stores the result and queues the final state of the root message
+ * (rendered at send time, so it shows the frozen tally and no buttons). The summary reply, which
+ * may wait on the LLM, and the continue/stop proposal are queued after it, once (summary_posted);
+ * a crash in between leaves the timer to run again and queue them.
  */
 export const closeViabilityCheckin: TimerHandler = async (deps, { timer, now }) => {
   const { checkinId } = Payload.parse(timer.payload);
   const checkin = await findCheckin(deps.db, timer.teamId, checkinId);
-  if (!checkin || checkin.closedAt || checkin.outboxId === null) return;
+  if (!checkin || checkin.outboxId === null) return;
+  const outboxId = checkin.outboxId;
+  const base = { teamId: checkin.teamId, channelId: checkin.channelId, now };
+
+  if (!checkin.closedAt) {
+    const claimed = await deps.db.transaction(async (txn) => {
+      const tx = txn as unknown as Db;
+      if (!(await claimCheckinClose(tx, checkin.id, now))) return false;
+      const summary = summarizeResponses(await responsesFor(tx, checkin.id));
+      const decision = decideEscalation(summary.verdict, await previousVerdict(tx, checkin.projectId, checkin.slotAt));
+      await recordCheckinResult(tx, checkin.id, { verdict: summary.verdict, counts: summary.counts, escalated: decision.escalate });
+      await enqueue(tx, { ...base, method: 'chat.update', payload: checkinRenderPayload(checkin.id), targetId: outboxId, dedupeKey: `viability-closed:${checkin.id}` });
+      // A live tally update rendered just before this close may still reach Slack after the final
+      // update: send the final state once more after that update's lease has run out.
+      if (await checkinUpdateInFlight(tx, outboxId)) {
+        await enqueue(tx, { ...base, method: 'chat.update', payload: checkinRenderPayload(checkin.id), targetId: outboxId, dedupeKey: `viability-closed-again:${checkin.id}`, notBefore: new Date(now.getTime() + 2 * 60_000) });
+      }
+      return true;
+    });
+    if (!claimed) return;
+    deps.kickOutbox();
+  }
+  await queueSummary(deps, timer.teamId, checkinId, now);
+};
+
+/** Queues the summary reply (and the proposal, when the rule says so) of a closed check-in, once. */
+async function queueSummary(deps: Deps, teamId: string, checkinId: number, now: Date): Promise<void> {
+  const checkin = await findCheckin(deps.db, teamId, checkinId);
+  if (!checkin?.closedAt || checkin.summaryPosted || checkin.outboxId === null) return;
   const project = await findProjectById(deps.db, checkin.teamId, checkin.projectId);
-  if (!project) return;
-  // Answers are refused from closes_at on (recordAnswer), so this tally is final.
+  const slug = project?.slug ?? `project ${checkin.projectId}`;
+  // The check-in is closed: no answer can change any more, so this read is the tally taken at close.
   const summary = summarizeResponses(await responsesFor(deps.db, checkin.id));
   const decision = decideEscalation(summary.verdict, await previousVerdict(deps.db, checkin.projectId, checkin.slotAt));
-  const synthesis = await synthesize(deps, project.slug, summary);
-  const posted = PostedMessage.safeParse(checkin.payload);
+  const synthesis = await synthesize(deps, slug, summary);
   const outboxId = checkin.outboxId;
-
-  const closed = await deps.db.transaction(async (txn) => {
+  const base = { teamId: checkin.teamId, channelId: checkin.channelId, now };
+  const queued = await deps.db.transaction(async (txn) => {
     const tx = txn as unknown as Db;
-    if (!(await closeCheckin(tx, checkin.id, { verdict: summary.verdict, counts: summary.counts, escalated: decision.escalate, now }))) return false;
-    const base = { teamId: checkin.teamId, channelId: checkin.channelId, now };
-    await enqueue(tx, { ...base, method: 'chat.postMessage', payload: summaryMessage({ slug: project.slug, summary, synthesis }), parentId: outboxId, dedupeKey: `viability-summary:${checkin.id}` });
-    if (posted.success) {
-      const blocks = withTally(posted.data.blocks as Block[], summary.counts, { verdict: summary.verdict, at: now });
-      await enqueue(tx, { ...base, method: 'chat.update', payload: { text: posted.data.text, blocks }, targetId: outboxId, dedupeKey: `viability-closed:${checkin.id}` });
+    if (!(await markSummaryQueued(tx, checkin.id))) return false;
+    const messages = summaryMessages({ slug, summary, synthesis });
+    for (const [i, payload] of messages.entries()) {
+      await enqueue(tx, { ...base, method: 'chat.postMessage', payload, parentId: outboxId, dedupeKey: i === 0 ? `viability-summary:${checkin.id}` : `viability-summary:${checkin.id}:${i + 1}` });
     }
     if (decision.escalate) {
-      await enqueue(tx, { ...base, method: 'chat.postMessage', payload: escalationMessage({ slug: project.slug, reason: decision.reason, checkinId: checkin.id }), parentId: outboxId, dedupeKey: `viability-escalation:${checkin.id}` });
+      await enqueue(tx, { ...base, method: 'chat.postMessage', payload: escalationMessage({ slug, reason: decision.reason, checkinId: checkin.id }), parentId: outboxId, dedupeKey: `viability-escalation:${checkin.id}` });
     }
     return true;
   });
-  if (closed) deps.kickOutbox();
-};
+  if (queued) deps.kickOutbox();
+}
 
 /** A short synthesis of the comments by the LLM, or null (no LLM, no comments, or it failed). */
 async function synthesize(deps: Deps, slug: string, summary: CheckinSummary): Promise<string | null> {

@@ -1,8 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
-import { viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
+import { findCheckin } from '../../src/db/repositories/viability.js';
+import { outbox, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
+import { closeViabilityCheckin } from '../../src/jobs/viability-close.js';
 import { openAiLlm } from '../../src/llm/llm.js';
+import type { TimerRow } from '../../src/db/repositories/schedules.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import type { GateRequest } from '../../src/slack/gate-requests.js';
 import { TestClock, waitFor } from '../helpers/clock.js';
@@ -55,7 +58,12 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
     await waitFor(() => h.slack.store.views.size > before, 'the comment modal');
     return [...h.slack.store.views.keys()].at(-1)!;
   };
-  const waitForTally = (m: StoredMessage, tally: string) => waitFor(() => blocksText(fresh(m)).includes(tally), tally);
+  // The tally is refreshed through the outbox: each pass may send the update.
+  const waitForTally = (m: StoredMessage, tally: string) =>
+    waitFor(async () => {
+      await tick(500);
+      return blocksText(fresh(m)).includes(tally);
+    }, tally);
   const postNow = async (p: ProjectRow, window = '') => {
     expect(await command(`${p.slug} now ${window}`.trim())).toContain(`Posting a viability check-in for *${p.slug}*`);
     await tick();
@@ -188,5 +196,69 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
     } finally {
       h.app.deps.llm = null;
     }
+  });
+
+  it('a tally refresh that goes out after the check-in closed shows the closed state, never the buttons', async () => {
+    const p = await project('race-model');
+    const msg = await postNow(p, '--window 1h');
+    const updatesBefore = h.slack.store.callsTo('chat.update').length;
+    const stale = structuredClone(msg);
+    await answer(ANA, msg, 'On track');
+    await answer(BEN, msg, 'At risk');
+    // The refresh is queued in the outbox, not sent from the click: one row however many answers.
+    const pending = await h.database.db.select().from(outbox).where(and(eq(outbox.method, 'chat.update'), eq(outbox.status, 'pending'), sql`${outbox.dedupeKey} is null`));
+    expect(pending).toHaveLength(1);
+    expect(h.slack.store.callsTo('chat.update').length).toBe(updatesBefore);
+    // The window ends before any outbox pass: the close timer runs first, then the queued refresh goes out.
+    await h.app.jobs.tick(clock.advance(HOUR));
+    await tick();
+    const updates = h.slack.store.callsTo('chat.update').slice(updatesBefore);
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    for (const u of updates) {
+      expect(JSON.stringify(u)).not.toContain('"type":"button"');
+      expect(JSON.stringify(u)).toContain('result: *At risk*');
+    }
+    expect(blocksText(fresh(msg))).toContain('On track 1 · At risk 1 · Not viable 0');
+    expect(blocksText(fresh(msg))).not.toContain('"type":"button"');
+    // Answers after the close queue nothing more.
+    await answer(CAY, stale, 'Not viable');
+    expect(ephemeralsTo(CAY).at(-1)).toContain('This check-in closed');
+    await tick();
+    expect(h.slack.store.callsTo('chat.update').slice(updatesBefore)).toHaveLength(updates.length);
+  });
+
+  it.runIf(kind === 'postgres')('an answer in flight when the window closes is counted in the summary, not lost', async () => {
+    const p = await project('inflight-model');
+    const msg = await postNow(p, '--window 1h');
+    const checkinId = Number(JSON.stringify(msg.blocks).match(/"value":"(\d+)"/)![1]);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    // As recordAnswer does: the check-in locked for share, the answer written, not yet committed.
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const answering = h.database.db.transaction(async (tx) => {
+      await tx.select().from(viabilityCheckins).where(eq(viabilityCheckins.id, checkinId)).for('share');
+      await tx.insert(viabilityResponses).values({ checkinId, userId: ANA, answer: 'not_viable', comment: 'Blocked on data access', createdAt: clock.now(), updatedAt: clock.now() });
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const now = clock.advance(HOUR);
+    const timer = { teamId: h.slack.teamId, payload: { checkinId } } as unknown as TimerRow;
+    let done = false;
+    const closing = closeViabilityCheckin(h.app.deps, { timer, now }).then(() => (done = true));
+    await new Promise((r) => setTimeout(r, 300));
+    // The close waits for the answer's transaction instead of taking the tally without it.
+    expect(done).toBe(false);
+    release();
+    await answering;
+    await closing;
+    const closed = (await findCheckin(h.database.db, h.slack.teamId, checkinId))!;
+    expect(closed.verdict).toBe('not_viable');
+    expect(closed.counts).toEqual({ on_track: 0, at_risk: 0, not_viable: 1 });
+    await tick();
+    const [summary] = replies(msg);
+    expect(summary!.text).toContain('closed: Not viable (1 answers)');
+    expect(blocksText(summary!)).toContain('Blocked on data access');
   });
 });

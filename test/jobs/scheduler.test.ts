@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { addTimer, countClaims, deactivateSchedule, upsertSchedule } from '../../src/db/repositories/schedules.js';
+import { addTimer, countClaims, deactivateSchedule, findSchedule, upsertSchedule } from '../../src/db/repositories/schedules.js';
 import { schedules, timers } from '../../src/db/schema/index.js';
 import { nextSlot } from '../../src/domain/schedule/slots.js';
 import type { JobRegistry } from '../../src/jobs/registry.js';
@@ -22,19 +22,37 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
   const fired: { ref: string; slotAt: string }[] = [];
   const timerRuns: { ref: string; at: string }[] = [];
   let failTimerOnce = new Set<string>();
+  /** How many more times a timer (by ref) or a schedule's slots (by ref) fail before succeeding. */
+  const failTimes = new Map<string, number>();
+  const failSlots = new Map<string, number>();
+  const attempts: { ref: string; at: string }[] = [];
+  const errors: string[] = [];
+  const takeFailure = (m: Map<string, number>, ref: string) => {
+    const n = m.get(ref) ?? 0;
+    if (n > 0) m.set(ref, n - 1);
+    return n > 0;
+  };
   const registry: JobRegistry = {
     schedules: {
-      test: async (_deps, { schedule, slotAt }) => {
+      test: async (_deps, { schedule, slotAt, now }) => {
+        attempts.push({ ref: schedule.ref, at: iso(now) });
+        if (takeFailure(failSlots, schedule.ref)) throw new Error('slot handler failed');
         fired.push({ ref: schedule.ref, slotAt: iso(slotAt) });
       },
     },
     timers: {
       test: async (_deps, { timer, now }) => {
         if (failTimerOnce.delete(timer.ref)) throw new Error('flaky handler');
+        if (takeFailure(failTimes, timer.ref)) {
+          attempts.push({ ref: timer.ref, at: iso(now) });
+          throw new Error('still failing');
+        }
         timerRuns.push({ ref: timer.ref, at: iso(now) });
       },
     },
   };
+  const quiet = () => undefined;
+  const log = { debug: quiet, info: quiet, warn: quiet, error: (...msg: unknown[]) => void errors.push(String(msg[0])) };
   const clock = new TestClock('2026-03-27T00:00:00Z');
   const db = () => h.database.db;
   const tickAll = (now: Date) => Promise.all([h.app, ...replicas].map((a) => a.jobs.tick(now)));
@@ -42,7 +60,7 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
     upsertSchedule(db(), { teamId: TEAM, kind: 'test', ref, cron, timezone: tz, nextRunAt: nextSlot(cron, tz, now), now });
 
   beforeAll(async () => {
-    h = await bootApp(kind, { clock, start: { jobs: registry } });
+    h = await bootApp(kind, { clock, start: { jobs: registry, log } });
     replicas = [await h.replica(), await h.replica()];
     // PGlite answers through microtasks, so a loop of ticks never lets the emulator accept a
     // connection: let each Bolt app's start-up auth.test through before the loops begin.
@@ -52,6 +70,10 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
   beforeEach(async () => {
     fired.length = 0;
     timerRuns.length = 0;
+    attempts.length = 0;
+    errors.length = 0;
+    failTimes.clear();
+    failSlots.clear();
     failTimerOnce = new Set();
     await db().update(schedules).set({ active: false });
   });
@@ -144,5 +166,78 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
     expect(timerRuns).toEqual([]);
     await tickAll(new Date(due.getTime() + 6 * 60_000));
     expect(timerRuns.map((r) => r.ref)).toEqual(['orphan']);
+  });
+
+  it('a slot whose handler fails is run again for the same slot a minute later, once', async () => {
+    const start = new Date('2026-04-07T00:00:00Z');
+    await schedule('retried', '0 * * * *', 'UTC', start);
+    failSlots.set('retried', 1);
+    const slot = new Date('2026-04-07T01:00:00Z');
+    await tickAll(slot);
+    expect(fired).toEqual([]);
+    expect(errors.some((e) => e.includes('test/retried slot 2026-04-07T01:00:00.000Z failed'))).toBe(true);
+    const [retry] = await db().select().from(timers).where(eq(timers.ref, `${(await findSchedule(db(), 'test', 'retried'))!.id}@2026-04-07T01:00:00.000Z`));
+    expect(retry).toMatchObject({ kind: 'schedule.retry', dueAt: new Date('2026-04-07T01:01:00Z') });
+    await tickAll(new Date('2026-04-07T01:00:30Z'));
+    expect(fired).toEqual([]);
+    await tickAll(new Date('2026-04-07T01:01:00Z'));
+    await tickAll(new Date('2026-04-07T01:02:00Z'));
+    expect(fired).toEqual([{ ref: 'retried', slotAt: '2026-04-07T01:00:00.000Z' }]);
+    expect(attempts.map((a) => a.at)).toEqual(['2026-04-07T01:00:00.000Z', '2026-04-07T01:01:00.000Z']);
+    // The next slot runs as usual.
+    await tickAll(new Date('2026-04-07T02:00:00Z'));
+    expect(fired.map((f) => f.slotAt)).toEqual(['2026-04-07T01:00:00.000Z', '2026-04-07T02:00:00.000Z']);
+  });
+
+  it('a failing slot keeps being retried with backoff; it is dropped once the schedule is off or a later slot ran', async () => {
+    const start = new Date('2026-04-08T00:00:00Z');
+    await schedule('stubborn', '0 * * * *', 'UTC', start);
+    failSlots.set('stubborn', 3);
+    await h.app.jobs.tick(new Date('2026-04-08T01:00:00Z'));
+    await h.app.jobs.tick(new Date('2026-04-08T01:01:00Z'));
+    await h.app.jobs.tick(new Date('2026-04-08T01:02:00Z'));
+    await h.app.jobs.tick(new Date('2026-04-08T01:03:00Z'));
+    expect(attempts.map((a) => a.at)).toEqual(['2026-04-08T01:00:00.000Z', '2026-04-08T01:01:00.000Z', '2026-04-08T01:03:00.000Z']);
+    expect(fired).toEqual([]);
+    // Off before the next retry (01:07): the retry finds it off and ends without running.
+    await deactivateSchedule(db(), 'test', 'stubborn', new Date('2026-04-08T01:04:00Z'));
+    await h.app.jobs.tick(new Date('2026-04-08T01:07:00Z'));
+    await h.app.jobs.tick(new Date('2026-04-08T02:00:00Z'));
+    expect(attempts).toHaveLength(3);
+    const open = await db().select().from(timers).where(eq(timers.kind, 'schedule.retry'));
+    expect(open.filter((t) => t.ref.endsWith('2026-04-08T01:00:00.000Z')).map((t) => t.doneAt !== null)).toEqual([true]);
+
+    // Superseded: a retry that comes due after the schedule's next slot ran is dropped, not run late.
+    await schedule('moved-on', '*/2 * * * *', 'UTC', new Date('2026-04-08T03:00:00Z'));
+    failSlots.set('moved-on', 2);
+    for (const m of ['02', '03', '04', '05', '06', '07']) await h.app.jobs.tick(new Date(`2026-04-08T03:${m}:00Z`));
+    // 03:02 failed and so did its retry at 03:03; 03:04 ran; the next retry of 03:02 (after 03:04) was dropped.
+    expect(attempts.filter((a) => a.ref === 'moved-on').map((a) => a.at.slice(11, 16))).toEqual(['03:02', '03:03', '03:04', '03:06']);
+    expect(errors.some((e) => e.startsWith('timer schedule.retry/'))).toBe(true);
+    expect(fired.filter((f) => f.ref === 'moved-on').map((f) => f.slotAt.slice(11, 16))).toEqual(['03:04', '03:06']);
+  });
+
+  it('a timer that keeps failing is never given up: retried after 1, 2, 4 … minutes, at most an hour apart, each failure logged', async () => {
+    const due = new Date('2026-04-09T00:00:00Z');
+    await addTimer(db(), { teamId: TEAM, kind: 'test', ref: 'deadline', dueAt: due });
+    failTimes.set('deadline', 9);
+    const delays: number[] = [];
+    let at = due;
+    for (let i = 0; i < 12 && timerRuns.length === 0; i++) {
+      await h.app.jobs.tick(at);
+      const [row] = await db().select().from(timers).where(eq(timers.ref, 'deadline'));
+      if (row!.doneAt) break;
+      delays.push((row!.leaseUntil!.getTime() - at.getTime()) / 60_000);
+      // Not a moment before: a tick just before the retry time does not run it.
+      await h.app.jobs.tick(new Date(row!.leaseUntil!.getTime() - 1000));
+      at = new Date(row!.leaseUntil!.getTime() + 1000);
+    }
+    expect(attempts).toHaveLength(9);
+    expect(delays).toEqual([1, 2, 4, 8, 16, 32, 60, 60, 60]);
+    expect(timerRuns.map((r) => r.ref)).toEqual(['deadline']);
+    expect(errors.filter((e) => e.startsWith('timer test/deadline failed')).map((e) => e.match(/attempt (\d+)/)![1])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    const [row] = await db().select().from(timers).where(eq(timers.ref, 'deadline'));
+    expect(row).toMatchObject({ attempts: 10 });
+    expect(row!.doneAt).not.toBeNull();
   });
 });

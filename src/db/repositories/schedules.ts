@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { schedules, slotClaims, timers } from '../schema/index.js';
 
@@ -32,6 +32,11 @@ export async function deactivateSchedule(db: Db, kind: string, ref: string, now:
     .where(and(eq(schedules.kind, kind), eq(schedules.ref, ref), eq(schedules.active, true)))
     .returning({ id: schedules.id });
   return rows.length > 0;
+}
+
+export async function findScheduleById(db: Db, id: number): Promise<ScheduleRow | undefined> {
+  const [row] = await db.select().from(schedules).where(eq(schedules.id, id));
+  return row;
 }
 
 export async function deactivateScheduleById(db: Db, id: number, now: Date): Promise<void> {
@@ -79,6 +84,15 @@ export async function countClaims(db: Db, scheduleId: number): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Whether a slot of the schedule later than `slotAt` has been claimed (the schedule has moved on). */
+export async function laterSlotClaimed(db: Db, scheduleId: number, slotAt: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(slotClaims)
+    .where(and(eq(slotClaims.scheduleId, scheduleId), gt(slotClaims.slotAt, slotAt)));
+  return Number(row?.n ?? 0) > 0;
+}
+
 /** A one-shot job; adding the same (kind, ref, due) twice keeps one. */
 export async function addTimer(db: Db, t: { teamId: string; kind: string; ref: string; dueAt: Date; payload?: Record<string, unknown> }): Promise<void> {
   await db.insert(timers).values({ ...t, payload: t.payload ?? {} }).onConflictDoNothing();
@@ -116,6 +130,7 @@ export async function completeTimer(db: Db, id: number, now: Date): Promise<void
   await db.update(timers).set({ doneAt: now, leaseUntil: null }).where(eq(timers.id, id));
 }
 
+/** Puts a failed timer back: it is claimed again from `at` on (its attempts count stays). */
 export async function retryTimer(db: Db, id: number, at: Date): Promise<void> {
   await db.update(timers).set({ leaseUntil: at }).where(eq(timers.id, id));
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { ViabilityAnswer, ViabilityVerdict } from '../../domain/viability/answers.js';
-import type { Db } from '../client.js';
+import { type Db, rowsOf } from '../client.js';
 import { outbox, viabilityCheckins, viabilityResponses } from '../schema/index.js';
 
 export type CheckinRow = typeof viabilityCheckins.$inferSelect;
@@ -74,14 +74,62 @@ export async function findResponse(db: Db, checkinId: number, userId: string): P
   return row;
 }
 
-/** Closes a check-in once (compare-and-set on closed_at); false when it was already closed. */
-export async function closeCheckin(db: Db, id: number, c: { verdict: ViabilityVerdict; counts: Record<string, number>; escalated: boolean; now: Date }): Promise<boolean> {
-  const rows = await db
+/**
+ * Step one of closing, first in its transaction: the compare-and-set on closed_at, so exactly one
+ * caller goes on. It takes the check-in row's lock, so an answer in flight (recordAnswer holds the
+ * row for share) has committed before it, and any later one sees the check-in closed. The tally is
+ * read after this, in the same transaction. False when it was already closed.
+ */
+export async function claimCheckinClose(tx: Db, id: number, now: Date): Promise<boolean> {
+  const rows = await tx
     .update(viabilityCheckins)
-    .set({ closedAt: c.now, verdict: c.verdict, counts: c.counts, escalated: c.escalated, summaryPosted: true })
+    .set({ closedAt: now })
     .where(and(eq(viabilityCheckins.id, id), sql`${viabilityCheckins.closedAt} is null`))
     .returning({ id: viabilityCheckins.id });
   return rows.length === 1;
+}
+
+/** Step two, in the same transaction: the result. The summary reply is still to be queued. */
+export async function recordCheckinResult(tx: Db, id: number, c: { verdict: ViabilityVerdict; counts: Record<string, number>; escalated: boolean }): Promise<void> {
+  await tx.update(viabilityCheckins).set({ verdict: c.verdict, counts: c.counts, escalated: c.escalated, summaryPosted: false }).where(eq(viabilityCheckins.id, id));
+}
+
+/** Compare-and-set: true once, for the caller that queues the summary of a closed check-in. */
+export async function markSummaryQueued(tx: Db, id: number): Promise<boolean> {
+  const rows = await tx
+    .update(viabilityCheckins)
+    .set({ summaryPosted: true })
+    .where(and(eq(viabilityCheckins.id, id), isNotNull(viabilityCheckins.closedAt), eq(viabilityCheckins.summaryPosted, false)))
+    .returning({ id: viabilityCheckins.id });
+  return rows.length === 1;
+}
+
+/**
+ * Queues an update of an open check-in's message that renders at send time (`payload.render`).
+ * Coalesced: nothing is queued while one is still pending (it has not rendered yet, so it will show
+ * this answer too), and it goes out no sooner than `intervalMs` after the last update sent.
+ */
+export async function queueCheckinRender(db: Db, checkinId: number, payload: Record<string, unknown>, now: Date, intervalMs: number): Promise<boolean> {
+  const at = now.toISOString();
+  const res = await db.execute(sql`
+    insert into ${outbox} (team_id, method, channel_id, payload, target_id, status, next_attempt_at, created_at)
+    select c.team_id, 'chat.update', c.channel_id, ${JSON.stringify(payload)}::jsonb, c.outbox_id, 'pending',
+           greatest(${at}::timestamptz, coalesce((select max(o.sent_at) from ${outbox} o where o.target_id = c.outbox_id and o.method = 'chat.update') + ${intervalMs} * interval '1 millisecond', ${at}::timestamptz)),
+           ${at}::timestamptz
+    from ${viabilityCheckins} c
+    where c.id = ${checkinId} and c.closed_at is null and c.outbox_id is not null
+      and not exists (select 1 from ${outbox} o where o.target_id = c.outbox_id and o.method = 'chat.update' and o.status = 'pending' and o.dedupe_key is null)
+    returning id`);
+  return rowsOf(res).length === 1;
+}
+
+/** Whether an update of the check-in's message is being sent right now (rendered, maybe before a close). */
+export async function checkinUpdateInFlight(db: Db, outboxId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(and(eq(outbox.targetId, outboxId), eq(outbox.method, 'chat.update'), eq(outbox.status, 'sending')));
+  return Number(row?.n ?? 0) > 0;
 }
 
 /** The verdict of the project's last closed check-in before `slotAt` that got any answers. */

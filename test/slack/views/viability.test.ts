@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeResponses } from '../../../src/domain/viability/summary.js';
-import type { Block } from '../../../src/slack/views/blocks.js';
-import { checkinMessage, commentModal, escalationMessage, summaryMessage, withTally } from '../../../src/slack/views/viability.js';
+import { type Block, esc } from '../../../src/slack/views/blocks.js';
+import { checkinMessage, commentModal, escalationMessage, summaryMessages, withTally } from '../../../src/slack/views/viability.js';
 import { parseAnswerActionId, VIABILITY_IDS } from '../../../src/slack/viability-ids.js';
 
 type Button = { type: string; text: { text: string }; action_id: string; value?: string; style?: string };
@@ -45,7 +45,12 @@ describe('withTally', () => {
   });
 });
 
-describe('summaryMessage', () => {
+describe('summaryMessages', () => {
+  const summaryMessage = (d: Parameters<typeof summaryMessages>[0]) => {
+    const messages = summaryMessages(d);
+    expect(messages).toHaveLength(1);
+    return messages[0]!;
+  };
   const summary = summarizeResponses([
     { userId: 'U1', answer: 'on_track', comment: 'fine <b>' },
     { userId: 'U2', answer: 'at_risk', comment: null },
@@ -67,6 +72,47 @@ describe('summaryMessage', () => {
 
   it('says so when nobody answered', () => {
     expect(text(summaryMessage({ slug: 'x', summary: summarizeResponses([]) }).blocks)).toContain('Nobody answered');
+  });
+
+  it('20 long comments full of & and < are split over sections and messages, none clipped or lost', () => {
+    // Escaped, each comment grows to about 9000 characters: 20 of them need more than 50 sections.
+    const comment = (i: number) => `#${i} R&D says <thresholds> & "labels" are late; ${'&< &<<&&'.repeat(250)}`.slice(0, 2000);
+    const longWord = `<${'&'.repeat(1999)}`;
+    const responses = Array.from({ length: 20 }, (_, i) => ({ userId: `U${i}`, answer: 'at_risk' as const, comment: i === 7 ? longWord : comment(i) }));
+    const messages = summaryMessages({ slug: 'churn-model', summary: summarizeResponses(responses), synthesis: 'Mixed & <worried>.' });
+    expect(messages.length).toBeGreaterThan(1);
+    const sections: string[] = [];
+    for (const m of messages) {
+      expect(m.blocks.length).toBeLessThanOrEqual(50);
+      for (const b of m.blocks) {
+        const t = (b.text as { text?: string } | undefined)?.text;
+        if (b.type !== 'section' || !t) continue;
+        expect(t.length).toBeLessThanOrEqual(3000);
+        expect(t.endsWith('…')).toBe(false);
+        sections.push(t);
+      }
+    }
+    const all = sections.join('');
+    // Every comment is there whole, escaped: no raw < or & outside mentions and escapes.
+    for (const r of responses) expect(all).toContain(`• <@${r.userId}> (At risk): ${esc(r.comment)}`);
+    expect(all.replace(/<@U\d+>/g, '').replace(/&(amp|lt|gt);/g, '')).not.toMatch(/[<&]/);
+    // The synthesis closes the last message.
+    expect(text(messages.at(-1)!.blocks)).toContain('Mixed &amp; &lt;worried&gt;.');
+    expect(messages[0]!.text).toContain('closed: At risk (20 answers)');
+    expect(messages[1]!.text).toContain('comments, continued (2/');
+  });
+
+  it('a few short comments stay in one section of one message', () => {
+    const [only] = summaryMessages({ slug: 'x', summary: summarizeResponses([{ userId: 'U1', answer: 'on_track', comment: 'a' }, { userId: 'U2', answer: 'not_viable', comment: 'b' }]) });
+    expect(only!.blocks.filter((b) => b.type === 'section')).toHaveLength(2);
+    expect(text(only!.blocks)).toContain('*Comments*\\n• <@U1> (On track): a\\n• <@U2> (Not viable): b');
+  });
+
+  it('escapes user text in the notification fallbacks', () => {
+    const slug = 'a&b<c>';
+    expect(checkinMessage({ ...base, slug }).text).toContain('a&amp;b&lt;c&gt;');
+    expect(summaryMessages({ slug, summary: summarizeResponses([]) })[0]!.text).toContain('a&amp;b&lt;c&gt;');
+    expect(escalationMessage({ slug, reason: 'at_risk_twice', checkinId: 1 }).text).toContain('a&amp;b&lt;c&gt;');
   });
 });
 

@@ -32,6 +32,6 @@ export function viabilityAnswer(deps: Deps) {
       return;
     }
     await client.chat.postEphemeral({ channel: channel.id, user: user.id, text: answeredText(answer, outcome.checkin.closesAt) });
-    await refreshCheckinTally(deps, client, team.id, outcome.checkin.id);
+    await refreshCheckinTally(deps, outcome.checkin.id, now);
   };
 }

@@ -24,7 +24,7 @@ const Metadata = z.object({ checkinId: z.number().int().positive() });
 
 /** Saves the answer and comment from the modal; a closed check-in is refused inside the modal. */
 export function viabilityCommentSubmit(deps: Deps) {
-  return async ({ ack, body, client }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
+  return async ({ ack, body }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
     const parsed = Submission.safeParse(body);
     const meta = parsed.success ? Metadata.safeParse(JSON.parse(parsed.data.view.private_metadata || '{}')) : undefined;
     if (!parsed.success || !meta?.success) {
@@ -39,13 +39,14 @@ export function viabilityCommentSubmit(deps: Deps) {
     }
     const comment = values[VIABILITY_IDS.commentInput]?.[VIABILITY_IDS.commentInput].value?.trim() || null;
     const teamId = parsed.data.team?.id ?? parsed.data.user.team_id ?? '';
-    const outcome = await recordAnswer(deps.db, { teamId, checkinId: meta.data.checkinId, userId: parsed.data.user.id, answer, comment, now: deps.clock.now() });
+    const now = deps.clock.now();
+    const outcome = await recordAnswer(deps.db, { teamId, checkinId: meta.data.checkinId, userId: parsed.data.user.id, answer, comment, now });
     if (!outcome.ok) {
       const text = outcome.reason === 'closed' && outcome.checkin ? closedPlainText(outcome.checkin.closesAt) : 'That check-in no longer exists.';
       await ack({ response_action: 'errors', errors: { [VIABILITY_IDS.commentInput]: text } });
       return;
     }
     await ack();
-    await refreshCheckinTally(deps, client, teamId, outcome.checkin.id);
+    await refreshCheckinTally(deps, outcome.checkin.id, now);
   };
 }
