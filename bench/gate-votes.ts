@@ -23,7 +23,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 const voters = Array.from({ length: VOTERS }, (_, i) => `U0BENCH${String(i).padStart(4, '0')}`);
 
-const worker = fork(fileURLToPath(new URL('./gate-votes-app.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])], env: { ...process.env, BENCH_GATE: JSON.stringify({ voters, kind }) } });
+const worker = fork(fileURLToPath(new URL('./_gate-votes-app.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [])], env: { ...process.env, BENCH_GATE: JSON.stringify({ voters, kind }) } });
 const next = (type: string) => new Promise<Record<string, unknown>>((resolve, reject) => {
   const onMessage = (m: Record<string, unknown>) => {
     if (m.type !== type) return;

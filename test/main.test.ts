@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openPglite } from '../src/db/client.js';
 import { createProject, findProject } from '../src/db/repositories/projects.js';
 import { freshDatabase } from './helpers/db.js';
@@ -26,6 +26,7 @@ function start(env: Record<string, string>): Started {
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  children.push(child);
   return { child, output: () => out, exited };
 }
 
@@ -48,6 +49,11 @@ async function freePort(): Promise<number> {
 }
 
 const dirs: string[] = [];
+const children: ChildProcess[] = [];
+// A test that fails or times out must not leave its app running (and holding a port and a CPU).
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('npm start', () => {
