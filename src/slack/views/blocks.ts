@@ -24,23 +24,84 @@ export function clip(text: string, max: number): string {
 
 export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, HEADER_MAX), emoji: true } });
 export const section = (text: string, blockId?: string): Block => ({ type: 'section', ...(blockId ? { block_id: blockId } : {}), text: { type: 'mrkdwn', text: clip(text, SECTION_TEXT_MAX) } });
+/** A line of a long list: `prefix` is ready mrkdwn (bullet, author), `raw` is text a person typed. */
+export interface TextLine {
+  prefix: string;
+  raw: string;
+}
+
+
 /**
- * Lines spread over as many sections as they need, each within Slack's 3,000 characters, instead
- * of one section silently cut short. A single line longer than that is clipped.
+ * Splits raw text into pieces whose *escaped* form fits the budgets (the first piece `first`, the
+ * rest `rest`), cutting between code points — never inside an escape or an emoji — and after a
+ * space when one is near. Escaping grows text (`&` is five characters escaped), so the cut is
+ * measured after escaping but made in the raw text.
  */
-export function sectionsOfLines(lines: string[], max = SECTION_TEXT_MAX): Block[] {
-  const out: Block[] = [];
-  let current = '';
-  for (const raw of lines) {
-    const line = clip(raw, max);
-    if (current && current.length + 1 + line.length > max) {
-      out.push(section(current));
-      current = '';
+export function splitForEscape(raw: string, first: number, rest: number): string[] {
+  const chars = Array.from(raw);
+  const pieces: string[] = [];
+  let start = 0;
+  let budget = first;
+  while (start < chars.length) {
+    let used = 0;
+    let end = start;
+    let lastSpace = -1;
+    while (end < chars.length && used + esc(chars[end]!).length <= budget) {
+      used += esc(chars[end]!).length;
+      if (/\s/.test(chars[end]!)) lastSpace = end;
+      end++;
     }
-    current = current ? `${current}\n${line}` : line;
+    if (end < chars.length && lastSpace > start && end - lastSpace < 200) end = lastSpace + 1;
+    if (end === start) end = start + 1; // a budget below one escaped character; cannot happen with real budgets
+    pieces.push(chars.slice(start, end).join(''));
+    start = end;
+    budget = rest;
   }
-  if (current) out.push(section(current));
+  return pieces;
+}
+
+/**
+ * Section texts of at most `max` characters each for a titled list of lines (No-go reasons,
+ * check-in comments, leaderboard rows): whole lines where they fit, and a line longer than a
+ * section continued in the next ones, cut in its raw text and escaped afterwards, so nothing is
+ * lost and no escape is cut in half.
+ */
+export function escapedSectionTexts(title: string, lines: readonly TextLine[], max = SECTION_TEXT_MAX): string[] {
+  const out: string[] = [];
+  let chunk = title;
+  const flush = () => {
+    if (chunk) out.push(chunk);
+    chunk = '';
+  };
+  for (const { prefix, raw } of lines) {
+    const whole = `${prefix}${esc(raw)}`;
+    const sep = chunk ? 1 : 0;
+    if (chunk.length + sep + whole.length <= max) {
+      chunk += `${sep ? '\n' : ''}${whole}`;
+      continue;
+    }
+    if (whole.length <= max) {
+      flush();
+      chunk = whole;
+      continue;
+    }
+    // Longer than a section: start it on a line of its own and continue it in the following sections.
+    if (chunk.length + sep + prefix.length + 200 > max) flush();
+    const lead = `${chunk}${chunk ? '\n' : ''}${prefix}`;
+    const pieces = splitForEscape(raw, max - lead.length, max);
+    chunk = `${lead}${esc(pieces[0] ?? '')}`;
+    for (const piece of pieces.slice(1)) {
+      flush();
+      chunk = esc(piece);
+    }
+  }
+  flush();
   return out;
+}
+
+/** Ready mrkdwn lines spread over as many sections as they need (a single over-long line is clipped). */
+export function sectionsOfLines(lines: string[], max = SECTION_TEXT_MAX): Block[] {
+  return escapedSectionTexts('', lines.map((l) => ({ prefix: clip(l, max), raw: '' })), max).map((t) => section(t));
 }
 
 export const fields = (items: string[]): Block => ({ type: 'section', fields: items.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 2000) })) });

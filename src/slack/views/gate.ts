@@ -1,7 +1,7 @@
 import type { Phase } from '../../domain/lifecycle.js';
 import type { Outcome, Tally, Vote } from '../../domain/gates/rules.js';
 import { MAX_REASON_CHARS } from '../../domain/gates/vote-check.js';
-import { type Block, context, divider, esc, fields, header, mention, section, slackDate } from './blocks.js';
+import { type Block, context, divider, esc, escapedSectionTexts, fields, header, mention, section, slackDate, type TextLine } from './blocks.js';
 import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, NOGO_CALLBACK, NOGO_REASON_ACTION, NOGO_REASON_BLOCK, voteActionId } from './gate-ids.js';
 
 export const OUTCOME_LABEL: Record<Outcome, string> = { go: 'GO', no_go: 'NO-GO', no_quorum: 'NO QUORUM' };
@@ -154,7 +154,7 @@ export function gateResultMessage(r: GateResult): { text: string; blocks: Block[
   else if (r.outcome === 'no_go') effect = `More No-go than Go among those who did not abstain (a tie is NO-GO): the project stays in *${r.fromPhase}*.`;
   else effect = `Only ${t.total} of the ${r.quorum} votes needed were cast: the project stays in *${r.fromPhase}*.`;
   const blocks: Block[] = [section(head), section(`${tallyLine(t)}   (${t.total} voted, quorum ${r.quorum})\n${effect}`)];
-  const reasonLines: ReasonLine[] = [];
+  const reasonLines: TextLine[] = [];
   if (r.ballots) {
     const by = (v: Vote) => r.ballots!.filter((b) => b.vote === v).map((b) => b.voter);
     blocks.push(section(`*Go:* ${mentionList(by('go'), 900)}\n*No-go:* ${mentionList(by('no_go'), 900)}\n*Abstain:* ${mentionList(by('abstain'), 900)}`));
@@ -163,7 +163,7 @@ export function gateResultMessage(r: GateResult): { text: string; blocks: Block[
     blocks.push(section(`*Voted (anonymous — who voted what is not recorded):* ${mentionList(r.voted, 2000)}`));
     for (const reason of r.reasons) reasonLines.push({ prefix: '• ', raw: reason });
   }
-  const reasonBlocks = reasonLines.length ? reasonSections('*No-go reasons*', reasonLines).map((t) => section(t)) : [];
+  const reasonBlocks = reasonLines.length ? escapedSectionTexts('*No-go reasons*', reasonLines, REASON_SECTION_CHARS).map((t) => section(t)) : [];
   const tail = r.notVoted.length ? [context(`Did not vote: ${mentionList(r.notVoted, 2000)}`)] : [];
   const room = MAX_MESSAGE_BLOCKS - blocks.length - tail.length;
   if (reasonBlocks.length > room) {
@@ -182,11 +182,6 @@ const MAX_MESSAGE_BLOCKS = 50;
 export const REASON_SECTION_CHARS = 2900;
 
 /** A reason line: mrkdwn prefix (bullet, mention) and the reason as the voter typed it. */
-interface ReasonLine {
-  prefix: string;
-  raw: string;
-}
-
 /**
  * Cuts mrkdwn without leaving half an entity (`&am`), half a mention (`<@U0A`) or half an emoji
  * at the end, which Slack would show as is.
@@ -194,72 +189,6 @@ interface ReasonLine {
 function cutEscaped(text: string, max: number): string {
   if (text.length <= max) return text;
   return `${text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '').replace(/(&[a-z]*|<[^>]*)$/, '')}…`;
-}
-
-/**
- * Splits raw text into pieces whose *escaped* form fits the budgets (the first piece `first`, the
- * rest `rest`), cutting between code points — never inside an escape or an emoji — and after a
- * space when one is near. Escaping grows text (`&` is five characters escaped), so the cut is
- * measured after escaping but made in the raw text.
- */
-export function splitForEscape(raw: string, first: number, rest: number): string[] {
-  const chars = Array.from(raw);
-  const pieces: string[] = [];
-  let start = 0;
-  let budget = first;
-  while (start < chars.length) {
-    let used = 0;
-    let end = start;
-    let lastSpace = -1;
-    while (end < chars.length && used + esc(chars[end]!).length <= budget) {
-      used += esc(chars[end]!).length;
-      if (/\s/.test(chars[end]!)) lastSpace = end;
-      end++;
-    }
-    if (end < chars.length && lastSpace > start && end - lastSpace < 200) end = lastSpace + 1;
-    if (end === start) end = start + 1; // a budget below one escaped character; cannot happen with real budgets
-    pieces.push(chars.slice(start, end).join(''));
-    start = end;
-    budget = rest;
-  }
-  return pieces;
-}
-
-/**
- * The No-go reasons as section texts of at most REASON_SECTION_CHARS each: whole lines where they
- * fit, and a reason longer than a section continued in the next ones, so nothing is lost.
- */
-export function reasonSections(title: string, lines: readonly ReasonLine[], max = REASON_SECTION_CHARS): string[] {
-  const out: string[] = [];
-  let chunk = title;
-  const flush = () => {
-    if (chunk) out.push(chunk);
-    chunk = '';
-  };
-  for (const { prefix, raw } of lines) {
-    const whole = `${prefix}${esc(raw)}`;
-    const sep = chunk ? 1 : 0;
-    if (chunk.length + sep + whole.length <= max) {
-      chunk += `${sep ? '\n' : ''}${whole}`;
-      continue;
-    }
-    if (whole.length <= max) {
-      flush();
-      chunk = whole;
-      continue;
-    }
-    // Longer than a section: start it on a line of its own and continue it in the following sections.
-    if (chunk.length + sep + prefix.length + 200 > max) flush();
-    const lead = `${chunk}${chunk ? '\n' : ''}${prefix}`;
-    const pieces = splitForEscape(raw, max - lead.length, max);
-    chunk = `${lead}${esc(pieces[0] ?? '')}`;
-    for (const piece of pieces.slice(1)) {
-      flush();
-      chunk = esc(piece);
-    }
-  }
-  flush();
-  return out;
 }
 
 export function gateCancelledReply(slug: string, by: string): { text: string; blocks: Block[] } {

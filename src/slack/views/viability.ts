@@ -3,7 +3,7 @@ import { ANSWER_LABELS, VERDICT_LABELS, VIABILITY_ANSWERS, type ViabilityAnswer,
 import type { EscalationReason } from '../../domain/viability/escalation.js';
 import type { CheckinSummary } from '../../domain/viability/summary.js';
 import { answerActionId, VIABILITY_IDS } from '../viability-ids.js';
-import { actions, type Block, context, divider, esc, header, mention, section, SECTION_TEXT_MAX, slackDate } from './blocks.js';
+import { actions, type Block, context, divider, esc, escapedSectionTexts, header, mention, section, SECTION_TEXT_MAX, slackDate } from './blocks.js';
 
 export const CHECKIN_QUESTION = 'Is the project still viable? Is it delivering value?';
 /** Room for the header, question, tally, buttons and footer within Slack's 50 blocks. */
@@ -79,38 +79,13 @@ export function lastCheckinFact(verdict: ViabilityVerdict, counts: Counts | null
 const MAX_COMMENTS = 20;
 const MAX_BLOCKS = 50;
 
-/**
- * Lays out comment lines in section texts of at most SECTION_TEXT_MAX characters each, so nothing
- * is clipped. The raw comment is cut into pieces (at spaces where it can, anywhere inside a long
- * word) and each piece escaped on its own, so an escape is never cut in half: joined back
- * together, the sections hold every escaped comment whole.
- */
-export function commentSectionTexts(comments: { userId: string; answer: ViabilityAnswer; comment: string }[], heading = '*Comments*\n'): string[] {
-  const texts: string[] = [];
-  let cur = heading;
-  const put = (piece: string) => {
-    if (cur.length + piece.length > SECTION_TEXT_MAX && cur.length > 0) {
-      texts.push(cur);
-      cur = '';
-    }
-    cur += piece;
-  };
-  comments.forEach((c, i) => {
-    // A line's opening (bullet, author, answer) stays with the first part of the comment.
-    const opening = `• ${mention(c.userId)} (${ANSWER_LABELS[c.answer]}): `;
-    const separator = i > 0 ? '\n' : '';
-    if (cur.length + separator.length + opening.length + 1 > SECTION_TEXT_MAX) {
-      texts.push(cur);
-      cur = opening;
-    } else cur += separator + opening;
-    for (const word of c.comment.split(/(?<=\s)/)) {
-      const escaped = esc(word);
-      if (escaped.length <= SECTION_TEXT_MAX - 200) put(escaped);
-      else for (const ch of word) put(esc(ch));
-    }
-  });
-  if (cur.length > 0) texts.push(cur);
-  return texts;
+/** The comments as section texts (see escapedSectionTexts): nothing clipped, no escape cut in half. */
+export function commentSectionTexts(comments: { userId: string; answer: ViabilityAnswer; comment: string }[], heading = '*Comments*'): string[] {
+  return escapedSectionTexts(
+    heading,
+    comments.map((c) => ({ prefix: `• ${mention(c.userId)} (${ANSWER_LABELS[c.answer]}): `, raw: c.comment })),
+    SECTION_TEXT_MAX,
+  );
 }
 
 /**

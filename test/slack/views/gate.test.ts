@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { blockErrors, viewErrors } from '../../../src/sandbox/emulator/block-limits.js';
 import type { Block } from '../../../src/slack/views/blocks.js';
 import { esc } from '../../../src/slack/views/blocks.js';
-import { gateMessage, gateResultMessage, type GateResult, type GateView, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal, reasonSections, splitForEscape } from '../../../src/slack/views/gate.js';
+import { gateMessage, gateResultMessage, type GateResult, type GateView, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal } from '../../../src/slack/views/gate.js';
+import { escapedSectionTexts, splitForEscape } from '../../../src/slack/views/blocks.js';
 import { NoGoMetadata, parseVoteAction, voteActionId } from '../../../src/slack/views/gate-ids.js';
 
 const voters = (n: number) => Array.from({ length: n }, (_, i) => `U0VOTER${String(i).padStart(4, '0')}`);
@@ -181,7 +182,7 @@ describe('gate result', () => {
     expect(splitForEscape('&&&&', 10, 10)).toEqual(['&&', '&&']);
     expect(splitForEscape('ab 😀cd', 4, 4).join('')).toBe('ab 😀cd');
     expect(splitForEscape('hello world again', 13, 13)).toEqual(['hello world ', 'again']);
-    const pieces = reasonSections('*T*', [{ prefix: '• ', raw: '<'.repeat(100) }], 60);
+    const pieces = escapedSectionTexts('*T*', [{ prefix: '• ', raw: '<'.repeat(100) }], 60);
     expect(pieces.every((p) => p.length <= 60)).toBe(true);
     // Too little room left under the title: the long reason starts in a section of its own.
     expect(pieces[0]).toBe('*T*');
