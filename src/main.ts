@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { startApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { SlackWebApiEmulator } from './sandbox/emulator/web-api.js';
-import { SlackPeople } from './sandbox/emulator/person.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -33,9 +32,7 @@ async function main(): Promise<void> {
     throw err;
   });
   const db = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-  if (emulator && config.slack.kind === 'single') {
-    const people = new SlackPeople(emulator, app.url, config.slack.signingSecret);
-    void people;
+  if (emulator) {
     console.log(`MLOps Lifecycle running in sandbox mode (no Slack credentials set): a local Slack emulator plays the workspace.`);
     console.log(`  app:             ${app.url}  (health: ${app.url}/healthz)`);
     console.log(`  Slack emulator:  ${emulator.url}`);
