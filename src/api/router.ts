@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { Deps } from '../deps.js';
 import { apiErrorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
+import { projectApi } from './project.js';
 import { runsApi } from './runs.js';
 
 /** /api/v1: JSON API for CI, notebooks and monitoring; features mount their routes here. */
@@ -10,6 +11,7 @@ export function registerApi(deps: Deps): Router {
   r.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
   r.use(express.json({ limit: '2mb' }));
   r.use(runsApi(deps));
+  r.use(projectApi(deps));
   r.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such API route.' });
   });

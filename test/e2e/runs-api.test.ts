@@ -293,6 +293,28 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     }
   });
 
+  it('GET /projects/{slug} answers the status as JSON: phase, best value per target from the runs, open gates, history', async () => {
+    const res = await call('GET', '/projects/churn', { token: churn.token });
+    expect(res.status).toBe(200);
+    const body = res.json as unknown as { slug: string; phase: string; targets: { name: string; best: number | null; met: boolean | null; bestRunId: number | null }[]; lastRunAt: string | null; openGates: unknown[]; phaseHistory: { to: string }[] };
+    expect(body).toMatchObject({ slug: 'churn', phase: 'development', openGates: [] });
+    expect(body.phaseHistory[0]).toMatchObject({ to: 'design' });
+    expect(body.lastRunAt).not.toBeNull();
+    // The best values are the database's, recomputed independently here from the listed runs.
+    const listed = (await call('GET', '/projects/churn/runs?limit=100', { token: churn.token })).json as unknown as { runs: { id: number; metrics: Record<string, number> }[] };
+    for (const t of TARGETS) {
+      const values = listed.runs.map((r) => r.metrics[t.name]).filter((v): v is number => v !== undefined);
+      const expected = t.direction === 'maximize' ? Math.max(...values) : Math.min(...values);
+      const got = body.targets.find((x) => x.name === t.name)!;
+      expect(got.best).toBe(expected);
+      expect(got.met).toBe(t.direction === 'maximize' ? expected >= t.target : expected <= t.target);
+    }
+    expect((await call('GET', '/projects/churn', { token: fraud.token })).status).toBe(403);
+    expect((await call('GET', '/projects/churn')).status).toBe(401);
+    const doc = (await call('GET', '/openapi.json')).json as unknown as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/projects/{slug}');
+  });
+
   it('stores each metric of a run once for ranking', async () => {
     const [row] = await h.database.db.select().from(runs).where(eq(runs.name, 'baseline'));
     const metricRows = await h.database.db.select().from(runMetrics).where(eq(runMetrics.runId, row!.id));
