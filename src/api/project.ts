@@ -7,7 +7,7 @@ import { bestByMetric, lastRunAt } from '../db/repositories/runs.js';
 import { BriefDraft } from '../domain/intake/brief.js';
 import { PHASES } from '../domain/lifecycle.js';
 import { compareToTarget } from '../domain/metrics/success-metric.js';
-import { scopeOf } from '../experiments/summarize.js';
+import { scopeOf } from '../services/experiments/summarize.js';
 import { authorizeProject, handle } from './auth.js';
 import { API_OPERATIONS } from './openapi.js';
 

@@ -1,11 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
-import { registerRunsSection } from '../runs-section.js';
 import { REQUEST_DEPLOYMENT_GATE } from '../views/run-summary.js';
 import { requestDeploymentGate } from './actions/request-deployment-gate.js';
 
 /** Experiment runs: the deployment-gate button of run summaries, and the runs section of status, gates and check-ins. */
 export function registerRuns(app: App, deps: Deps): void {
-  registerRunsSection();
   app.action(REQUEST_DEPLOYMENT_GATE, requestDeploymentGate(deps));
 }

@@ -1,16 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
-import { registerGateSections } from '../../gate-sections.js';
 import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, GATE_VOTE_ACTION, NOGO_CALLBACK } from '../../views/gate-ids.js';
 import { noGoSubmitted } from './nogo-submitted.js';
 import { ownerAction } from './owner-actions.js';
 import { voteClicked } from './vote-clicked.js';
 
-/** Go/no-go gates: vote buttons, the No-go reason modal, the owner's close and cancel, and the status sections. */
+/** Go/no-go gates: vote buttons, the No-go reason modal, the owner's close and cancel. */
 export function registerGates(app: App, deps: Deps): void {
   app.action(GATE_VOTE_ACTION, voteClicked(deps));
   app.action(GATE_CLOSE_ACTION, ownerAction(deps, 'close'));
   app.action(GATE_CANCEL_ACTION, ownerAction(deps, 'cancel'));
   app.view(NOGO_CALLBACK, noGoSubmitted(deps));
-  registerGateSections();
 }

@@ -2,7 +2,7 @@ import { DomainError } from '../../../../domain/errors.js';
 import { findProject } from '../../../../db/repositories/projects.js';
 import { insertRun } from '../../../../db/repositories/runs.js';
 import { runLabel } from '../../../../domain/experiments/summary.js';
-import { narrate, scopeOf, summarizeStoredRun, summaryMessage } from '../../../../experiments/summarize.js';
+import { narrate, scopeOf, summarizeStoredRun, summaryMessage } from '../../../../services/experiments/summarize.js';
 import { esc } from '../../../views/blocks.js';
 import { fmt } from '../../../views/run-summary.js';
 import type { Subcommand } from '../subcommand.js';

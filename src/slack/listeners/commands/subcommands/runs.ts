@@ -3,7 +3,7 @@ import { DomainError } from '../../../../domain/errors.js';
 import { METRIC_NAME } from '../../../../domain/metrics/success-metric.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
 import { findProject } from '../../../../db/repositories/projects.js';
-import { leaderboardData } from '../../../../experiments/leaderboard.js';
+import { leaderboardData } from '../../../../services/experiments/leaderboard.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import { esc } from '../../../views/blocks.js';
 import { leaderboardMessage } from '../../../views/leaderboard.js';

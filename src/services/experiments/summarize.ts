@@ -1,11 +1,11 @@
-import type { Deps } from '../deps.js';
-import type { ProjectRow } from '../db/repositories/projects.js';
-import { bestByMetric, earlierRunMetAll, rankOf, type ProjectScope, type RunRow } from '../db/repositories/runs.js';
-import { acceptNarrative, narrativePrompt } from '../domain/experiments/narrative.js';
-import { briefTargets, directionOf, primaryMetric, runLabel, summarizeRun, type RunSummary } from '../domain/experiments/summary.js';
-import { compareToTarget } from '../domain/metrics/success-metric.js';
-import { fmt, runSummaryMessage } from '../slack/views/run-summary.js';
-import type { Block } from '../slack/views/blocks.js';
+import type { Deps } from '../../deps.js';
+import type { ProjectRow } from '../../db/repositories/projects.js';
+import { bestByMetric, earlierRunMetAll, rankOf, type ProjectScope, type RunRow } from '../../db/repositories/runs.js';
+import { acceptNarrative, narrativePrompt } from '../../domain/experiments/narrative.js';
+import { briefTargets, directionOf, primaryMetric, runLabel, summarizeRun, type RunSummary } from '../../domain/experiments/summary.js';
+import { compareToTarget } from '../../domain/metrics/success-metric.js';
+import { fmt, runSummaryMessage } from '../../slack/views/run-summary.js';
+import type { Block } from '../../slack/views/blocks.js';
 
 export const scopeOf = (project: ProjectRow): ProjectScope => ({ teamId: project.teamId, projectId: project.id });
 

@@ -1,12 +1,12 @@
-import type { Deps } from '../deps.js';
-import type { ProjectRow } from '../db/repositories/projects.js';
-import { bestByMetric, countRuns, lastRunAt, lastRuns } from '../db/repositories/runs.js';
-import { briefTargets, runLabel } from '../domain/experiments/summary.js';
-import { compareToTarget } from '../domain/metrics/success-metric.js';
-import { scopeOf } from '../experiments/summarize.js';
-import { PROJECT_SECTIONS, type ProjectSection, type SectionPurpose } from './project-sections.js';
-import { type Block, esc, section, slackDate } from './views/blocks.js';
-import { fmt } from './views/run-summary.js';
+import type { Deps } from '../../deps.js';
+import type { ProjectRow } from '../../db/repositories/projects.js';
+import { bestByMetric, countRuns, lastRunAt, lastRuns } from '../../db/repositories/runs.js';
+import { briefTargets, runLabel } from '../../domain/experiments/summary.js';
+import { compareToTarget } from '../../domain/metrics/success-metric.js';
+import { scopeOf } from '../../services/experiments/summarize.js';
+import type { ProjectSection, SectionPurpose } from '../project-sections.js';
+import { type Block, esc, section, slackDate } from '../views/blocks.js';
+import { fmt } from '../views/run-summary.js';
 
 const DAY_MS = 86_400_000;
 
@@ -56,7 +56,3 @@ export async function renderRunsSection(deps: Deps, project: ProjectRow, purpose
 
 export const RUNS_SECTION: ProjectSection = { name: 'runs', order: 30, render: renderRunsSection };
 
-/** Registered once per process, however many apps a test boots. */
-export function registerRunsSection(): void {
-  if (!PROJECT_SECTIONS.some((s) => s.name === RUNS_SECTION.name)) PROJECT_SECTIONS.push(RUNS_SECTION);
-}

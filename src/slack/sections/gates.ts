@@ -1,6 +1,6 @@
-import { countBallots, lastClosedGate, openGatesOfProject } from '../db/repositories/gates.js';
-import { PROJECT_SECTIONS, type ProjectSection } from './project-sections.js';
-import { lastGateSection, openGatesSection } from './views/gate.js';
+import { countBallots, lastClosedGate, openGatesOfProject } from '../../db/repositories/gates.js';
+import type { ProjectSection } from '../project-sections.js';
+import { lastGateSection, openGatesSection } from '../views/gate.js';
 
 /** `/mlops status`: open gates and the last outcome; viability check-ins: the last outcome. Not in a gate's own evidence. */
 export const gatesSection: ProjectSection = {
@@ -18,8 +18,3 @@ export const gatesSection: ProjectSection = {
     return [...openGatesSection(summaries), ...lastBlocks];
   },
 };
-
-/** Idempotent: several app instances in one process (tests, replicas) register it once. */
-export function registerGateSections(): void {
-  if (!PROJECT_SECTIONS.some((s) => s.name === gatesSection.name)) PROJECT_SECTIONS.push(gatesSection);
-}

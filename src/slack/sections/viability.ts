@@ -1,8 +1,8 @@
-import { findSchedule } from '../db/repositories/schedules.js';
-import { lastClosedCheckin } from '../db/repositories/viability.js';
-import type { ProjectSection } from './project-sections.js';
-import { context, section, slackDate } from './views/blocks.js';
-import { type Counts, lastCheckinFact } from './views/viability.js';
+import { findSchedule } from '../../db/repositories/schedules.js';
+import { lastClosedCheckin } from '../../db/repositories/viability.js';
+import type { ProjectSection } from '../project-sections.js';
+import { context, section, slackDate } from '../views/blocks.js';
+import { type Counts, lastCheckinFact } from '../views/viability.js';
 
 const SCHEDULE_KIND = 'viability';
 
