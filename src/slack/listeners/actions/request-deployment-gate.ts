@@ -4,6 +4,7 @@ import type { Deps } from '../../../deps.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { findRun } from '../../../db/repositories/runs.js';
 import { runLabel } from '../../../domain/experiments/summary.js';
+import { tellUser } from '../tell-user.js';
 
 const ButtonValue = z.object({ projectId: z.number().int().positive(), runId: z.number().int().positive() });
 const Body = z.object({ team: z.object({ id: z.string() }), user: z.object({ id: z.string() }), channel: z.object({ id: z.string() }) });
@@ -30,6 +31,6 @@ export function requestDeploymentGate(deps: Deps) {
       project && run
         ? await deps.requestGate(deps, client, { teamId: team.id, projectId: project.id, toPhase: 'deployment', requestedBy: user.id, reason: `Run ${runLabel(run)} met every target.` })
         : { ok: false, message: 'That project or run no longer exists.' };
-    await client.chat.postEphemeral({ channel: channel.id, user: user.id, text: result.message });
+    await tellUser(deps, client, channel.id, user.id, result.message);
   };
 }

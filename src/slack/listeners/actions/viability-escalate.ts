@@ -3,6 +3,7 @@ import type { Deps } from '../../../deps.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { findCheckin } from '../../../db/repositories/viability.js';
 import { escalationReasonText } from '../../views/viability.js';
+import { tellUser } from '../tell-user.js';
 import { ButtonClick } from './viability-answer.js';
 
 /** Open continue/stop gate: asks the gates feature for a gate towards `retired` and shows its answer. */
@@ -15,7 +16,7 @@ export function viabilityEscalate(deps: Deps) {
     const checkin = await findCheckin(deps.db, team.id, Number(click.data.actions[0]!.value));
     const project = checkin ? await findProjectById(deps.db, team.id, checkin.projectId) : undefined;
     if (!checkin || !project) {
-      await client.chat.postEphemeral({ channel: channel.id, user: user.id, text: 'That check-in or its project no longer exists.' });
+      await tellUser(deps, client, channel.id, user.id, 'That check-in or its project no longer exists.');
       return;
     }
     // Only escalated check-ins carry this button: Not viable means the majority rule, anything else the streak rule.
@@ -28,6 +29,6 @@ export function viabilityEscalate(deps: Deps) {
       reason: `Viability check-in: ${reason}`,
       question: `Continue or stop ${project.slug}?`,
     });
-    await client.chat.postEphemeral({ channel: channel.id, user: user.id, text: result.ok ? result.message : `:warning: ${result.message}`, ...(click.data.container?.thread_ts ? { thread_ts: click.data.container.thread_ts } : {}) });
+    await tellUser(deps, client, channel.id, user.id, result.ok ? result.message : `:warning: ${result.message}`, click.data.container?.thread_ts);
   };
 }

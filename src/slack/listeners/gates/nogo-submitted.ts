@@ -5,7 +5,7 @@ import { DomainError } from '../../../domain/errors.js';
 import { afterVote, castVote } from '../../../services/gates/cast-vote.js';
 import { voteConfirmation } from '../../views/gate.js';
 import { NOGO_REASON_ACTION, NOGO_REASON_BLOCK, NoGoMetadata } from '../../views/gate-ids.js';
-import { tellUser } from './ephemeral.js';
+import { tellUser } from '../tell-user.js';
 
 const Submission = z.object({
   team: z.object({ id: z.string().min(1) }).nullable(),

@@ -3,7 +3,7 @@ import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
 import { cancelGate, closeGate } from '../../../services/gates/close-gate.js';
 import { ActionBody } from './vote-clicked.js';
-import { tellUser } from './ephemeral.js';
+import { tellUser } from '../tell-user.js';
 
 /** Close now / Cancel gate: only the project owner; anyone else is told so, and nothing changes. */
 export function ownerAction(deps: Deps, what: 'close' | 'cancel') {

@@ -6,7 +6,8 @@ import { afterVote, castVote, checkCanVote } from '../../../services/gates/cast-
 import { noGoModal, voteConfirmation } from '../../views/gate.js';
 import { GateIdValue, parseVoteAction } from '../../views/gate-ids.js';
 import { ackWithin } from './ack-budget.js';
-import { SOMETHING_WRONG, tellUser } from './ephemeral.js';
+import { tellUser } from '../tell-user.js';
+import { SOMETHING_WRONG } from './ephemeral.js';
 
 export const ActionBody = z.object({
   team: z.object({ id: z.string().min(1) }),

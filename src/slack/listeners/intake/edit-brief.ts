@@ -5,6 +5,7 @@ import { findProjectById } from '../../../db/repositories/projects.js';
 import { Brief } from '../../../domain/intake/brief.js';
 import { editBriefModal } from '../../views/intake.js';
 import { mayEditBrief } from './access.js';
+import { tellUser } from '../tell-user.js';
 import { BriefButtonClick } from './payloads.js';
 
 /** Edit brief: opens the modal prefilled with the brief as saved now (not as the message shows it). */
@@ -15,7 +16,7 @@ export function editBriefClicked(deps: Deps) {
     if (!click.success) return;
     const c = click.data;
     const teamId = c.team?.id ?? c.user.team_id ?? '';
-    const tell = (text: string) => client.chat.postEphemeral({ channel: c.container.channel_id, user: c.user.id, text, ...(c.container.thread_ts ? { thread_ts: c.container.thread_ts } : {}) });
+    const tell = (text: string) => tellUser(deps, client, c.container.channel_id, c.user.id, text, c.container.thread_ts);
     const project = await findProjectById(deps.db, teamId, Number(c.actions[0]!.value));
     const brief = Brief.safeParse(project?.brief);
     if (!project || !brief.success) {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
+import { tellUser } from '../tell-user.js';
 import { BriefButtonClick } from './payloads.js';
 
 /** Request design gate: asks the gates feature to open the design → development vote; the answer goes to the clicker only. */
@@ -11,6 +12,6 @@ export function requestDesignGateClicked(deps: Deps) {
     const c = click.data;
     const teamId = c.team?.id ?? c.user.team_id ?? '';
     const result = await deps.requestGate(deps, client, { teamId, projectId: Number(c.actions[0]!.value), toPhase: 'development', requestedBy: c.user.id });
-    await client.chat.postEphemeral({ channel: c.container.channel_id, user: c.user.id, text: result.message, ...(c.container.thread_ts ? { thread_ts: c.container.thread_ts } : {}) });
+    await tellUser(deps, client, c.container.channel_id, c.user.id, result.message, c.container.thread_ts);
   };
 }
