@@ -15,7 +15,6 @@ import type { Deps } from '../src/deps.js';
 import { dueSlotAndNext } from '../src/domain/schedule/slots.js';
 import type { JobRegistry } from '../src/jobs/registry.js';
 import { runDueSchedules } from '../src/jobs/scheduler.js';
-import { gatesUnavailable } from '../src/slack/gate-requests.js';
 
 const COUNT = Number(process.argv[2] ?? 10_000);
 const ZONES = ['Europe/Berlin', 'America/New_York', 'UTC', 'Asia/Tokyo', 'Australia/Sydney'];
@@ -82,7 +81,6 @@ async function bench(kind: string, database: Database, scenario: 'distinct' | 's
     llm: null,
     slack: { forTeam: () => Promise.reject(new Error('no Slack in the benchmark')) },
     kickOutbox() {},
-    requestGate: gatesUnavailable,
   } as unknown as Deps;
 
   const before = heapMb();

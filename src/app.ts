@@ -15,8 +15,7 @@ import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { type Llm, openAiLlm } from './llm/llm.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
-import { slackClients } from './slack/clients.js';
-import { openGateOnRequest } from './services/gates/opener.js';
+import { slackClients } from './services/workspaces/slack-clients.js';
 
 export interface StartOptions {
   config: Config;
@@ -92,7 +91,6 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     llm,
     slack: slackClients(config, db.db),
     kickOutbox: () => runnerRef.current?.kick(),
-    requestGate: openGateOnRequest,
   };
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;

@@ -4,7 +4,6 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Llm } from './llm/llm.js';
 import type { Logger } from './logger.js';
-import type { GateOpener } from './slack/gate-requests.js';
 
 /** Resolves the bot client of a workspace, for work that runs outside a Slack request (jobs, API, outbox). */
 export interface SlackClients {
@@ -22,6 +21,4 @@ export interface Deps {
   slack: SlackClients;
   /** Wakes the outbox worker after a commit so queued messages go out without waiting for the next tick. */
   kickOutbox(): void;
-  /** Opens a go/no-go gate for a project (see slack/gate-requests.ts). */
-  requestGate: GateOpener;
 }

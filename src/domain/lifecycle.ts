@@ -1,8 +1,8 @@
 import { DomainError } from './errors.js';
 
-/** The phases of a project, in lifecycle order; the order drives every transition rule. */
-export const PHASES = ['design', 'development', 'deployment', 'retired'] as const;
-export type Phase = (typeof PHASES)[number];
+import { type Phase, PHASES } from '../shared/enums.js';
+
+export { type Phase, PHASES };
 
 const rank = (p: Phase): number => PHASES.indexOf(p);
 

@@ -1,10 +1,10 @@
-import { INTAKE_IDLE_TIMER, intakeIdleTimer } from './intake-idle.js';
+import { INTAKE_IDLE_TIMER, intakeIdleTimer } from '../services/intake/idle-timer.js';
 import { GATE_RENDER_KIND, gateMessageRenderer } from '../services/gates/gate-message.js';
 import { GATE_TIMERS } from '../services/gates/timers.js';
-import { VIABILITY_RENDER_KIND, viabilityMessageRenderer } from '../slack/viability-refresh.js';
+import { VIABILITY_RENDER_KIND, viabilityMessageRenderer } from '../services/viability/tally-refresh.js';
 import type { JobRegistry } from './registry.js';
-import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from './viability-checkin.js';
-import { closeViabilityCheckin } from './viability-close.js';
+import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from '../services/viability/checkin.js';
+import { closeViabilityCheckin } from '../services/viability/close.js';
 
 /** Every job kind of every feature; features add their handlers here. */
 export function jobRegistry(): JobRegistry {

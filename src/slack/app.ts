@@ -2,8 +2,8 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as Bolt
 import webApi from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
-import { SLACK_CALL_TIMEOUT_MS } from './clients.js';
-import { dbInstallationStore } from './installation-store.js';
+import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
+import { dbInstallationStore } from '../services/workspaces/installation-store.js';
 import { registerMlopsCommand } from './listeners/commands/mlops.js';
 import { SUBCOMMANDS } from './listeners/commands/subcommands/index.js';
 import { registerEvents } from './listeners/events/index.js';

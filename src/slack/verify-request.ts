@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { Clock } from '../clock.js';
-import { signatureMatches } from '../sandbox/emulator/signing.js';
+import { signatureMatches } from './signing.js';
 
 /** Slack's replay window. Unlike bolt-js we also refuse timestamps this far in the future (clock skew beyond that is a forgery or a broken sender). */
 export const MAX_REQUEST_AGE_SECONDS = 300;

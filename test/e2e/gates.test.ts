@@ -8,6 +8,7 @@ import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, vote, voteNoGo } from '../helpers/gates.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
+import { requestGate } from '../../src/services/gates/request-gate.js';
 
 const [ANA, RAJ, LEE, SAM] = ['U0ANA', 'U0RAJ', 'U0LEE', 'U0SAM'];
 const HOUR = 3_600_000;
@@ -300,7 +301,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(attack).not.toContain('Usage:'); // a refusal, not a typo
     expect(await command(EVE, 'gate guarded')).toContain('Only the project owner (<@U0OWNER>) or a stakeholder');
     // The buttons' seam (Request design/deployment gate, continue/stop) refuses the same person.
-    const viaButton = await h.app.deps.requestGate(h.app.deps, null, { teamId: h.slack.teamId, projectId: project.id, requestedBy: EVE, toPhase: 'retired' });
+    const viaButton = await requestGate(h.app.deps, { teamId: h.slack.teamId, projectId: project.id, requestedBy: EVE, toPhase: 'retired' });
     expect(viaButton).toMatchObject({ ok: false, message: expect.stringContaining('Only the project owner (<@U0OWNER>) or a stakeholder') });
 
     // A stakeholder may not choose the electorate either.
@@ -352,12 +353,12 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(sectionText(msg, 'tally')).toContain('Closed: GO');
   });
 
-  it('deps.requestGate opens a gate with the defaults for other features, and explains refusals', async () => {
+  it('requestGate opens a gate with the defaults for other features, and explains refusals', async () => {
     const project = await makeProject(h, 'requested', { stakeholders: [ANA, RAJ, LEE] });
-    const ok = await h.app.deps.requestGate(h.app.deps, null, { teamId: h.slack.teamId, projectId: project.id, requestedBy: ANA, toPhase: 'retired', reason: 'Two check-ins in a row said Not viable' });
+    const ok = await requestGate(h.app.deps, { teamId: h.slack.teamId, projectId: project.id, requestedBy: ANA, toPhase: 'retired', reason: 'Two check-ins in a row said Not viable' });
     expect(ok).toMatchObject({ ok: true });
     expect(ok.message).toContain('design → retired');
-    const again = await h.app.deps.requestGate(h.app.deps, null, { teamId: h.slack.teamId, projectId: project.id, requestedBy: ANA, toPhase: 'retired' });
+    const again = await requestGate(h.app.deps, { teamId: h.slack.teamId, projectId: project.id, requestedBy: ANA, toPhase: 'retired' });
     expect(again).toMatchObject({ ok: false, message: expect.stringContaining('already has an open gate') });
     await settle(h);
     const msg = lastGateMessage(h);

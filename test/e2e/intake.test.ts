@@ -9,7 +9,7 @@ import { bootApp, type Harness, SIGNING_SECRET } from '../helpers/harness.js';
 import { intakeSteps } from './intake-steps.js';
 import { WebClient } from '@slack/web-api';
 import { findIntakeByThread } from '../../src/db/repositories/intakes.js';
-import { handleIntakeReply } from '../../src/slack/intake/conversation.js';
+import { handleIntakeReply } from '../../src/services/intake/conversation.js';
 
 const CHANNEL = 'C0INTAKE';
 const ALICE = 'U0ALICE';

@@ -4,7 +4,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertApiToken } from '../../src/db/repositories/api-tokens.js';
-import { apiTokens, outbox, runMetrics, runs } from '../../src/db/schema/index.js';
+import { apiTokens, gates, outbox, projects, runMetrics, runs } from '../../src/db/schema/index.js';
 import { newToken } from '../../src/domain/experiments/api-token.js';
 import { RunInput } from '../../src/domain/experiments/run-input.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
@@ -115,13 +115,9 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect(summary).toContain('Rank *1 of 2* by *auc*');
   });
 
-  it('the first run to meet every target offers Request deployment gate, which asks the gates seam and answers ephemerally', async () => {
-    const requests: unknown[] = [];
-    const original = h.app.deps.requestGate;
-    h.app.deps.requestGate = async (_deps, _client, req) => {
-      requests.push(req);
-      return { ok: true, message: 'Gate opened: development → deployment.' };
-    };
+  it('the first run to meet every target offers Request deployment gate, which opens the deployment gate and answers ephemerally', async () => {
+    // The clicker is a stakeholder, so the gate opens with the brief's defaults.
+    await h.database.db.update(projects).set({ brief: { problem: 'Churn', successMetrics: TARGETS, stakeholders: ['U0DS', OWNER] } }).where(eq(projects.id, churnId));
     try {
       const res = await call('POST', '/projects/churn/runs', { token: churn.token, body: { name: 'rf-12', metrics: { auc: 0.9, latency_ms: 150 } } });
       await deliver();
@@ -130,8 +126,9 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
       expect(text(summary)).toContain('Every target is met');
       const click = await h.people.click('U0DS', summary, 'Request deployment gate');
       expect(click.status).toBe(200);
-      await vi_waitFor(() => h.slack.store.ephemerals.some((e) => e.user === 'U0DS' && e.text.includes('Gate opened')));
-      expect(requests).toEqual([{ teamId: h.slack.teamId, projectId: churnId, toPhase: 'deployment', requestedBy: 'U0DS', reason: `Run rf-12 met every target.` }]);
+      await vi_waitFor(() => h.slack.store.ephemerals.some((e) => e.user === 'U0DS' && e.text.includes('Opened a go/no-go gate for churn')));
+      const [gate] = await h.database.db.select().from(gates).where(eq(gates.projectId, churnId));
+      expect(gate).toMatchObject({ fromPhase: 'development', toPhase: 'deployment', openedBy: 'U0DS', reason: 'Run rf-12 met every target.', status: 'open' });
       expect(res.status).toBe(201);
 
       // A later run that also meets every target is not the first: no second suggestion.
@@ -141,7 +138,8 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
       expect(text(later)).toContain('Rank *1 of 4* by *auc*');
       expect(text(later)).not.toContain('Request deployment gate');
     } finally {
-      h.app.deps.requestGate = original;
+      await h.database.db.update(gates).set({ status: 'cancelled' }).where(eq(gates.projectId, churnId));
+      await h.database.db.update(projects).set({ brief: { problem: 'Churn', successMetrics: TARGETS } }).where(eq(projects.id, churnId));
     }
   });
 

@@ -5,7 +5,7 @@ import { CHART_COLORS } from '../../src/charts/line-chart.js';
 import type { ProjectRow } from '../../src/db/repositories/projects.js';
 import { runs } from '../../src/db/schema/index.js';
 import { openAiLlm } from '../../src/llm/llm.js';
-import { renderSections } from '../../src/slack/project-sections.js';
+import { renderSections } from '../../src/services/projects/sections.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';

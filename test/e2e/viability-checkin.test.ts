@@ -2,12 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
 import { findCheckin } from '../../src/db/repositories/viability.js';
-import { outbox, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
-import { closeViabilityCheckin } from '../../src/jobs/viability-close.js';
+import { gates, outbox, projects, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
+import { closeViabilityCheckin } from '../../src/services/viability/close.js';
 import { openAiLlm } from '../../src/llm/llm.js';
 import type { TimerRow } from '../../src/db/repositories/schedules.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
-import type { GateRequest } from '../../src/slack/gate-requests.js';
 import { TestClock, waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
@@ -22,15 +21,10 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
   let h: Harness;
   let llmReply: ChatReply = 'Confidence is mixed; labels arriving late is the main concern.';
   const fakeLlm = new FakeOpenAi(() => llmReply);
-  const gateRequests: GateRequest[] = [];
   const clock = new TestClock();
   beforeAll(async () => {
     await fakeLlm.start();
     h = await bootApp(kind, { clock });
-    h.app.deps.requestGate = async (_deps, _client, req) => {
-      gateRequests.push(req);
-      return { ok: true, message: `Gate opened: ${req.question}` };
-    };
   });
   afterAll(async () => {
     await h?.close();
@@ -118,9 +112,12 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
     const [cay] = await h.database.db.select().from(viabilityResponses).where(eq(viabilityResponses.userId, CAY));
     expect(cay!.answer).toBe('not_viable');
 
+    // The continue/stop gate is a real gate towards retired, voted on by the brief's stakeholders.
+    await h.database.db.update(projects).set({ brief: { stakeholders: [ANA, CAY] } }).where(eq(projects.id, p.id));
     await answer(OWNER, proposal!, 'Open continue/stop gate');
-    expect(gateRequests.at(-1)).toMatchObject({ projectId: p.id, toPhase: 'retired', requestedBy: OWNER, question: 'Continue or stop fraud-model?' });
-    expect(ephemeralsTo(OWNER).at(-1)).toBe('Gate opened: Continue or stop fraud-model?');
+    expect(ephemeralsTo(OWNER).at(-1)).toMatch(/^Opened a go\/no-go gate for fraud-model \(.* → retired\) in <#C0FRAUDMODEL>: 2 voters/);
+    const [gate] = await h.database.db.select().from(gates).where(eq(gates.projectId, p.id));
+    expect(gate).toMatchObject({ toPhase: 'retired', openedBy: OWNER, question: 'Continue or stop fraud-model?', reason: expect.stringContaining('Viability check-in: ') });
 
     const status = ((await h.people.command(OWNER, p.channelId, 'status fraud-model')).body as { blocks: unknown[] }).blocks;
     expect(JSON.stringify(status)).toContain('Not viable');

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
-import type { ViabilityAnswer, ViabilityVerdict } from '../../domain/viability/answers.js';
+import type { ViabilityAnswer, ViabilityVerdict } from '../../shared/enums.js';
 import { type Db, rowsOf } from '../client.js';
 import { outbox, viabilityCheckins, viabilityResponses } from '../schema/index.js';
 

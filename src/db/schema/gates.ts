@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { PHASE_VALUES, projects } from './projects.js';
+import { PHASES, VOTES } from '../../shared/enums.js';
+import { projects } from './projects.js';
 
 export const GATE_STATUS = ['open', 'closed', 'cancelled'] as const;
 export const GATE_OUTCOMES = ['go', 'no_go', 'no_quorum'] as const;
-export const VOTE_VALUES = ['go', 'no_go', 'abstain'] as const;
 
 /**
  * A go/no-go vote on a phase change. `status` moves open → closed|cancelled exactly once, by a
@@ -19,8 +19,8 @@ export const gates = pgTable(
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
     channelId: text('channel_id').notNull(),
-    fromPhase: text('from_phase', { enum: PHASE_VALUES }).notNull(),
-    toPhase: text('to_phase', { enum: PHASE_VALUES }).notNull(),
+    fromPhase: text('from_phase', { enum: PHASES }).notNull(),
+    toPhase: text('to_phase', { enum: PHASES }).notNull(),
     question: text('question').notNull(),
     /** Why it was requested (a button, a viability escalation), shown with the question. */
     reason: text('reason'),
@@ -75,7 +75,7 @@ export const gateBallots = pgTable(
       .notNull()
       .references(() => gates.id, { onDelete: 'cascade' }),
     voterKey: text('voter_key').notNull(),
-    vote: text('vote', { enum: VOTE_VALUES }).notNull(),
+    vote: text('vote', { enum: VOTES }).notNull(),
     reason: text('reason'),
   },
   (t) => [primaryKey({ columns: [t.gateId, t.voterKey] })],

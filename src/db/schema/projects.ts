@@ -1,6 +1,6 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, bigint } from 'drizzle-orm/pg-core';
 
-export const PHASE_VALUES = ['design', 'development', 'deployment', 'retired'] as const;
+import { PHASES } from '../../shared/enums.js';
 
 export const projects = pgTable(
   'projects',
@@ -10,7 +10,7 @@ export const projects = pgTable(
     slug: text('slug').notNull(),
     channelId: text('channel_id').notNull(),
     ownerId: text('owner_id').notNull(),
-    phase: text('phase', { enum: PHASE_VALUES }).notNull().default('design'),
+    phase: text('phase', { enum: PHASES }).notNull().default('design'),
     /** The design brief as validated by the domain's zod schema; null until intake starts filling it. */
     brief: jsonb('brief'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
@@ -26,8 +26,8 @@ export const phaseChanges = pgTable(
     projectId: bigint('project_id', { mode: 'number' })
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
-    fromPhase: text('from_phase', { enum: PHASE_VALUES }),
-    toPhase: text('to_phase', { enum: PHASE_VALUES }).notNull(),
+    fromPhase: text('from_phase', { enum: PHASES }),
+    toPhase: text('to_phase', { enum: PHASES }).notNull(),
     /** How the change was decided: a gate's GO, the owner's explicit override, or project creation. */
     via: text('via', { enum: ['created', 'gate', 'override'] }).notNull(),
     gateId: bigint('gate_id', { mode: 'number' }),

@@ -1,5 +1,5 @@
 import { bigint, bigserial, boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { VIABILITY_ANSWERS, VIABILITY_VERDICTS } from '../../domain/viability/answers.js';
+import { VIABILITY_ANSWERS, VIABILITY_VERDICTS } from '../../shared/enums.js';
 import { projects } from './projects.js';
 
 /**

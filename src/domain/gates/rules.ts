@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { VOTES } from '../../shared/enums.js';
 import { DomainError } from '../errors.js';
 
 /** A button value from Slack is parsed with this schema at the edge. */
-export const Vote = z.enum(['go', 'no_go', 'abstain']);
+export const Vote = z.enum(VOTES);
 export type Vote = z.infer<typeof Vote>;
 
 export interface Ballot {

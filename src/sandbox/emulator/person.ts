@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { slackSignature } from './signing.js';
+import { slackSignature } from '../../slack/signing.js';
 import type { Block, StoredMessage } from './store.js';
 import type { SlackWebApiEmulator } from './web-api.js';
 

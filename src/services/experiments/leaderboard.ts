@@ -3,7 +3,7 @@ import type { ProjectRow } from '../../db/repositories/projects.js';
 import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames } from '../../db/repositories/runs.js';
 import { renderLineChart } from '../../charts/line-chart.js';
 import { briefTargets, differingParams, primaryMetric, runLabel } from '../../domain/experiments/summary.js';
-import type { LeaderboardView } from '../../slack/views/leaderboard.js';
+import type { LeaderboardView } from '../../messages/leaderboard.js';
 import { scopeOf } from './summarize.js';
 
 export const LEADERBOARD_SIZE = 10;

@@ -4,7 +4,7 @@ import type { ProjectRow } from '../../db/repositories/projects.js';
 import type { Db } from '../../db/client.js';
 import { insertRunIn, type InsertRunResult, type NewRun, type RunRow } from '../../db/repositories/runs.js';
 import type { RunSummary } from '../../domain/experiments/summary.js';
-import { runsThreadRoot } from '../../slack/views/run-summary.js';
+import { runsThreadRoot } from '../../messages/run-summary.js';
 import { narrate, scopeOf, summarizeStoredRun, summaryMessage } from './summarize.js';
 
 /** The UTC day a run belongs to for threading; one experiments thread per project per day. */

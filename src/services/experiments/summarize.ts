@@ -4,8 +4,8 @@ import { bestByMetric, earlierRunMetAll, rankOf, type ProjectScope, type RunRow 
 import { acceptNarrative, narrativePrompt } from '../../domain/experiments/narrative.js';
 import { briefTargets, directionOf, primaryMetric, runLabel, summarizeRun, type RunSummary } from '../../domain/experiments/summary.js';
 import { compareToTarget } from '../../domain/metrics/success-metric.js';
-import { fmt, runSummaryMessage } from '../../slack/views/run-summary.js';
-import type { Block } from '../../slack/views/blocks.js';
+import { fmt, runSummaryMessage } from '../../messages/run-summary.js';
+import type { Block } from '../../messages/blocks.js';
 
 export const scopeOf = (project: ProjectRow): ProjectScope => ({ teamId: project.teamId, projectId: project.id });
 

@@ -6,7 +6,7 @@ import { voterKeyFor } from '../../domain/gates/anonymity.js';
 import type { Vote } from '../../domain/gates/rules.js';
 import { checkBallot } from '../../domain/gates/vote-check.js';
 import { DomainError } from '../../domain/errors.js';
-import { quorumReachedReply } from '../../slack/views/gate.js';
+import { quorumReachedReply } from '../../messages/gate.js';
 import { closeGate } from './close-gate.js';
 import { queueMessageUpdate } from './gate-message.js';
 

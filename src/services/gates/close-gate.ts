@@ -8,7 +8,7 @@ import type { Deps } from '../../deps.js';
 import { votedAmong } from '../../domain/gates/anonymity.js';
 import { decideOutcome, tally } from '../../domain/gates/rules.js';
 import { DomainError } from '../../domain/errors.js';
-import { gateCancelledReply, gateResultMessage } from '../../slack/views/gate.js';
+import { gateCancelledReply, gateResultMessage } from '../../messages/gate.js';
 import { renderPayload } from './gate-message.js';
 import { GATE_DEADLINE_TIMER, GATE_REMINDER_TIMER } from './open-gate.js';
 

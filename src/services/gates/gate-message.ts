@@ -5,8 +5,8 @@ import type { Deps } from '../../deps.js';
 import { votedAmong } from '../../domain/gates/anonymity.js';
 import { type Tally, tally } from '../../domain/gates/rules.js';
 import type { OutboxRenderer } from '../../jobs/outbox-worker.js';
-import type { Block } from '../../slack/views/blocks.js';
-import { gateMessage, type GateView } from '../../slack/views/gate.js';
+import type { Block } from '../../messages/blocks.js';
+import { gateMessage, type GateView } from '../../messages/gate.js';
 
 /** Slack allows about 50 chat.update calls a minute; one per gate every 1.5 s stays under it. */
 export const MESSAGE_UPDATE_INTERVAL_MS = 1500;

@@ -11,7 +11,7 @@ import { reminderTimes, validateGateOptions } from '../../domain/gates/rules.js'
 import { DomainError } from '../../domain/errors.js';
 import { assertTransition, nextPhase, type Phase } from '../../domain/lifecycle.js';
 import { SlackUserId } from '../../domain/intake/brief.js';
-import { renderSections } from '../../slack/project-sections.js';
+import { renderSections } from '../projects/sections.js';
 import { renderPayload } from './gate-message.js';
 
 export const DEFAULT_DEADLINE_MS = 48 * 3_600_000;

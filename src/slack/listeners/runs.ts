@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
-import { REQUEST_DEPLOYMENT_GATE } from '../views/run-summary.js';
+import { REQUEST_DEPLOYMENT_GATE } from '../../messages/run-summary.js';
 import { requestDeploymentGate } from './actions/request-deployment-gate.js';
 
 /** Experiment runs: the deployment-gate button of run summaries, and the runs section of status, gates and check-ins. */

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
-import { ANSWER_ACTION_PATTERN, VIABILITY_IDS } from '../viability-ids.js';
+import { ANSWER_ACTION_PATTERN, VIABILITY_IDS } from '../../messages/ids/viability.js';
 import { viabilityAnswer } from './actions/viability-answer.js';
 import { viabilityComment } from './actions/viability-comment.js';
 import { viabilityEscalate } from './actions/viability-escalate.js';

@@ -4,6 +4,7 @@ import type { Deps } from '../../../deps.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { findRun } from '../../../db/repositories/runs.js';
 import { runLabel } from '../../../domain/experiments/summary.js';
+import { requestGate } from '../../../services/gates/request-gate.js';
 import { tellUser } from '../tell-user.js';
 
 const ButtonValue = z.object({ projectId: z.number().int().positive(), runId: z.number().int().positive() });
@@ -29,7 +30,7 @@ export function requestDeploymentGate(deps: Deps) {
     const run = project ? await findRun(deps.db, { teamId: team.id, projectId: project.id }, value.runId) : undefined;
     const result =
       project && run
-        ? await deps.requestGate(deps, client, { teamId: team.id, projectId: project.id, toPhase: 'deployment', requestedBy: user.id, reason: `Run ${runLabel(run)} met every target.` })
+        ? await requestGate(deps, { teamId: team.id, projectId: project.id, toPhase: 'deployment', requestedBy: user.id, reason: `Run ${runLabel(run)} met every target.` })
         : { ok: false, message: 'That project or run no longer exists.' };
     await tellUser(deps, client, channel.id, user.id, result.message);
   };

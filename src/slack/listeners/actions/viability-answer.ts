@@ -2,9 +2,9 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { recordAnswer } from '../../../db/repositories/viability.js';
-import { refreshCheckinTally } from '../../viability-refresh.js';
-import { parseAnswerActionId } from '../../viability-ids.js';
-import { answeredText, closedText } from '../../views/viability.js';
+import { refreshCheckinTally } from '../../../services/viability/tally-refresh.js';
+import { parseAnswerActionId } from '../../../messages/ids/viability.js';
+import { answeredText, closedText } from '../../../messages/viability.js';
 
 export const ButtonClick = z.object({
   team: z.object({ id: z.string().min(1) }),

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { findCheckin, findResponse } from '../../../db/repositories/viability.js';
-import { closedText, commentModal } from '../../views/viability.js';
+import { closedText, commentModal } from '../../../messages/viability.js';
 import { ButtonClick } from './viability-answer.js';
 
 /** Add comment: opens the modal (answer + comment), prefilled with what the person gave so far. */

@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { findCheckin } from '../../../db/repositories/viability.js';
-import { escalationReasonText } from '../../views/viability.js';
+import { escalationReasonText } from '../../../messages/viability.js';
+import { requestGate } from '../../../services/gates/request-gate.js';
 import { tellUser } from '../tell-user.js';
 import { ButtonClick } from './viability-answer.js';
 
@@ -21,7 +22,7 @@ export function viabilityEscalate(deps: Deps) {
     }
     // Only escalated check-ins carry this button: Not viable means the majority rule, anything else the streak rule.
     const reason = escalationReasonText(checkin.verdict === 'not_viable' ? 'not_viable_majority' : 'at_risk_twice');
-    const result = await deps.requestGate(deps, client, {
+    const result = await requestGate(deps, {
       teamId: team.id,
       projectId: project.id,
       toPhase: 'retired',

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
 import { tokenize, unescapeSlack } from '../../command-parser.js';
-import { helpMessage, usageError } from '../../views/help.js';
+import { helpMessage, usageError } from '../../../messages/help.js';
 import type { CommandReply, Subcommand } from './subcommand.js';
 
 const HELP = { usage: '/mlops help', summary: 'This list.' };

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../../deps.js';
 import type { Token } from '../../command-parser.js';
-import type { Block } from '../../views/blocks.js';
+import type { Block } from '../../../messages/blocks.js';
 
 export interface CommandRequest {
   teamId: string;

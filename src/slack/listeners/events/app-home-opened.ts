@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
 import { listProjects } from '../../../db/repositories/projects.js';
 import { gatesAwaitingVote } from '../../../services/gates/awaiting-vote.js';
-import { homeView } from '../../views/home.js';
+import { homeView } from '../../../messages/home.js';
 
 export function appHomeOpened(deps: Deps) {
   return async ({ event, client, context }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {

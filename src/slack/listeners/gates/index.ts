@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
-import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, GATE_VOTE_ACTION, NOGO_CALLBACK } from '../../views/gate-ids.js';
+import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, GATE_VOTE_ACTION, NOGO_CALLBACK } from '../../../messages/ids/gate.js';
 import { noGoSubmitted } from './nogo-submitted.js';
 import { ownerAction } from './owner-actions.js';
 import { voteClicked } from './vote-clicked.js';

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
 import { afterVote, castVote } from '../../../services/gates/cast-vote.js';
-import { voteConfirmation } from '../../views/gate.js';
-import { NOGO_REASON_ACTION, NOGO_REASON_BLOCK, NoGoMetadata } from '../../views/gate-ids.js';
+import { voteConfirmation } from '../../../messages/gate.js';
+import { NOGO_REASON_ACTION, NOGO_REASON_BLOCK, NoGoMetadata } from '../../../messages/ids/gate.js';
 import { tellUser } from '../tell-user.js';
 
 const Submission = z.object({

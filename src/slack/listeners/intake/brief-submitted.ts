@@ -4,9 +4,9 @@ import { findIntakeByProject, updateBrief } from '../../../db/repositories/intak
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { Brief, BRIEF_FIELDS } from '../../../domain/intake/brief.js';
 import { type BriefEditInput, editBrief } from '../../../domain/intake/edit.js';
-import { briefBlockId, INTAKE_IDS } from '../../intake-ids.js';
-import { designBriefMessage } from '../../views/intake.js';
-import { mayEditBrief } from './access.js';
+import { briefBlockId, INTAKE_IDS } from '../../../messages/ids/intake.js';
+import { designBriefMessage } from '../../../messages/intake.js';
+import { mayEditBrief } from '../../../domain/access.js';
 import { BriefModalMeta, BriefModalSubmission } from './payloads.js';
 
 /**

@@ -3,8 +3,8 @@ import type { Deps } from '../../../deps.js';
 import { findIntakeByProject } from '../../../db/repositories/intakes.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { Brief } from '../../../domain/intake/brief.js';
-import { editBriefModal } from '../../views/intake.js';
-import { mayEditBrief } from './access.js';
+import { editBriefModal } from '../../../messages/intake.js';
+import { mayEditBrief } from '../../../domain/access.js';
 import { tellUser } from '../tell-user.js';
 import { BriefButtonClick } from './payloads.js';
 

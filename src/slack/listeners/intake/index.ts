@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
-import { INTAKE_IDS } from '../../intake-ids.js';
+import { INTAKE_IDS } from '../../../messages/ids/intake.js';
 import { briefSubmitted } from './brief-submitted.js';
 import { editBriefClicked } from './edit-brief.js';
 import { requestDesignGateClicked } from './request-gate.js';

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
+import { requestGate } from '../../../services/gates/request-gate.js';
 import { tellUser } from '../tell-user.js';
 import { BriefButtonClick } from './payloads.js';
 
@@ -11,7 +12,7 @@ export function requestDesignGateClicked(deps: Deps) {
     if (!click.success) return;
     const c = click.data;
     const teamId = c.team?.id ?? c.user.team_id ?? '';
-    const result = await deps.requestGate(deps, client, { teamId, projectId: Number(c.actions[0]!.value), toPhase: 'development', requestedBy: c.user.id });
+    const result = await requestGate(deps, { teamId, projectId: Number(c.actions[0]!.value), toPhase: 'development', requestedBy: c.user.id });
     await tellUser(deps, client, c.container.channel_id, c.user.id, result.message, c.container.thread_ts);
   };
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { findIntakeByThread } from '../../../db/repositories/intakes.js';
 import { unescapeSlack } from '../../command-parser.js';
-import { handleIntakeReply } from '../../intake/conversation.js';
+import { handleIntakeReply } from '../../../services/intake/conversation.js';
 
 /** Subtypes that are still a person typing in the thread; edits, deletions and bot posts are not answers. */
 const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);

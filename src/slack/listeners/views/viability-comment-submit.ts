@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { recordAnswer } from '../../../db/repositories/viability.js';
 import { VIABILITY_ANSWERS } from '../../../domain/viability/answers.js';
-import { refreshCheckinTally } from '../../viability-refresh.js';
-import { VIABILITY_IDS } from '../../viability-ids.js';
-import { closedPlainText } from '../../views/viability.js';
+import { refreshCheckinTally } from '../../../services/viability/tally-refresh.js';
+import { VIABILITY_IDS } from '../../../messages/ids/viability.js';
+import { closedPlainText } from '../../../messages/viability.js';
 
 const Submission = z.object({
   team: z.object({ id: z.string().min(1) }).nullable(),

@@ -6,7 +6,7 @@ import { parsePhase } from '../../../../domain/lifecycle.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
 import { openGate } from '../../../../services/gates/open-gate.js';
 import { parseArgs, words } from '../../../command-parser.js';
-import { gateOpenedReply } from '../../../views/gate.js';
+import { gateOpenedReply } from '../../../../messages/gate.js';
 import type { Subcommand } from '../subcommand.js';
 
 const FLAGS = { to: 'string', voters: 'users', quorum: 'string', deadline: 'string', anonymous: 'boolean' } as const;

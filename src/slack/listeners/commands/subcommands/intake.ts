@@ -3,9 +3,9 @@ import { firstQuestion } from '../../../../domain/intake/answer.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
 import { findProject, listProjects } from '../../../../db/repositories/projects.js';
 import { startIntake } from '../../../../db/repositories/intakes.js';
-import { armIdleTimer } from '../../../../jobs/intake-idle.js';
+import { armIdleTimer } from '../../../../services/intake/idle-timer.js';
 import { parseArgs } from '../../../command-parser.js';
-import { openIntakeThread } from '../../../intake/conversation.js';
+import { openIntakeThread } from '../../../../services/intake/conversation.js';
 import type { Subcommand } from '../subcommand.js';
 
 /** Without a slug the project is named `idea-<n>`; a few tries cover a concurrent intake taking the same number. */

@@ -3,8 +3,8 @@ import { findProject } from '../../../../db/repositories/projects.js';
 import { insertRun } from '../../../../db/repositories/runs.js';
 import { runLabel } from '../../../../domain/experiments/summary.js';
 import { narrate, scopeOf, summarizeStoredRun, summaryMessage } from '../../../../services/experiments/summarize.js';
-import { esc } from '../../../views/blocks.js';
-import { fmt } from '../../../views/run-summary.js';
+import { esc } from '../../../../messages/blocks.js';
+import { fmt } from '../../../../messages/run-summary.js';
 import type { Subcommand } from '../subcommand.js';
 import { parseRunCommand } from './run-args.js';
 

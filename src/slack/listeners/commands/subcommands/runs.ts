@@ -5,8 +5,8 @@ import { parseSlug } from '../../../../domain/projects/slug.js';
 import { findProject } from '../../../../db/repositories/projects.js';
 import { leaderboardData } from '../../../../services/experiments/leaderboard.js';
 import { parseArgs, words } from '../../../command-parser.js';
-import { esc } from '../../../views/blocks.js';
-import { leaderboardMessage } from '../../../views/leaderboard.js';
+import { esc } from '../../../../messages/blocks.js';
+import { leaderboardMessage } from '../../../../messages/leaderboard.js';
 import type { Subcommand } from '../subcommand.js';
 import { unknownProject } from './run.js';
 

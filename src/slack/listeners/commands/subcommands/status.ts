@@ -3,8 +3,8 @@ import { DomainError } from '../../../../domain/errors.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
 import { findProject, listProjectsInChannel, phaseHistory } from '../../../../db/repositories/projects.js';
 import { parseArgs, words } from '../../../command-parser.js';
-import { projectStatusMessage, channelStatusMessage } from '../../../views/status.js';
-import { renderSections } from '../../../project-sections.js';
+import { projectStatusMessage, channelStatusMessage } from '../../../../messages/status.js';
+import { renderSections } from '../../../../services/projects/sections.js';
 import type { Subcommand } from '../subcommand.js';
 
 const StatusArgs = z.object({ slug: z.string().optional() });

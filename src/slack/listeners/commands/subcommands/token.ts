@@ -5,7 +5,7 @@ import { insertApiToken, findToken, listTokens, revokeToken } from '../../../../
 import { recordAudit } from '../../../../db/repositories/audit.js';
 import { findProject, type ProjectRow } from '../../../../db/repositories/projects.js';
 import { parseArgs, words } from '../../../command-parser.js';
-import { esc, mention, slackDate } from '../../../views/blocks.js';
+import { esc, mention, slackDate } from '../../../../messages/blocks.js';
 import type { Subcommand } from '../subcommand.js';
 import { unknownProject } from './run.js';
 

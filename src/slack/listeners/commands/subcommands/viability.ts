@@ -7,9 +7,9 @@ import { parseSlug } from '../../../../domain/projects/slug.js';
 import { assertMinInterval, nextSlot } from '../../../../domain/schedule/slots.js';
 import { parseScheduleSpec, parseTimezone } from '../../../../domain/schedule/spec.js';
 import { checkinWindowMs, parseWindow } from '../../../../domain/viability/window.js';
-import { postCheckin, scheduleWindowMs, VIABILITY_SCHEDULE } from '../../../../jobs/viability-checkin.js';
+import { postCheckin, scheduleWindowMs, VIABILITY_SCHEDULE } from '../../../../services/viability/checkin.js';
 import { parseArgs, words } from '../../../command-parser.js';
-import { scheduleOffText, scheduleSetText, scheduleShownText } from '../../../views/viability-commands.js';
+import { scheduleOffText, scheduleSetText, scheduleShownText } from '../../../../messages/viability-commands.js';
 import type { Subcommand } from '../subcommand.js';
 
 const USAGE = '/mlops viability <slug> --every "<cron>" [--tz <IANA zone>] [--window 24h] · /mlops viability <slug> off · /mlops viability <slug> now';

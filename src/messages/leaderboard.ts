@@ -1,0 +1,57 @@
+import type { LeaderboardRow } from '../db/repositories/runs.js';
+import { runLabel } from '../domain/experiments/summary.js';
+import type { SuccessMetric } from '../domain/metrics/success-metric.js';
+import { compareToTarget } from '../domain/metrics/success-metric.js';
+import { type Block, context, esc, header, section, sectionsOfLines, slackDate } from './blocks.js';
+import { fmt } from './run-summary.js';
+
+export interface LeaderboardView {
+  projectSlug: string;
+  metric: { name: string; direction: 'maximize' | 'minimize' };
+  /** The brief's target for the primary metric, if it sets one. */
+  target: SuccessMetric | null;
+  rows: LeaderboardRow[];
+  totalRuns: number;
+  /** Only the last N runs competed. */
+  lastN?: number;
+  /** Params whose values differ between the top runs, shown next to each. */
+  differing: string[];
+  /** The best value of every success metric vs its target. */
+  bestVsTargets: { metric: SuccessMetric; best: number | null }[];
+}
+
+const MAX_PARAMS_SHOWN = 6;
+
+export function leaderboardMessage(v: LeaderboardView): { text: string; blocks: Block[] } {
+  const dir = v.metric.direction === 'maximize' ? 'higher is better' : 'lower is better';
+  const scope = v.lastN ? `the last ${v.lastN} runs` : `all ${v.totalRuns} run${v.totalRuns === 1 ? '' : 's'}`;
+  const blocks: Block[] = [header(`${v.projectSlug} — experiment leaderboard`)];
+  blocks.push(context(`Ranked by *${v.metric.name}* (${dir})${v.target ? `, target ${v.target.direction === 'maximize' ? '≥' : '≤'} ${fmt(v.target.target)}` : ''} · over ${scope}`));
+  if (v.rows.length === 0) {
+    const text = `No runs of ${v.projectSlug} report ${v.metric.name} yet.`;
+    blocks.push(section(`${esc(text)} Log one with \`/mlops run ${esc(v.projectSlug)} ${esc(v.metric.name)}=…\`.`));
+    return { text, blocks };
+  }
+  const shownParams = v.differing.slice(0, MAX_PARAMS_SHOWN);
+  const lines = v.rows.map((r, i) => {
+    const met = v.target ? (compareToTarget(v.target, r.value).met ? ' :white_check_mark:' : ' :x:') : '';
+    const params = shownParams.filter((k) => r.run.params[k] !== undefined).map((k) => `${esc(k)}=${esc(r.run.params[k]!)}`);
+    return `${i + 1}. *${esc(runLabel(r.run))}* — ${v.metric.name} *${fmt(r.value)}*${met}${params.length ? ` · ${params.join(', ')}` : ''} · ${slackDate(r.run.createdAt, '{date_short}')}`;
+  });
+  blocks.push(...sectionsOfLines(lines));
+  if (v.differing.length) {
+    blocks.push(context(`Params that differ between the top runs: ${v.differing.map(esc).join(', ')}${v.differing.length > MAX_PARAMS_SHOWN ? ` (first ${MAX_PARAMS_SHOWN} shown)` : ''}`));
+  }
+  if (v.bestVsTargets.length) {
+    const targetLines = v.bestVsTargets.map(({ metric, best }) => {
+      if (best === null) return `:heavy_minus_sign: *${metric.name}* — no run reports it yet`;
+      const { met } = compareToTarget(metric, best);
+      return `${met ? ':white_check_mark:' : ':x:'} *${metric.name}* best ${fmt(best)} vs target ${metric.direction === 'maximize' ? '≥' : '≤'} ${fmt(metric.target)}`;
+    });
+    blocks.push(section(`*Best against the targets*\n${targetLines.join('\n')}`));
+  } else {
+    blocks.push(context('No targets set: the design brief has no success metrics yet.'));
+  }
+  const top = v.rows[0]!;
+  return { text: `${v.projectSlug} leaderboard by ${v.metric.name}: best ${runLabel(top.run)} with ${fmt(top.value)}`, blocks };
+}

@@ -1,0 +1,38 @@
+import type { Deps } from '../../deps.js';
+import { designBriefSection } from './sections/design-brief.js';
+import type { ProjectRow } from '../../db/repositories/projects.js';
+import type { Block } from '../../messages/blocks.js';
+import { gatesSection } from './sections/gates.js';
+import { RUNS_SECTION } from './sections/runs.js';
+import { viabilitySection } from './sections/viability.js';
+
+/** Where a project section is shown: `/mlops status`, a gate message's evidence, a viability check-in's signals. */
+export type SectionPurpose = 'status' | 'gate' | 'viability';
+
+/**
+ * A piece of a project's picture contributed by a feature (brief, runs, gates, check-ins, drift).
+ * Each feature's section is listed in PROJECT_SECTIONS; status, gates and check-ins render whichever apply,
+ * so no feature has to know the others' tables.
+ */
+export interface ProjectSection {
+  name: string;
+  /** Lower first. */
+  order: number;
+  render(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]>;
+}
+
+export const PROJECT_SECTIONS: ProjectSection[] = [designBriefSection, RUNS_SECTION, gatesSection, viabilitySection];
+
+export async function renderSections(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]> {
+  const sections = [...PROJECT_SECTIONS].sort((a, b) => a.order - b.order);
+  const out: Block[] = [];
+  for (const s of sections) {
+    try {
+      out.push(...(await s.render(deps, project, purpose, now)));
+    } catch (err) {
+      // One broken section must not take the whole status or gate message down with it.
+      deps.log.error(`project section ${s.name} failed`, err);
+    }
+  }
+  return out;
+}

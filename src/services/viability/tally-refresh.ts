@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import { type CheckinRow, findCheckin, queueCheckinRender, responsesFor } from '../../db/repositories/viability.js';
+import { summarizeResponses } from '../../domain/viability/summary.js';
+import type { OutboxRenderer } from '../../jobs/outbox-worker.js';
+import type { Block } from '../../messages/blocks.js';
+import { type Counts, withTally } from '../../messages/viability.js';
+
+const Posted = z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) });
+
+/** Slack allows about 50 chat.update calls a minute; one per check-in every 1.5 s stays under it. */
+export const TALLY_UPDATE_INTERVAL_MS = 1500;
+export const VIABILITY_RENDER_KIND = 'viability';
+
+/** An outbox payload that renders the check-in's message when it goes out. */
+export const checkinRenderPayload = (checkinId: number) => ({ render: { kind: VIABILITY_RENDER_KIND, checkinId }, text: 'Viability check-in' });
+
+/**
+ * Asks for the check-in's tally to be refreshed after an answer. The update goes through the outbox
+ * and is rendered when it is sent, from the database: an open check-in shows the live tally, a
+ * closed one its final state without buttons. So an update that goes out after the check-in closed
+ * can never bring the buttons back.
+ */
+export async function refreshCheckinTally(deps: Deps, checkinId: number, now: Date): Promise<void> {
+  try {
+    if (await queueCheckinRender(deps.db, checkinId, checkinRenderPayload(checkinId), now, TALLY_UPDATE_INTERVAL_MS)) deps.kickOutbox();
+  } catch (err) {
+    // The answer is recorded; only the shown tally stays stale until the next answer or the close.
+    deps.log.warn(`could not queue a tally refresh of check-in ${checkinId}`, err);
+  }
+}
+
+/**
+ * The check-in message as it should look now. It starts from the blocks as queued in the outbox,
+ * so the signals shown at posting time stay as they were; a closed check-in shows its frozen tally
+ * and result.
+ */
+export async function renderCheckin(deps: Deps, checkin: CheckinRow & { payload: unknown }): Promise<{ text: string; blocks: Block[] } | null> {
+  const posted = Posted.safeParse(checkin.payload);
+  if (!posted.success) return null;
+  const blocks = posted.data.blocks as Block[];
+  if (checkin.closedAt && checkin.verdict) {
+    const counts = (checkin.counts as Counts | null) ?? summarizeResponses(await responsesFor(deps.db, checkin.id)).counts;
+    return { text: posted.data.text, blocks: withTally(blocks, counts, { verdict: checkin.verdict, at: checkin.closedAt }) };
+  }
+  const { counts } = summarizeResponses(await responsesFor(deps.db, checkin.id));
+  return { text: posted.data.text, blocks: withTally(blocks, counts) };
+}
+
+/** Renders a check-in update when its outbox row goes out; null (nothing to send) when it is gone. */
+export const viabilityMessageRenderer: OutboxRenderer = async (deps, row) => {
+  const checkinId = Number((row.payload as { render?: { checkinId?: unknown } }).render?.checkinId);
+  if (!Number.isInteger(checkinId)) throw new Error(`outbox ${row.id}: check-in render without a check-in id`);
+  const checkin = await findCheckin(deps.db, row.teamId, checkinId);
+  return checkin ? renderCheckin(deps, checkin) : null;
+};
