@@ -1,8 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Deps } from '../deps.js';
-import { findLiveToken } from '../db/repositories/api-tokens.js';
-import type { ProjectRow } from '../db/repositories/projects.js';
-import { tokenLookupHash } from '../domain/experiments/api-token.js';
+import type { ProjectRow } from '../services/projects/find-project.js';
+import { authenticateToken } from '../services/tokens/authenticate.js';
 import { ApiError } from './errors.js';
 
 export interface ApiCaller {
@@ -20,13 +19,12 @@ export async function authorizeProject(deps: Deps, req: Request): Promise<ApiCal
   const header = req.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError(401, 'unauthorized', 'Send a project token: Authorization: Bearer mlops_… (create one with /mlops token <slug>).');
-  const hash = tokenLookupHash(match[1]!);
-  const found = hash ? await findLiveToken(deps.db, hash) : undefined;
+  const found = await authenticateToken(deps, match[1]!);
   if (!found) throw new ApiError(401, 'unauthorized', 'That token is not valid (it may have been revoked).');
   const slug = String(req.params.slug ?? '');
   // The token names its one project; any other slug is refused before anything else is looked up.
   if (slug !== found.project.slug) throw new ApiError(403, 'forbidden', `This token belongs to another project; it cannot access "${slug.slice(0, 40)}".`);
-  return { tokenPublicId: found.token.publicId, project: found.project };
+  return { tokenPublicId: found.publicId, project: found.project };
 }
 
 /** Express 5 forwards rejected promises to the error handler; this keeps handlers typed as async. */

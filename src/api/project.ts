@@ -1,13 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { openGatesOfProject } from '../db/repositories/gates.js';
-import { phaseHistory } from '../db/repositories/projects.js';
-import { bestByMetric, lastRunAt } from '../db/repositories/runs.js';
 import { BriefDraft } from '../domain/intake/brief.js';
 import { PHASES } from '../domain/lifecycle.js';
-import { compareToTarget } from '../domain/metrics/success-metric.js';
-import { scopeOf } from '../services/experiments/summarize.js';
+import { projectReport } from '../services/projects/project-report.js';
 import { authorizeProject, handle } from './auth.js';
 import { API_OPERATIONS } from './openapi.js';
 
@@ -42,28 +38,17 @@ export function projectApi(deps: Deps): Router {
     '/projects/:slug',
     handle(async (req, res) => {
       const { project } = await authorizeProject(deps, req);
-      const brief = BriefDraft.safeParse(project.brief ?? {});
-      const metrics = brief.success ? (brief.data.successMetrics ?? []) : [];
-      const scope = scopeOf(project);
-      const [best, last, gates, history] = await Promise.all([
-        bestByMetric(deps.db, scope, metrics),
-        lastRunAt(deps.db, scope),
-        openGatesOfProject(deps.db, project.teamId, project.id),
-        phaseHistory(deps.db, project.id),
-      ]);
+      const report = await projectReport(deps, project);
       const body: ProjectStatusOut = {
         slug: project.slug,
         phase: project.phase,
         owner: project.ownerId,
         channel: project.channelId,
-        brief: project.brief && brief.success ? brief.data : null,
-        targets: metrics.map((m) => {
-          const b = best.get(m.name);
-          return { name: m.name, direction: m.direction, target: m.target, best: b?.value ?? null, bestRunId: b?.runId ?? null, met: b ? compareToTarget(m, b.value).met : null };
-        }),
-        lastRunAt: last?.toISOString() ?? null,
-        openGates: gates.map((g) => ({ id: g.id, from: g.fromPhase, to: g.toPhase, question: g.question, deadline: g.deadline.toISOString(), anonymous: g.anonymous, voters: g.voters.length, quorum: g.quorum })),
-        phaseHistory: history.map((h) => ({ from: h.fromPhase, to: h.toPhase, via: h.via, at: h.at.toISOString() })),
+        brief: report.brief,
+        targets: report.targets.map(({ metric: m, best, met }) => ({ name: m.name, direction: m.direction, target: m.target, best: best?.value ?? null, bestRunId: best?.runId ?? null, met })),
+        lastRunAt: report.lastRunAt?.toISOString() ?? null,
+        openGates: report.openGates.map((g) => ({ id: g.id, from: g.fromPhase, to: g.toPhase, question: g.question, deadline: g.deadline.toISOString(), anonymous: g.anonymous, voters: g.voters.length, quorum: g.quorum })),
+        phaseHistory: report.history.map((h) => ({ from: h.fromPhase, to: h.toPhase, via: h.via, at: h.at.toISOString() })),
       };
       res.json(body);
     }),

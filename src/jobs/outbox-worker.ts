@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../deps.js';
-import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent, type OutboxRow } from '../db/repositories/outbox.js';
+import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
+import type { OutboxRenderer } from '../services/job-handlers.js';
 
 const LEASE_MS = 60_000;
 const BATCH = 50;
@@ -12,13 +13,6 @@ export const OUTBOX_EVENT_TYPE = 'mlops_outbox';
 /** Slack answers that will not change on a retry: the message is marked failed, not retried. */
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_arguments', 'thread_not_found', 'restricted_action', 'user_not_in_channel']);
 
-/**
- * Renders a row's message at send time, for rows whose payload says `render: { kind, … }`: a message
- * that shows live state (a gate's tally) is built from the database when it goes out, so the last
- * update sent always shows the latest state. Returns the Web API arguments, or null for "nothing to
- * send any more" (the row is marked sent).
- */
-export type OutboxRenderer = (deps: Deps, row: OutboxRow, now: Date) => Promise<Record<string, unknown> | null>;
 
 export function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));

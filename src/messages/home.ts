@@ -1,11 +1,10 @@
-import type { ProjectRow } from '../db/repositories/projects.js';
-import type { GateAwaitingVote } from '../services/gates/awaiting-vote.js';
+import type { GateAwaitingVote, ProjectView } from './models.js';
 import { type Block, context, divider, esc, header, mention, section, slackDate } from './blocks.js';
 import { phaseLabel } from './status.js';
 
 export interface HomeData {
   userId: string;
-  projects: ProjectRow[];
+  projects: ProjectView[];
   /** Open gates where this person may vote and has not. */
   awaitingVote?: GateAwaitingVote[];
 }

@@ -1,16 +1,16 @@
-import type { LeaderboardRow } from '../db/repositories/runs.js';
+import type { RunView } from './models.js';
 import { runLabel } from '../domain/experiments/summary.js';
 import type { SuccessMetric } from '../domain/metrics/success-metric.js';
 import { compareToTarget } from '../domain/metrics/success-metric.js';
 import { type Block, context, esc, header, section, sectionsOfLines, slackDate } from './blocks.js';
-import { fmt } from './run-summary.js';
+import { formatMetric } from '../shared/format-metric.js';
 
 export interface LeaderboardView {
   projectSlug: string;
   metric: { name: string; direction: 'maximize' | 'minimize' };
   /** The brief's target for the primary metric, if it sets one. */
   target: SuccessMetric | null;
-  rows: LeaderboardRow[];
+  rows: { run: RunView; value: number }[];
   totalRuns: number;
   /** Only the last N runs competed. */
   lastN?: number;
@@ -26,7 +26,7 @@ export function leaderboardMessage(v: LeaderboardView): { text: string; blocks: 
   const dir = v.metric.direction === 'maximize' ? 'higher is better' : 'lower is better';
   const scope = v.lastN ? `the last ${v.lastN} runs` : `all ${v.totalRuns} run${v.totalRuns === 1 ? '' : 's'}`;
   const blocks: Block[] = [header(`${v.projectSlug} — experiment leaderboard`)];
-  blocks.push(context(`Ranked by *${v.metric.name}* (${dir})${v.target ? `, target ${v.target.direction === 'maximize' ? '≥' : '≤'} ${fmt(v.target.target)}` : ''} · over ${scope}`));
+  blocks.push(context(`Ranked by *${v.metric.name}* (${dir})${v.target ? `, target ${v.target.direction === 'maximize' ? '≥' : '≤'} ${formatMetric(v.target.target)}` : ''} · over ${scope}`));
   if (v.rows.length === 0) {
     const text = `No runs of ${v.projectSlug} report ${v.metric.name} yet.`;
     blocks.push(section(`${esc(text)} Log one with \`/mlops run ${esc(v.projectSlug)} ${esc(v.metric.name)}=…\`.`));
@@ -36,7 +36,7 @@ export function leaderboardMessage(v: LeaderboardView): { text: string; blocks: 
   const lines = v.rows.map((r, i) => {
     const met = v.target ? (compareToTarget(v.target, r.value).met ? ' :white_check_mark:' : ' :x:') : '';
     const params = shownParams.filter((k) => r.run.params[k] !== undefined).map((k) => `${esc(k)}=${esc(r.run.params[k]!)}`);
-    return `${i + 1}. *${esc(runLabel(r.run))}* — ${v.metric.name} *${fmt(r.value)}*${met}${params.length ? ` · ${params.join(', ')}` : ''} · ${slackDate(r.run.createdAt, '{date_short}')}`;
+    return `${i + 1}. *${esc(runLabel(r.run))}* — ${v.metric.name} *${formatMetric(r.value)}*${met}${params.length ? ` · ${params.join(', ')}` : ''} · ${slackDate(r.run.createdAt, '{date_short}')}`;
   });
   blocks.push(...sectionsOfLines(lines));
   if (v.differing.length) {
@@ -46,12 +46,12 @@ export function leaderboardMessage(v: LeaderboardView): { text: string; blocks: 
     const targetLines = v.bestVsTargets.map(({ metric, best }) => {
       if (best === null) return `:heavy_minus_sign: *${metric.name}* — no run reports it yet`;
       const { met } = compareToTarget(metric, best);
-      return `${met ? ':white_check_mark:' : ':x:'} *${metric.name}* best ${fmt(best)} vs target ${metric.direction === 'maximize' ? '≥' : '≤'} ${fmt(metric.target)}`;
+      return `${met ? ':white_check_mark:' : ':x:'} *${metric.name}* best ${formatMetric(best)} vs target ${metric.direction === 'maximize' ? '≥' : '≤'} ${formatMetric(metric.target)}`;
     });
     blocks.push(section(`*Best against the targets*\n${targetLines.join('\n')}`));
   } else {
     blocks.push(context('No targets set: the design brief has no success metrics yet.'));
   }
   const top = v.rows[0]!;
-  return { text: `${v.projectSlug} leaderboard by ${v.metric.name}: best ${runLabel(top.run)} with ${fmt(top.value)}`, blocks };
+  return { text: `${v.projectSlug} leaderboard by ${v.metric.name}: best ${runLabel(top.run)} with ${formatMetric(top.value)}`, blocks };
 }

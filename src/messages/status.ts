@@ -1,13 +1,14 @@
-import type { PhaseChangeRow, ProjectRow } from '../db/repositories/projects.js';
+import type { Phase } from '../shared/enums.js';
+import type { PhaseChangeView, ProjectView } from './models.js';
 import { type Block, context, divider, esc, header, mention, section, slackDate } from './blocks.js';
 
-const PHASE_EMOJI: Record<ProjectRow['phase'], string> = { design: ':pencil2:', development: ':hammer_and_wrench:', deployment: ':rocket:', retired: ':zzz:' };
+const PHASE_EMOJI: Record<Phase, string> = { design: ':pencil2:', development: ':hammer_and_wrench:', deployment: ':rocket:', retired: ':zzz:' };
 
-export function phaseLabel(phase: ProjectRow['phase']): string {
+export function phaseLabel(phase: Phase): string {
   return `${PHASE_EMOJI[phase]} ${phase}`;
 }
 
-export function channelStatusMessage(projects: ProjectRow[]): { text: string; blocks: Block[] } {
+export function channelStatusMessage(projects: ProjectView[]): { text: string; blocks: Block[] } {
   if (projects.length === 0) {
     const text = 'No projects in this channel yet. Start one with `/mlops intake <slug>`.';
     return { text, blocks: [section(text)] };
@@ -21,8 +22,8 @@ export function channelStatusMessage(projects: ProjectRow[]): { text: string; bl
 }
 
 export interface ProjectStatus {
-  project: ProjectRow;
-  history: PhaseChangeRow[];
+  project: ProjectView;
+  history: PhaseChangeView[];
   /** Sections contributed by features (brief, runs, gates, alerts), in order. */
   extra?: Block[];
 }

@@ -35,9 +35,9 @@ describe('status views', () => {
     const m = projectStatusMessage({
       project: project('churn', { phase: 'deployment' }),
       history: [
-        { id: 1, projectId: 1, fromPhase: null, toPhase: 'design', via: 'created', gateId: null, actorId: 'U1', at },
-        { id: 2, projectId: 1, fromPhase: 'design', toPhase: 'development', via: 'gate', gateId: 5, actorId: 'U2', at },
-        { id: 3, projectId: 1, fromPhase: 'development', toPhase: 'deployment', via: 'override', gateId: null, actorId: 'U1', at },
+        { fromPhase: null, toPhase: 'design', via: 'created', actorId: 'U1', at },
+        { fromPhase: 'design', toPhase: 'development', via: 'gate', actorId: 'U2', at },
+        { fromPhase: 'development', toPhase: 'deployment', via: 'override', actorId: 'U1', at },
       ],
     });
     const text = textOf(m.blocks);

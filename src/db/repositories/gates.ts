@@ -1,6 +1,6 @@
 import { and, count, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
-import { type Db, rowsOf } from '../client.js';
-import { gateBallots, gates, outbox, phaseChanges, projects } from '../schema/index.js';
+import type { Db } from '../client.js';
+import { gateBallots, gates, phaseChanges, projects } from '../schema/index.js';
 import { isUniqueViolation } from './projects.js';
 
 export type GateRow = typeof gates.$inferSelect;
@@ -110,33 +110,6 @@ export async function ballotsOf(db: Db, gateId: number): Promise<BallotRow[]> {
 export async function countBallots(db: Db, gateId: number): Promise<number> {
   const [row] = await db.select({ n: count() }).from(gateBallots).where(eq(gateBallots.gateId, gateId));
   return Number(row?.n ?? 0);
-}
-
-/**
- * Flips the "a message update is needed" flag and, only for the caller that flipped it, queues one
- * chat.update of the gate message, not before `intervalMs` after the last render. One statement:
- * atomic without a transaction, and one round trip on the hot path of every vote (where the flag
- * is usually already set and nothing is written).
- */
-export async function queueGateMessageUpdate(db: Db, gateId: number, payload: Record<string, unknown>, now: Date, intervalMs: number): Promise<boolean> {
-  const at = now.toISOString();
-  const res = await db.execute(sql`
-    with flipped as (
-      update ${gates} set message_dirty = true
-      where id = ${gateId} and message_dirty = false and message_outbox_id is not null
-      returning team_id, channel_id, message_outbox_id, last_render_at
-    )
-    insert into ${outbox} (team_id, method, channel_id, payload, target_id, status, next_attempt_at, created_at)
-    select team_id, 'chat.update', channel_id, ${JSON.stringify(payload)}::jsonb, message_outbox_id, 'pending',
-           greatest(${at}::timestamptz, coalesce(last_render_at + ${intervalMs} * interval '1 millisecond', ${at}::timestamptz)), ${at}::timestamptz
-    from flipped
-    returning id`);
-  return rowsOf(res).length === 1;
-}
-
-/** Called just before a render reads the ballots: any vote committed after this queues a new update. */
-export async function clearMessageDirty(db: Db, gateId: number, now: Date): Promise<void> {
-  await db.update(gates).set({ messageDirty: false, lastRenderAt: now }).where(eq(gates.id, gateId));
 }
 
 /** Compare-and-set: true once, for the first caller to see quorum on an open gate. */

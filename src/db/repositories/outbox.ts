@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Db } from '../client.js';
+import { type Db, rowsOf } from '../client.js';
 import { outbox } from '../schema/index.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
@@ -140,4 +140,27 @@ export async function deferPending(db: Db, teamId: string, method: OutboxMethod,
 export async function outboxCounts(db: Db): Promise<Record<string, number>> {
   const rows = await db.select({ status: outbox.status, n: sql<number>`count(*)::int` }).from(outbox).groupBy(outbox.status);
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/**
+ * Queues a `chat.update` of the message that outbox row `targetId` posted, rendered when it is sent
+ * (`payload.render`), so it always shows the state of the database at send time. Coalesced for
+ * every feature the same way: nothing is queued while an update of that message is still pending
+ * (it has not rendered yet, so it will include this change too), and the update goes out no
+ * sooner than `intervalMs` after the last one sent (Slack allows about 50 chat.update a minute).
+ * Final updates (a close) are queued with a dedupe key instead and are never coalesced away.
+ */
+export async function queueCoalescedUpdate(
+  db: Db,
+  u: { teamId: string; channelId: string; targetId: number; payload: Record<string, unknown>; now: Date; intervalMs: number },
+): Promise<boolean> {
+  const at = u.now.toISOString();
+  const res = await db.execute(sql`
+    insert into ${outbox} (team_id, method, channel_id, payload, target_id, status, next_attempt_at, created_at)
+    select ${u.teamId}, 'chat.update', ${u.channelId}, ${JSON.stringify(u.payload)}::jsonb, ${u.targetId}, 'pending',
+           greatest(${at}::timestamptz, coalesce((select max(o.sent_at) from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update') + ${u.intervalMs} * interval '1 millisecond', ${at}::timestamptz)),
+           ${at}::timestamptz
+    where not exists (select 1 from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update' and o.status = 'pending' and o.dedupe_key is null)
+    returning id`);
+  return rowsOf(res).length === 1;
 }

@@ -11,6 +11,9 @@ export interface ProjectScope {
   projectId: number;
 }
 
+/** Every runs query is scoped by workspace and project; this builds the scope from a project row. */
+export const scopeOf = (project: { teamId: string; id: number }): ProjectScope => ({ teamId: project.teamId, projectId: project.id });
+
 export interface MetricRef {
   name: string;
   direction: 'maximize' | 'minimize';
@@ -38,7 +41,7 @@ export type InsertRunResult = { kind: 'created'; run: RunRow } | { kind: 'replay
  * matches, `conflict` otherwise. The unique index decides, so concurrent retries create one run.
  */
 export async function insertRun(db: Db, scope: ProjectScope, r: NewRun): Promise<InsertRunResult> {
-  return db.transaction((tx) => insertRunIn(tx as unknown as Db, scope, r));
+  return db.transaction((tx) => insertRunIn(tx, scope, r));
 }
 
 /** insertRun inside the caller's transaction (the API also queues the summary in it). */

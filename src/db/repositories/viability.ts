@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { ViabilityAnswer, ViabilityVerdict } from '../../shared/enums.js';
-import { type Db, rowsOf } from '../client.js';
+import type { Db } from '../client.js';
 import { outbox, viabilityCheckins, viabilityResponses } from '../schema/index.js';
 
 export type CheckinRow = typeof viabilityCheckins.$inferSelect;
@@ -102,25 +102,6 @@ export async function markSummaryQueued(tx: Db, id: number): Promise<boolean> {
     .where(and(eq(viabilityCheckins.id, id), isNotNull(viabilityCheckins.closedAt), eq(viabilityCheckins.summaryPosted, false)))
     .returning({ id: viabilityCheckins.id });
   return rows.length === 1;
-}
-
-/**
- * Queues an update of an open check-in's message that renders at send time (`payload.render`).
- * Coalesced: nothing is queued while one is still pending (it has not rendered yet, so it will show
- * this answer too), and it goes out no sooner than `intervalMs` after the last update sent.
- */
-export async function queueCheckinRender(db: Db, checkinId: number, payload: Record<string, unknown>, now: Date, intervalMs: number): Promise<boolean> {
-  const at = now.toISOString();
-  const res = await db.execute(sql`
-    insert into ${outbox} (team_id, method, channel_id, payload, target_id, status, next_attempt_at, created_at)
-    select c.team_id, 'chat.update', c.channel_id, ${JSON.stringify(payload)}::jsonb, c.outbox_id, 'pending',
-           greatest(${at}::timestamptz, coalesce((select max(o.sent_at) from ${outbox} o where o.target_id = c.outbox_id and o.method = 'chat.update') + ${intervalMs} * interval '1 millisecond', ${at}::timestamptz)),
-           ${at}::timestamptz
-    from ${viabilityCheckins} c
-    where c.id = ${checkinId} and c.closed_at is null and c.outbox_id is not null
-      and not exists (select 1 from ${outbox} o where o.target_id = c.outbox_id and o.method = 'chat.update' and o.status = 'pending' and o.dedupe_key is null)
-    returning id`);
-  return rowsOf(res).length === 1;
 }
 
 /** Whether an update of the check-in's message is being sent right now (rendered, maybe before a close). */

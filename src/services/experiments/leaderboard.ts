@@ -1,10 +1,9 @@
 import type { Deps } from '../../deps.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
-import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames } from '../../db/repositories/runs.js';
+import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames, scopeOf } from '../../db/repositories/runs.js';
 import { renderLineChart } from '../../charts/line-chart.js';
 import { briefTargets, differingParams, primaryMetric, runLabel } from '../../domain/experiments/summary.js';
 import type { LeaderboardView } from '../../messages/leaderboard.js';
-import { scopeOf } from './summarize.js';
 
 export const LEADERBOARD_SIZE = 10;
 /** The chart shows at most this many runs (the latest), so points stay readable. */

@@ -2,10 +2,10 @@ import type { Deps } from '../../deps.js';
 import { enqueue, findOutboxByDedupeKey } from '../../db/repositories/outbox.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import type { Db } from '../../db/client.js';
-import { insertRunIn, type InsertRunResult, type NewRun, type RunRow } from '../../db/repositories/runs.js';
+import { insertRunIn, type InsertRunResult, type NewRun, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import type { RunSummary } from '../../domain/experiments/summary.js';
 import { runsThreadRoot } from '../../messages/run-summary.js';
-import { narrate, scopeOf, summarizeStoredRun, summaryMessage } from './summarize.js';
+import { narrate, summarizeStoredRun, summaryMessage } from './summarize.js';
 
 /** The UTC day a run belongs to for threading; one experiments thread per project per day. */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
@@ -20,7 +20,7 @@ export type ApiRunOutcome = { result: Exclude<InsertRunResult, { kind: 'conflict
  */
 export async function logApiRun(deps: Deps, project: ProjectRow, run: NewRun): Promise<ApiRunOutcome> {
   const outcome = await deps.db.transaction(async (tx): Promise<ApiRunOutcome> => {
-    const db = tx as unknown as Db;
+    const db: Db = tx;
     const result = await insertRunIn(db, scopeOf(project), run);
     if (result.kind === 'conflict') return { result };
     return { result, queued: await enqueueApiRunSummary({ ...deps, db }, project, result.run, run.now) };

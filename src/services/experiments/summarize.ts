@@ -1,13 +1,12 @@
 import type { Deps } from '../../deps.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
-import { bestByMetric, earlierRunMetAll, rankOf, type ProjectScope, type RunRow } from '../../db/repositories/runs.js';
+import { bestByMetric, earlierRunMetAll, rankOf, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import { acceptNarrative, narrativePrompt } from '../../domain/experiments/narrative.js';
 import { briefTargets, directionOf, primaryMetric, runLabel, summarizeRun, type RunSummary } from '../../domain/experiments/summary.js';
 import { compareToTarget } from '../../domain/metrics/success-metric.js';
-import { fmt, runSummaryMessage } from '../../messages/run-summary.js';
+import { runSummaryMessage } from '../../messages/run-summary.js';
+import { formatMetric } from '../../shared/format-metric.js';
 import type { Block } from '../../messages/blocks.js';
-
-export const scopeOf = (project: ProjectRow): ProjectScope => ({ teamId: project.teamId, projectId: project.id });
 
 /** Reads what the summary compares against from the database, then applies the pure rules. */
 export async function summarizeStoredRun(deps: Deps, project: ProjectRow, run: RunRow): Promise<RunSummary> {
@@ -32,7 +31,7 @@ export async function summarizeStoredRun(deps: Deps, project: ProjectRow, run: R
 export async function narrate(deps: Deps, projectSlug: string, summary: RunSummary): Promise<string | null> {
   if (!deps.llm) return null;
   try {
-    const text = await deps.llm.text({ ...narrativePrompt(projectSlug, summary, fmt), maxTokens: 200 });
+    const text = await deps.llm.text({ ...narrativePrompt(projectSlug, summary, formatMetric), maxTokens: 200 });
     return acceptNarrative(text, summary.vsBest.map((b) => b.name));
   } catch (err) {
     deps.log.warn('run narrative unavailable', (err as Error).message);

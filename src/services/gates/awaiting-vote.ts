@@ -1,15 +1,8 @@
 import type { Deps } from '../../deps.js';
 import { hasBallot, openGatesForVoter } from '../../db/repositories/gates.js';
 import { voterKeyFor } from '../../domain/gates/anonymity.js';
+import type { GateAwaitingVote } from '../../messages/models.js';
 
-export interface GateAwaitingVote {
-  slug: string;
-  fromPhase: string;
-  toPhase: string;
-  question: string;
-  channelId: string;
-  deadline: Date;
-}
 
 /**
  * Open gates where this person may vote and has not yet: the App Home's to-do list. Works for

@@ -1,15 +1,14 @@
 import type { Db } from '../../db/client.js';
-import { ballotsOf, clearMessageDirty, findGate, type GateRow, queueGateMessageUpdate } from '../../db/repositories/gates.js';
+import { ballotsOf, findGate, type GateRow, type VoteGate } from '../../db/repositories/gates.js';
 import { findProjectById } from '../../db/repositories/projects.js';
 import type { Deps } from '../../deps.js';
 import { votedAmong } from '../../domain/gates/anonymity.js';
 import { type Tally, tally } from '../../domain/gates/rules.js';
-import type { OutboxRenderer } from '../../jobs/outbox-worker.js';
+import type { OutboxRenderer } from '../job-handlers.js';
 import type { Block } from '../../messages/blocks.js';
 import { gateMessage, type GateView } from '../../messages/gate.js';
+import { queueMessageRefresh } from '../message-refresh.js';
 
-/** Slack allows about 50 chat.update calls a minute; one per gate every 1.5 s stays under it. */
-export const MESSAGE_UPDATE_INTERVAL_MS = 1500;
 export const GATE_RENDER_KIND = 'gate';
 
 export const renderPayload = (gate: Pick<GateRow, 'id'>) => ({ render: { kind: GATE_RENDER_KIND, gateId: gate.id }, text: 'Go/no-go vote' });
@@ -47,14 +46,13 @@ export async function gateView(db: Db, gate: GateRow, slug: string): Promise<Gat
 }
 
 /**
- * Renders the gate message when its outbox row goes out. The dirty flag is cleared *before* the
- * ballots are read: a vote committed after the read finds the flag clear and queues another update,
- * and one committed before it is in this render. So the last update sent shows the true tally.
+ * Renders the gate message when its outbox row goes out. The row is claimed (no longer pending)
+ * before the ballots are read: a vote committed after the read finds no pending update and queues
+ * another, and one committed before it is in this render. So the last update sent shows the true tally.
  */
-export const gateMessageRenderer: OutboxRenderer = async (deps, row, now) => {
+export const gateMessageRenderer: OutboxRenderer = async (deps, row) => {
   const gateId = Number((row.payload as { render?: { gateId?: unknown } }).render?.gateId);
   if (!Number.isInteger(gateId)) throw new Error(`outbox ${row.id}: gate render without a gate id`);
-  await clearMessageDirty(deps.db, gateId, now);
   const gate = await findGate(deps.db, row.teamId, gateId);
   if (!gate) return null;
   const project = await findProjectById(deps.db, row.teamId, gate.projectId);
@@ -62,12 +60,10 @@ export const gateMessageRenderer: OutboxRenderer = async (deps, row, now) => {
   return gateMessage(await gateView(deps.db, gate, project.slug));
 };
 
-/**
- * Coalesces message updates: at most one queued update per gate (whoever flips the dirty flag queues
- * it), sent no sooner than MESSAGE_UPDATE_INTERVAL_MS after the previous render.
- */
-export async function queueMessageUpdate(deps: Deps, gate: Pick<GateRow, 'id'>, now: Date): Promise<void> {
-  await queueGateMessageUpdate(deps.db, gate.id, renderPayload(gate), now, MESSAGE_UPDATE_INTERVAL_MS);
+/** Redraws an open gate's message after a vote (coalesced; see services/message-refresh.ts). */
+export async function queueMessageUpdate(deps: Deps, gate: Pick<VoteGate, 'id' | 'teamId' | 'channelId' | 'messageOutboxId'>, now: Date): Promise<void> {
+  if (gate.messageOutboxId === null) return;
+  await queueMessageRefresh(deps, { teamId: gate.teamId, channelId: gate.channelId, messageOutboxId: gate.messageOutboxId, render: renderPayload(gate), now });
 }
 
 /** Who has voted on an open gate (reminders, early close): anonymous keys are matched through the secret. */

@@ -9,7 +9,8 @@ import { newGateSecret } from '../../domain/gates/anonymity.js';
 import { checkMayOpenGate } from '../../domain/gates/open-rights.js';
 import { reminderTimes, validateGateOptions } from '../../domain/gates/rules.js';
 import { DomainError } from '../../domain/errors.js';
-import { assertTransition, nextPhase, type Phase } from '../../domain/lifecycle.js';
+import { stakeholdersOf } from '../../domain/access.js';
+import { assertTransition, nextPhase, type Phase, PHASES } from '../../domain/lifecycle.js';
 import { SlackUserId } from '../../domain/intake/brief.js';
 import { renderSections } from '../projects/sections.js';
 import { renderPayload } from './gate-message.js';
@@ -21,7 +22,7 @@ export const GATE_REMINDER_TIMER = 'gate.reminder';
 
 export const OpenGateInput = z.object({
   openedBy: z.string().min(1),
-  toPhase: z.enum(['design', 'development', 'deployment', 'retired']).optional(),
+  toPhase: z.enum(PHASES).optional(),
   voters: z.array(SlackUserId).optional(),
   quorum: z.number().int().optional(),
   deadline: z.date().optional(),
@@ -30,11 +31,6 @@ export const OpenGateInput = z.object({
   reason: z.string().trim().max(1000).optional(),
 });
 export type OpenGateInput = z.input<typeof OpenGateInput>;
-
-function stakeholdersOf(brief: unknown): string[] {
-  const parsed = z.object({ stakeholders: z.array(SlackUserId).nullish() }).safeParse(brief ?? {});
-  return parsed.success ? (parsed.data.stakeholders ?? []) : [];
-}
 
 export function defaultQuestion(slug: string, from: Phase, to: Phase): string {
   if (to === 'retired') return `Should ${slug} continue, or stop and be retired?`;

@@ -1,7 +1,7 @@
 import { findGate } from '../../db/repositories/gates.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import { findProjectById } from '../../db/repositories/projects.js';
-import type { TimerHandler } from '../../jobs/registry.js';
+import type { TimerHandler } from '../job-handlers.js';
 import { reminderMessage } from '../../messages/gate.js';
 import { closeGate } from './close-gate.js';
 import { votersWhoVoted } from './gate-message.js';

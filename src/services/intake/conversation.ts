@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../deps.js';
 import { findProjectById, type ProjectRow } from '../../db/repositories/projects.js';
-import { deleteUnstartedIntake, findIntake, type IntakeRow, saveIntakeStep, setBriefTs, setIntakeThread } from '../../db/repositories/intakes.js';
+import { deleteUnstartedIntake, findIntake, findIntakeByThread, type IntakeRow, saveIntakeStep, setBriefTs, setIntakeThread } from '../../db/repositories/intakes.js';
 import { answerIntake, type NextQuestion } from '../../domain/intake/answer.js';
 import { assessBrief } from '../../domain/intake/assess.js';
 import { Brief, BRIEF_FIELDS, BriefDraft, BriefField, missingFields, parseMentions } from '../../domain/intake/brief.js';
@@ -53,6 +53,17 @@ export interface Reply {
 }
 
 const CANCEL = /^\s*cancel\s*[.!]?\s*$/i;
+
+/**
+ * A message in a thread: when the thread is an open intake and the author is in its conversation,
+ * it is an answer (or `cancel`). Messages in other threads, and from people outside the
+ * conversation, are ignored.
+ */
+export async function replyInThread(deps: Deps, client: WebClient, where: { teamId: string; channelId: string; threadTs: string }, reply: Reply): Promise<void> {
+  const intake = await findIntakeByThread(deps.db, where.teamId, where.channelId, where.threadTs);
+  if (!intake || intake.status !== 'open' || !intake.participants.includes(reply.userId)) return;
+  await handleIntakeReply(deps, client, intake, reply);
+}
 
 /**
  * One reply in an intake thread from someone in the conversation: `cancel`, or an answer that the

@@ -3,7 +3,7 @@ import { findIntake, type IntakeRow, saveIntakeStep } from '../../db/repositorie
 import { enqueue } from '../../db/repositories/outbox.js';
 import { addTimer, cancelTimers } from '../../db/repositories/schedules.js';
 import { intakeClosedMessage } from '../../messages/intake.js';
-import type { TimerHandler } from '../../jobs/registry.js';
+import type { TimerHandler } from '../job-handlers.js';
 
 export const INTAKE_IDLE_TIMER = 'intake.idle';
 export const INTAKE_IDLE_MS = 7 * 86_400_000;

@@ -7,7 +7,7 @@ import { type CheckinRow, createCheckin, lastClosedCheckin, setCheckinOutbox } f
 import { DEFAULT_WINDOW_MS } from '../../domain/viability/window.js';
 import { renderSections } from '../projects/sections.js';
 import { checkinMessage, type Counts, lastCheckinFact, phaseFact } from '../../messages/viability.js';
-import type { ScheduleHandler } from '../../jobs/registry.js';
+import type { ScheduleHandler } from '../job-handlers.js';
 
 export const VIABILITY_SCHEDULE = 'viability';
 export const VIABILITY_CLOSE_TIMER = 'viability.close';
@@ -33,7 +33,7 @@ export async function postCheckin(
   const facts = await projectFacts(deps, project, now);
   const signals = await renderSections(deps, project, 'viability', now);
   const created = await deps.db.transaction(async (txn) => {
-    const tx = txn as unknown as Db;
+    const tx: Db = txn;
     const checkin = await createCheckin(tx, { teamId: project.teamId, projectId: project.id, scheduleId: c.scheduleId, slotAt: c.slotAt, requestedBy: c.requestedBy, channelId: project.channelId, closesAt, now });
     if (!checkin) return null;
     const message = checkinMessage({ slug: project.slug, checkinId: checkin.id, closesAt, facts, signals, counts: ZERO });

@@ -9,7 +9,7 @@ import { decideEscalation } from '../../domain/viability/escalation.js';
 import { type CheckinSummary, summarizeResponses } from '../../domain/viability/summary.js';
 import { checkinRenderPayload } from './tally-refresh.js';
 import { escalationMessage, summaryMessages } from '../../messages/viability.js';
-import type { TimerHandler } from '../../jobs/registry.js';
+import type { TimerHandler } from '../job-handlers.js';
 
 const Payload = z.object({ checkinId: z.number().int().positive() });
 
@@ -31,7 +31,7 @@ export const closeViabilityCheckin: TimerHandler = async (deps, { timer, now }) 
 
   if (!checkin.closedAt) {
     const claimed = await deps.db.transaction(async (txn) => {
-      const tx = txn as unknown as Db;
+      const tx: Db = txn;
       if (!(await claimCheckinClose(tx, checkin.id, now))) return false;
       const summary = summarizeResponses(await responsesFor(tx, checkin.id));
       const decision = decideEscalation(summary.verdict, await previousVerdict(tx, checkin.projectId, checkin.slotAt));
@@ -63,7 +63,7 @@ async function queueSummary(deps: Deps, teamId: string, checkinId: number, now: 
   const outboxId = checkin.outboxId;
   const base = { teamId: checkin.teamId, channelId: checkin.channelId, now };
   const queued = await deps.db.transaction(async (txn) => {
-    const tx = txn as unknown as Db;
+    const tx: Db = txn;
     if (!(await markSummaryQueued(tx, checkin.id))) return false;
     const messages = summaryMessages({ slug, summary, synthesis });
     for (const [i, payload] of messages.entries()) {

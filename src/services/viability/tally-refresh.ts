@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { type CheckinRow, findCheckin, queueCheckinRender, responsesFor } from '../../db/repositories/viability.js';
+import { type CheckinRow, findCheckin, responsesFor } from '../../db/repositories/viability.js';
 import { summarizeResponses } from '../../domain/viability/summary.js';
-import type { OutboxRenderer } from '../../jobs/outbox-worker.js';
+import { queueMessageRefresh } from '../message-refresh.js';
+import type { OutboxRenderer } from '../job-handlers.js';
 import type { Block } from '../../messages/blocks.js';
 import { type Counts, withTally } from '../../messages/viability.js';
 
 const Posted = z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) });
 
-/** Slack allows about 50 chat.update calls a minute; one per check-in every 1.5 s stays under it. */
-export const TALLY_UPDATE_INTERVAL_MS = 1500;
 export const VIABILITY_RENDER_KIND = 'viability';
 
 /** An outbox payload that renders the check-in's message when it goes out. */
@@ -21,9 +20,12 @@ export const checkinRenderPayload = (checkinId: number) => ({ render: { kind: VI
  * closed one its final state without buttons. So an update that goes out after the check-in closed
  * can never bring the buttons back.
  */
-export async function refreshCheckinTally(deps: Deps, checkinId: number, now: Date): Promise<void> {
+export async function refreshCheckinTally(deps: Deps, teamId: string, checkinId: number, now: Date): Promise<void> {
   try {
-    if (await queueCheckinRender(deps.db, checkinId, checkinRenderPayload(checkinId), now, TALLY_UPDATE_INTERVAL_MS)) deps.kickOutbox();
+    const checkin = await findCheckin(deps.db, teamId, checkinId);
+    if (!checkin || checkin.closedAt || checkin.outboxId === null) return;
+    const queued = await queueMessageRefresh(deps, { teamId, channelId: checkin.channelId, messageOutboxId: checkin.outboxId, render: checkinRenderPayload(checkinId), now });
+    if (queued) deps.kickOutbox();
   } catch (err) {
     // The answer is recorded; only the shown tally stays stale until the next answer or the close.
     deps.log.warn(`could not queue a tally refresh of check-in ${checkinId}`, err);

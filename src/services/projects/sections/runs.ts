@@ -1,12 +1,11 @@
 import type { Deps } from '../../../deps.js';
 import type { ProjectRow } from '../../../db/repositories/projects.js';
-import { bestByMetric, countRuns, lastRunAt, lastRuns } from '../../../db/repositories/runs.js';
+import { bestByMetric, countRuns, lastRunAt, lastRuns, scopeOf } from '../../../db/repositories/runs.js';
 import { briefTargets, runLabel } from '../../../domain/experiments/summary.js';
 import { compareToTarget } from '../../../domain/metrics/success-metric.js';
-import { scopeOf } from '../../experiments/summarize.js';
 import type { ProjectSection, SectionPurpose } from '../sections.js';
 import { type Block, esc, section, slackDate } from '../../../messages/blocks.js';
-import { fmt } from '../../../messages/run-summary.js';
+import { formatMetric } from '../../../shared/format-metric.js';
 
 const DAY_MS = 86_400_000;
 
@@ -36,10 +35,10 @@ export async function renderRunsSection(deps: Deps, project: ProjectRow, purpose
   for (const t of targets) {
     const b = best.get(t.name);
     const cmp = t.direction === 'maximize' ? '≥' : '≤';
-    if (!b) lines.push(`:heavy_minus_sign: *${t.name}* — no run reports it yet (target ${cmp} ${fmt(t.target)})`);
+    if (!b) lines.push(`:heavy_minus_sign: *${t.name}* — no run reports it yet (target ${cmp} ${formatMetric(t.target)})`);
     else {
       const { met, delta } = compareToTarget(t, b.value);
-      lines.push(`${met ? ':white_check_mark:' : ':x:'} *${t.name}* best ${fmt(b.value)} (${esc(runLabel({ id: b.runId, name: b.runName }))}) vs target ${cmp} ${fmt(t.target)}${met ? '' : `, short by ${fmt(Math.abs(delta))}`}`);
+      lines.push(`${met ? ':white_check_mark:' : ':x:'} *${t.name}* best ${formatMetric(b.value)} (${esc(runLabel({ id: b.runId, name: b.runName }))}) vs target ${cmp} ${formatMetric(t.target)}${met ? '' : `, short by ${formatMetric(Math.abs(delta))}`}`);
     }
   }
   const blocks: Block[] = [section(lines.join('\n'))];
@@ -47,7 +46,7 @@ export async function renderRunsSection(deps: Deps, project: ProjectRow, purpose
     const latest = (await lastRuns(deps.db, scope, 3)).reverse();
     const shown = (m: Record<string, number>) => {
       const names = targets.length ? targets.map((t) => t.name).filter((n) => m[n] !== undefined) : Object.keys(m).slice(0, 3);
-      return names.map((n) => `${n} ${fmt(m[n]!)}`).join(', ') || Object.keys(m).slice(0, 3).map((n) => `${n} ${fmt(m[n]!)}`).join(', ');
+      return names.map((n) => `${n} ${formatMetric(m[n]!)}`).join(', ') || Object.keys(m).slice(0, 3).map((n) => `${n} ${formatMetric(m[n]!)}`).join(', ');
     };
     blocks.push(section(`*Latest runs*\n${latest.map((r) => `• *${esc(runLabel(r))}* — ${shown(r.metrics)} · ${slackDate(r.createdAt, '{date_short}')}`).join('\n')}`));
   }

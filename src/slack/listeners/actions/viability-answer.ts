@@ -1,10 +1,10 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
-import { recordAnswer } from '../../../db/repositories/viability.js';
-import { refreshCheckinTally } from '../../../services/viability/tally-refresh.js';
 import { parseAnswerActionId } from '../../../messages/ids/viability.js';
 import { answeredText, closedText } from '../../../messages/viability.js';
+import { answerCheckin } from '../../../services/viability/answer.js';
+import { tellUser } from '../tell-user.js';
 
 export const ButtonClick = z.object({
   team: z.object({ id: z.string().min(1) }),
@@ -24,14 +24,12 @@ export function viabilityAnswer(deps: Deps) {
     const answer = action ? parseAnswerActionId(action.action_id) : null;
     if (!click.success || !action || !answer) return;
     const { team, user, channel } = click.data;
-    const now = deps.clock.now();
-    const outcome = await recordAnswer(deps.db, { teamId: team.id, checkinId: Number(action.value), userId: user.id, answer, now });
-    if (!outcome.ok) {
-      const text = outcome.reason === 'closed' && outcome.checkin ? closedText(outcome.checkin.closesAt) : 'That check-in no longer exists.';
-      await client.chat.postEphemeral({ channel: channel.id, user: user.id, text });
-      return;
-    }
-    await client.chat.postEphemeral({ channel: channel.id, user: user.id, text: answeredText(answer, outcome.checkin.closesAt) });
-    await refreshCheckinTally(deps, outcome.checkin.id, now);
+    const outcome = await answerCheckin(deps, { teamId: team.id, checkinId: Number(action.value), userId: user.id, answer });
+    const text = outcome.ok
+      ? answeredText(answer, outcome.checkin.closesAt)
+      : outcome.reason === 'closed' && outcome.checkin
+        ? closedText(outcome.checkin.closesAt)
+        : 'That check-in no longer exists.';
+    await tellUser(deps, client, channel.id, user.id, text);
   };
 }

@@ -59,6 +59,8 @@ export function registerMlopsCommand(app: App, deps: Deps, subcommands: Subcomma
 }
 
 function errorReply(deps: Deps, err: unknown, sub: Subcommand | undefined): CommandReply {
+  // A refusal of who is asking is not a typo: it says who may, with no usage text under it.
+  if (err instanceof DomainError && err.code === 'not_allowed') return { text: `:no_entry_sign: ${err.message}` };
   if (err instanceof DomainError) return sub ? usageError(err.message, sub.usage) : { text: err.message };
   if (err instanceof z.ZodError) {
     const issue = err.issues[0];

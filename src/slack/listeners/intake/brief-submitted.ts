@@ -1,12 +1,10 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
-import { findIntakeByProject, updateBrief } from '../../../db/repositories/intakes.js';
-import { findProjectById } from '../../../db/repositories/projects.js';
-import { Brief, BRIEF_FIELDS } from '../../../domain/intake/brief.js';
-import { type BriefEditInput, editBrief } from '../../../domain/intake/edit.js';
+import { DomainError } from '../../../domain/errors.js';
+import { BRIEF_FIELDS } from '../../../domain/intake/brief.js';
+import type { BriefEditInput } from '../../../domain/intake/edit.js';
 import { briefBlockId, INTAKE_IDS } from '../../../messages/ids/intake.js';
-import { designBriefMessage } from '../../../messages/intake.js';
-import { mayEditBrief } from '../../../domain/access.js';
+import { checkBriefEdit, saveBriefEdit, showBriefEdit } from '../../../services/intake/edit-brief.js';
 import { BriefModalMeta, BriefModalSubmission } from './payloads.js';
 
 /**
@@ -25,29 +23,23 @@ export function briefSubmitted(deps: Deps) {
     }
     const { user, view } = sub.data;
     const teamId = sub.data.team?.id ?? user.team_id ?? '';
-    const project = await findProjectById(deps.db, teamId, meta.data.projectId);
-    const current = Brief.safeParse(project?.brief);
-    const intake = project ? await findIntakeByProject(deps.db, teamId, project.id) : undefined;
-    if (!project || !current.success || !mayEditBrief(user.id, project, intake, current.data)) {
-      await ack({ response_action: 'errors', errors: { [firstBlock]: 'You cannot edit this brief (it is gone, or you are not its owner, a participant or a stakeholder).' } });
-      return;
-    }
     const value = (field: string) => view.state.values[briefBlockId(field)]?.[INTAKE_IDS.input];
     const input = Object.fromEntries(BRIEF_FIELDS.map((f) => [f, f === 'stakeholders' ? (value(f)?.selected_users ?? []) : (value(f)?.value ?? '')])) as unknown as BriefEditInput;
-    const outcome = editBrief(current.data, input);
-    if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(outcome.errors).map(([f, msg]) => [briefBlockId(f), msg])) });
+    let checked: Awaited<ReturnType<typeof checkBriefEdit>>;
+    try {
+      checked = await checkBriefEdit(deps, teamId, meta.data.projectId, user.id, input);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await ack({ response_action: 'errors', errors: { [firstBlock]: err.message } });
       return;
     }
+    if (!checked.ok) {
+      await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(checked.errors).map(([f, msg]) => [briefBlockId(f), msg])) });
+      return;
+    }
+    await saveBriefEdit(deps, checked, user.id);
     await ack();
-    if (outcome.changed.length === 0) return;
-    const now = deps.clock.now();
-    await updateBrief(deps.db, { teamId, projectId: project.id, brief: outcome.brief, audit: { actorId: user.id, action: 'brief.edited', detail: { fields: outcome.changed } }, now });
-    await client.chat.update({
-      channel: meta.data.channelId,
-      ts: meta.data.ts,
-      ...designBriefMessage({ slug: project.slug, projectId: project.id, brief: outcome.brief, requesterId: intake?.requesterId ?? project.ownerId, assessment: intake?.assessment, editedBy: user.id }),
-    });
+    await showBriefEdit(client, checked, { userId: user.id, channelId: meta.data.channelId, ts: meta.data.ts });
   };
 }
 

@@ -1,9 +1,8 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
-import { findIntakeByThread } from '../../../db/repositories/intakes.js';
 import { unescapeSlack } from '../../command-parser.js';
-import { handleIntakeReply } from '../../../services/intake/conversation.js';
+import { replyInThread } from '../../../services/intake/conversation.js';
 
 /** Subtypes that are still a person typing in the thread; edits, deletions and bot posts are not answers. */
 const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
@@ -30,8 +29,6 @@ export function intakeThreadReply(deps: Deps) {
     const m = parsed.data;
     if (m.bot_id || !PERSON_SUBTYPES.has(m.subtype) || m.thread_ts === m.ts) return;
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? '';
-    const intake = await findIntakeByThread(deps.db, teamId, m.channel, m.thread_ts);
-    if (!intake || intake.status !== 'open' || !intake.participants.includes(m.user)) return;
-    await handleIntakeReply(deps, client, intake, { userId: m.user, text: unescapeSlack(m.text), botUserId: context.botUserId });
+    await replyInThread(deps, client, { teamId, channelId: m.channel, threadTs: m.thread_ts }, { userId: m.user, text: unescapeSlack(m.text), botUserId: context.botUserId });
   };
 }

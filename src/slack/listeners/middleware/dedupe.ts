@@ -1,6 +1,6 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
-import { markRequestSeen } from '../../../db/repositories/slack-requests.js';
+import { firstDelivery } from '../../../services/slack-requests/mark-seen.js';
 
 /**
  * Slack redelivers an event it thinks we missed (X-Slack-Retry-Num), sometimes while the first
@@ -13,7 +13,7 @@ export function dedupeRetries(deps: Deps): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const body = args.body as { event_id?: string; trigger_id?: string; type?: string; command?: string };
     const key = body.event_id ? `event:${body.event_id}` : body.trigger_id && !body.command ? `trigger:${body.trigger_id}` : undefined;
-    if (key && !(await markRequestSeen(deps.db, key, deps.clock.now()))) {
+    if (key && !(await firstDelivery(deps, key))) {
       const retryNum = (args.context as { retryNum?: number }).retryNum;
       deps.log.debug(`dropping repeated Slack request ${key} (retry ${retryNum ?? 'none'})`);
       const ack = (args as { ack?: () => Promise<void> }).ack;

@@ -1,9 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
-import { recordAnswer } from '../../../db/repositories/viability.js';
 import { VIABILITY_ANSWERS } from '../../../domain/viability/answers.js';
-import { refreshCheckinTally } from '../../../services/viability/tally-refresh.js';
+import { answerCheckin } from '../../../services/viability/answer.js';
 import { VIABILITY_IDS } from '../../../messages/ids/viability.js';
 import { closedPlainText } from '../../../messages/viability.js';
 
@@ -39,14 +38,12 @@ export function viabilityCommentSubmit(deps: Deps) {
     }
     const comment = values[VIABILITY_IDS.commentInput]?.[VIABILITY_IDS.commentInput].value?.trim() || null;
     const teamId = parsed.data.team?.id ?? parsed.data.user.team_id ?? '';
-    const now = deps.clock.now();
-    const outcome = await recordAnswer(deps.db, { teamId, checkinId: meta.data.checkinId, userId: parsed.data.user.id, answer, comment, now });
+    const outcome = await answerCheckin(deps, { teamId, checkinId: meta.data.checkinId, userId: parsed.data.user.id, answer, comment });
     if (!outcome.ok) {
       const text = outcome.reason === 'closed' && outcome.checkin ? closedPlainText(outcome.checkin.closesAt) : 'That check-in no longer exists.';
       await ack({ response_action: 'errors', errors: { [VIABILITY_IDS.commentInput]: text } });
       return;
     }
     await ack();
-    await refreshCheckinTally(deps, outcome.checkin.id, now);
   };
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { findProject } from '../../../../db/repositories/projects.js';
 import { parseDeadline } from '../../../../domain/gates/deadline.js';
 import { DomainError } from '../../../../domain/errors.js';
 import { parsePhase } from '../../../../domain/lifecycle.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
+import { requireProject } from '../../../../services/projects/find-project.js';
 import { openGate } from '../../../../services/gates/open-gate.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import { gateOpenedReply } from '../../../../messages/gate.js';
@@ -30,29 +30,21 @@ export const gateCommand: Subcommand = {
     const quorumResult = args.strings.quorum !== undefined ? Quorum.safeParse(args.strings.quorum) : undefined;
     if (quorumResult && !quorumResult.success) throw new DomainError('invalid_quorum', quorumResult.error.issues[0]!.message);
     const deadline = args.strings.deadline !== undefined ? parseDeadline(args.strings.deadline, now) : undefined;
-    const project = await findProject(deps.db, req.teamId, slug);
-    if (!project) throw new DomainError('unknown_project', `There is no project \`${slug}\` in this workspace. \`/mlops status\` lists the projects in this channel.`);
-    let gate: Awaited<ReturnType<typeof openGate>>;
-    try {
-      gate = await openGate(
-        deps,
-        project,
-        {
-          openedBy: req.userId,
-          toPhase,
-          voters: args.users.voters,
-          quorum: quorumResult?.data,
-          deadline,
-          anonymous: args.booleans.has('anonymous'),
-          question: questionWords.join(' ').trim() || undefined,
-        },
-        now,
-      );
-    } catch (err) {
-      // A refusal of who is asking, not a typo: no usage text under it.
-      if (err instanceof DomainError && err.code === 'not_allowed') return { text: `:no_entry_sign: ${err.message}` };
-      throw err;
-    }
+    const project = await requireProject(deps, req.teamId, slug);
+    const gate = await openGate(
+      deps,
+      project,
+      {
+        openedBy: req.userId,
+        toPhase,
+        voters: args.users.voters,
+        quorum: quorumResult?.data,
+        deadline,
+        anonymous: args.booleans.has('anonymous'),
+        question: questionWords.join(' ').trim() || undefined,
+      },
+      now,
+    );
     return gateOpenedReply({ slug: project.slug, channelId: gate.channelId, fromPhase: gate.fromPhase, toPhase: gate.toPhase, voters: gate.voters.length, quorum: gate.quorum, deadline: gate.deadline, anonymous: gate.anonymous });
   },
 };

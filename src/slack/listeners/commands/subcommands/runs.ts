@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../domain/errors.js';
 import { METRIC_NAME } from '../../../../domain/metrics/success-metric.js';
-import { parseSlug } from '../../../../domain/projects/slug.js';
-import { findProject } from '../../../../db/repositories/projects.js';
 import { leaderboardData } from '../../../../services/experiments/leaderboard.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import { esc } from '../../../../messages/blocks.js';
 import { leaderboardMessage } from '../../../../messages/leaderboard.js';
+import { parseSlug } from '../../../../domain/projects/slug.js';
+import { requireProject } from '../../../../services/projects/find-project.js';
 import type { Subcommand } from '../subcommand.js';
-import { unknownProject } from './run.js';
 
 const RunsArgs = z.object({
   metric: z.string().regex(METRIC_NAME, 'a metric name is lowercase letters, digits and underscores').optional(),
@@ -25,8 +24,7 @@ export const runsCommand: Subcommand = {
     if (extra !== undefined) throw new DomainError('extra_args', `Unexpected "${extra.slice(0, 40)}": runs takes one project slug and options.`);
     const slug = parseSlug(slugWord);
     const opts = RunsArgs.parse({ metric: args.strings.metric, last: args.strings.last });
-    const project = await findProject(deps.db, req.teamId, slug);
-    if (!project) throw unknownProject(slug);
+    const project = await requireProject(deps, req.teamId, slug);
     const data = await leaderboardData(deps, project, { metric: opts.metric, lastN: opts.last });
     if (!data) return { text: `No runs logged in *${esc(slug)}* yet. Log one with \`/mlops run ${esc(slug)} auc=0.91\` or through the API.` };
     return {

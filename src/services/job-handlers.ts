@@ -1,0 +1,22 @@
+import type { Deps } from '../deps.js';
+import type { OutboxRow } from '../db/repositories/outbox.js';
+import type { ScheduleRow, TimerRow } from '../db/repositories/schedules.js';
+
+/**
+ * The shapes of the work features hand to the job mechanisms (src/jobs). They are declared here,
+ * beside the verbs that implement them, so the verbs never import the mechanisms; src/jobs/index.ts
+ * lists every feature's handlers in one registry.
+ */
+
+/** Runs one claimed slot of a recurring schedule. */
+export type ScheduleHandler = (deps: Deps, run: { schedule: ScheduleRow; slotAt: Date; now: Date }) => Promise<void>;
+
+/** Runs one due one-shot timer (gate deadline, reminder, escalation…). */
+export type TimerHandler = (deps: Deps, run: { timer: TimerRow; now: Date }) => Promise<void>;
+
+/**
+ * Builds an outbox row's message when it is sent, from the database as it is then, so the last
+ * update sent always shows the latest state. Returns the Web API arguments, or null for "nothing to
+ * send any more" (the row is marked sent).
+ */
+export type OutboxRenderer = (deps: Deps, row: OutboxRow, now: Date) => Promise<Record<string, unknown> | null>;

@@ -1,0 +1,78 @@
+import type { Deps } from '../../deps.js';
+import { recordAudit } from '../../db/repositories/audit.js';
+import type { ProjectRow } from '../../db/repositories/projects.js';
+import { deactivateSchedule, findSchedule, type ScheduleRow, upsertSchedule } from '../../db/repositories/schedules.js';
+import { DomainError } from '../../domain/errors.js';
+import { assertMinInterval, nextSlot } from '../../domain/schedule/slots.js';
+import { parseScheduleSpec, parseTimezone } from '../../domain/schedule/spec.js';
+import { checkinWindowMs, parseWindow } from '../../domain/viability/window.js';
+import type { CheckinRow } from '../../db/repositories/viability.js';
+import { postCheckin, scheduleWindowMs, VIABILITY_SCHEDULE } from './checkin.js';
+
+const DEFAULT_NOW_WINDOW_MS = 24 * 3_600_000;
+
+const refOf = (project: ProjectRow) => String(project.id);
+
+function assertNotRetired(project: ProjectRow): void {
+  if (project.phase === 'retired') throw new DomainError('retired', `*${project.slug}* is retired; it has no more viability check-ins.`);
+}
+
+async function activeSchedule(deps: Deps, project: ProjectRow): Promise<ScheduleRow | undefined> {
+  const existing = await findSchedule(deps.db, VIABILITY_SCHEDULE, refOf(project));
+  return existing?.active ? existing : undefined;
+}
+
+/** The project's active viability schedule, if any (a retired project has none to show). */
+export async function showViabilitySchedule(deps: Deps, project: ProjectRow): Promise<ScheduleRow | undefined> {
+  assertNotRetired(project);
+  return activeSchedule(deps, project);
+}
+
+/**
+ * Schedules (or reschedules) a project's check-ins. The time zone defaults to UTC, not the
+ * requester's Slack zone: a team's schedule should not depend on who typed it.
+ */
+export async function setViabilitySchedule(
+  deps: Deps,
+  project: ProjectRow,
+  actorId: string,
+  input: { every: string; tz?: string; window?: string },
+): Promise<{ description: string; cron: string; tz: string; nextRunAt: Date; windowMs: number }> {
+  assertNotRetired(project);
+  const now = deps.clock.now();
+  const spec = parseScheduleSpec(input.every);
+  const tz = parseTimezone(input.tz ?? 'UTC');
+  assertMinInterval(spec.cron, tz, now, deps.config.minScheduleIntervalSeconds);
+  const windowMs = checkinWindowMs(spec.cron, tz, now, input.window ? parseWindow(input.window) : undefined);
+  const nextRunAt = nextSlot(spec.cron, tz, now);
+  const windowSeconds = Math.round(windowMs / 1000);
+  await deps.db.transaction(async (tx) => {
+    await upsertSchedule(tx, { teamId: project.teamId, kind: VIABILITY_SCHEDULE, ref: refOf(project), cron: spec.cron, timezone: tz, nextRunAt, options: { windowSeconds }, now });
+    await recordAudit(tx, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.schedule_set', detail: { cron: spec.cron, timezone: tz, windowSeconds }, at: now });
+  });
+  return { description: spec.description, cron: spec.cron, tz, nextRunAt, windowMs };
+}
+
+/** Stops the project's check-ins; false when none were scheduled. */
+export async function stopViabilitySchedule(deps: Deps, project: ProjectRow, actorId: string): Promise<boolean> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    if (!(await deactivateSchedule(tx, VIABILITY_SCHEDULE, refOf(project), now))) return false;
+    await recordAudit(tx, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.schedule_off', detail: {}, at: now });
+    return true;
+  });
+}
+
+/**
+ * Posts a check-in now, with the schedule's window (or `window`, or 24 h). Null when a check-in
+ * for this very moment exists already (a double click).
+ */
+export async function runViabilityNow(deps: Deps, project: ProjectRow, actorId: string, window?: string): Promise<CheckinRow | null> {
+  assertNotRetired(project);
+  const now = deps.clock.now();
+  const existing = await activeSchedule(deps, project);
+  const windowMs = window ? parseWindow(window) : existing ? scheduleWindowMs(existing) : DEFAULT_NOW_WINDOW_MS;
+  const checkin = await postCheckin(deps, { project, scheduleId: null, slotAt: now, windowMs, requestedBy: actorId, now });
+  if (checkin) await recordAudit(deps.db, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.checkin_now', detail: { checkinId: checkin.id }, at: now });
+  return checkin;
+}
