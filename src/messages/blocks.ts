@@ -1,5 +1,8 @@
 // Tiny constructors for the Block Kit shapes this app uses, so builders read as data.
-export type Block = Record<string, unknown> & { type: string };
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, KnownBlock, SectionBlock } from '@slack/types';
+
+/** Any block this app builds: Slack's own types, so a malformed block fails to compile. */
+export type Block = KnownBlock;
 
 export const SECTION_TEXT_MAX = 3000;
 export const HEADER_MAX = 150;
@@ -22,8 +25,8 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-export const header = (text: string): Block => ({ type: 'header', text: { type: 'plain_text', text: clip(text, HEADER_MAX), emoji: true } });
-export const section = (text: string, blockId?: string): Block => ({ type: 'section', ...(blockId ? { block_id: blockId } : {}), text: { type: 'mrkdwn', text: clip(text, SECTION_TEXT_MAX) } });
+export const header = (text: string): HeaderBlock => ({ type: 'header', text: { type: 'plain_text', text: clip(text, HEADER_MAX), emoji: true } });
+export const section = (text: string, blockId?: string): SectionBlock => ({ type: 'section', ...(blockId ? { block_id: blockId } : {}), text: { type: 'mrkdwn', text: clip(text, SECTION_TEXT_MAX) } });
 /** A line of a long list: `prefix` is ready mrkdwn (bullet, author), `raw` is text a person typed. */
 export interface TextLine {
   prefix: string;
@@ -100,13 +103,13 @@ export function escapedSectionTexts(title: string, lines: readonly TextLine[], m
 }
 
 /** Ready mrkdwn lines spread over as many sections as they need (a single over-long line is clipped). */
-export function sectionsOfLines(lines: string[], max = SECTION_TEXT_MAX): Block[] {
+export function sectionsOfLines(lines: string[], max = SECTION_TEXT_MAX): SectionBlock[] {
   return escapedSectionTexts('', lines.map((l) => ({ prefix: clip(l, max), raw: '' })), max).map((t) => section(t));
 }
 
-export const fields = (items: string[]): Block => ({ type: 'section', fields: items.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 2000) })) });
-export const context = (...texts: string[]): Block => ({ type: 'context', elements: texts.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 3000) })) });
-export const divider = (): Block => ({ type: 'divider' });
+export const fields = (items: string[]): SectionBlock => ({ type: 'section', fields: items.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 2000) })) });
+export const context = (...texts: string[]): ContextBlock => ({ type: 'context', elements: texts.slice(0, 10).map((t) => ({ type: 'mrkdwn', text: clip(t, 3000) })) });
+export const divider = (): DividerBlock => ({ type: 'divider' });
 
 export interface ButtonSpec {
   text: string;
@@ -115,7 +118,7 @@ export interface ButtonSpec {
   style?: 'primary' | 'danger';
 }
 
-export const button = (b: ButtonSpec): Record<string, unknown> => ({
+export const button = (b: ButtonSpec): Button => ({
   type: 'button',
   text: { type: 'plain_text', text: clip(b.text, 75), emoji: true },
   action_id: b.actionId,
@@ -123,7 +126,7 @@ export const button = (b: ButtonSpec): Record<string, unknown> => ({
   ...(b.style ? { style: b.style } : {}),
 });
 
-export const actions = (blockId: string, buttons: ButtonSpec[]): Block => ({ type: 'actions', block_id: blockId, elements: buttons.map(button) });
+export const actions = (blockId: string, buttons: ButtonSpec[]): ActionsBlock => ({ type: 'actions', block_id: blockId, elements: buttons.map(button) });
 
 export const mention = (userId: string) => `<@${userId}>`;
 /** Slack renders this in each reader's own time zone. */

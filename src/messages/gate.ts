@@ -1,3 +1,4 @@
+import type { Button, ModalView } from '@slack/types';
 import type { Phase } from '../domain/lifecycle.js';
 import type { Outcome, Tally, Vote } from '../domain/gates/rules.js';
 import { MAX_REASON_CHARS } from '../domain/gates/vote-check.js';
@@ -110,11 +111,11 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
   return { text, blocks };
 }
 
-function voteButton(text: string, actionId: string, gateId: number, style?: 'primary' | 'danger'): Record<string, unknown> {
+function voteButton(text: string, actionId: string, gateId: number, style?: 'primary' | 'danger'): Button {
   return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value: String(gateId), ...(style ? { style } : {}) };
 }
 
-function ownerButton(text: string, actionId: string, gateId: number, title: string, body: string): Record<string, unknown> {
+function ownerButton(text: string, actionId: string, gateId: number, title: string, body: string): Button {
   return {
     type: 'button',
     text: { type: 'plain_text', text, emoji: true },
@@ -211,7 +212,7 @@ export function voteConfirmation(vote: Vote, result: 'cast' | 'changed' | 'uncha
 }
 
 /** The No-go modal: a required reason, so the team knows what would have to change. */
-export function noGoModal(meta: { gateId: number; channelId: string; question: string; initialReason?: string }): Record<string, unknown> {
+export function noGoModal(meta: { gateId: number; channelId: string; question: string; initialReason?: string }): ModalView {
   return {
     type: 'modal',
     callback_id: NOGO_CALLBACK,

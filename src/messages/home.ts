@@ -1,3 +1,4 @@
+import type { HomeView } from '@slack/types';
 import type { GateAwaitingVote, ProjectView } from './models.js';
 import { type Block, context, divider, esc, header, mention, section, slackDate } from './blocks.js';
 import { phaseLabel } from './status.js';
@@ -10,7 +11,7 @@ export interface HomeData {
 }
 
 /** The App Home tab: the person's projects, then what awaits them. */
-export function homeView(d: HomeData): { type: 'home'; blocks: Block[] } {
+export function homeView(d: HomeData): HomeView {
   const list = d.projects.slice(0, 30).map((p) => `• *${esc(p.slug)}* — ${phaseLabel(p.phase)} in <#${p.channelId}>${p.ownerId === d.userId ? ' · you own it' : ''}`);
   const blocks: Block[] = [
     header('MLOps Lifecycle'),

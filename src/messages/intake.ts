@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { BRIEF_FIELD_INFO, BRIEF_FIELDS, type Brief, type BriefDraft, type BriefField, MAX_ANSWER_CHARS } from '../domain/intake/brief.js';
 import { formatSuccessMetric, type SuccessMetric } from '../domain/metrics/success-metric.js';
 import { briefBlockId, INTAKE_IDS } from './ids/intake.js';
@@ -104,7 +105,7 @@ function textInput(field: BriefField, initial: string, multiline = true): Block 
 }
 
 /** The Edit brief modal, prefilled; metrics are edited one per line in their written form. */
-export function editBriefModal(brief: Brief, meta: BriefModalMeta): Record<string, unknown> & { blocks: Block[] } {
+export function editBriefModal(brief: Brief, meta: BriefModalMeta): ModalView {
   const blocks: Block[] = BRIEF_FIELDS.map((field) => {
     if (field === 'stakeholders') {
       return {
@@ -139,7 +140,7 @@ export function briefSummaryBlocks(d: { brief: BriefDraft; intakeOpen: boolean; 
     problem ? `_Problem:_ ${escKeepMentions(problem)}` : '_Problem:_ not given yet',
     metrics.length ? `_Success metrics:_\n${metricLines(metrics)}` : '_Success metrics:_ none yet',
   ];
-  const blocks = [section(lines.join('\n'))];
+  const blocks: Block[] = [section(lines.join('\n'))];
   if (d.intakeOpen) blocks.push(context(`Intake in progress: ${d.filled} of ${d.total} fields filled.`));
   return blocks;
 }

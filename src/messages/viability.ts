@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { formatDuration } from '../domain/gates/deadline.js';
 import { ANSWER_LABELS, VERDICT_LABELS, VIABILITY_ANSWERS, type ViabilityAnswer, type ViabilityVerdict } from '../domain/viability/answers.js';
 import type { EscalationReason } from '../domain/viability/escalation.js';
@@ -139,8 +140,8 @@ export function escalationReasonText(reason: EscalationReason): string {
 }
 
 /** The comment modal, prefilled with the person's current answer and comment. */
-export function commentModal(d: { slug: string; checkinId: number; answer?: ViabilityAnswer; comment?: string | null }): Record<string, unknown> & { blocks: Block[] } {
-  const option = (a: ViabilityAnswer) => ({ text: { type: 'plain_text', text: ANSWER_LABELS[a] }, value: a });
+export function commentModal(d: { slug: string; checkinId: number; answer?: ViabilityAnswer; comment?: string | null }): ModalView {
+  const option = (a: ViabilityAnswer) => ({ text: { type: 'plain_text' as const, text: ANSWER_LABELS[a] }, value: a });
   return {
     type: 'modal',
     callback_id: VIABILITY_IDS.commentView,

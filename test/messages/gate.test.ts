@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { blockErrors, viewErrors } from '../../src/sandbox/emulator/block-limits.js';
 import type { Block } from '../../src/messages/blocks.js';
-import { esc } from '../../src/messages/blocks.js';
+import { esc, section } from '../../src/messages/blocks.js';
 import { gateMessage, gateResultMessage, type GateResult, type GateView, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal } from '../../src/messages/gate.js';
 import { escapedSectionTexts, splitForEscape } from '../../src/messages/blocks.js';
 import { NoGoMetadata, parseVoteAction, voteActionId } from '../../src/messages/ids/gate.js';
@@ -30,7 +30,7 @@ const base: GateView = {
   phaseChanged: null,
 };
 
-const buttons = (blocks: Block[]) => blocks.flatMap((b) => ((b.elements as Record<string, unknown>[] | undefined) ?? []).filter((e) => e.type === 'button')) as { text: { text: string }; action_id: string; value: string; style?: string; confirm?: unknown }[];
+const buttons = (blocks: Block[]) => blocks.flatMap((b) => (((b as { elements?: unknown }).elements as Record<string, unknown>[] | undefined) ?? []).filter((e) => e.type === 'button')) as { text: { text: string }; action_id: string; value: string; style?: string; confirm?: unknown }[];
 const byId = (blocks: Block[], id: string) => (blocks.find((b) => b.block_id === id) as { text: { text: string } } | undefined)?.text.text ?? '';
 
 describe('gate message', () => {
@@ -82,7 +82,7 @@ describe('gate message', () => {
 
   it('stays inside Slack limits with 200 voters and a flood of evidence', () => {
     const many = voters(200);
-    const evidence = Array.from({ length: 80 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: `metric ${i}` } }));
+    const evidence = Array.from({ length: 80 }, (_, i) => section(`metric ${i}`));
     const { blocks } = gateMessage({ ...base, voters: many, voted: many, evidence, tally: { go: 200, noGo: 0, abstain: 0, total: 200 } });
     expect(blocks.length).toBeLessThanOrEqual(50);
     expect(blockErrors(blocks, 'message')).toEqual([]);
@@ -151,7 +151,7 @@ describe('gate result', () => {
     if (r.ballots) expect(text).toContain('<@U0RAJ>: &lt;!here&gt;'); // the app's own mention stays live
   });
 
-  const sectionsOf = (blocks: Block[]) => blocks.filter((b) => b.type === 'section').map((b) => (b.text as { text: string }).text);
+  const sectionsOf = (blocks: Block[]) => blocks.filter((b) => b.type === 'section').map((b) => ((b as { text?: unknown }).text as { text: string }).text);
 
   it('a 2,000-character reason full of & and < (five times longer escaped) is split, not cut: every character arrives', () => {
     const nasty = Array.from({ length: 2000 }, (_, i) => (i % 3 === 0 ? '&' : i % 3 === 1 ? '<' : 'é')).join('');

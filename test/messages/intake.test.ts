@@ -18,7 +18,7 @@ const brief: Brief = {
   timeline: 'June.',
 };
 
-const buttons = (blocks: Block[]) => blocks.flatMap((b) => (b.elements as { type: string; text: { text: string }; value?: string }[] | undefined) ?? []).filter((e) => e.type === 'button');
+const buttons = (blocks: Block[]) => blocks.flatMap((b) => ((b as { elements?: unknown }).elements as { type: string; text: { text: string }; value?: string }[] | undefined) ?? []).filter((e) => e.type === 'button');
 const texts = (blocks: Block[]) => JSON.stringify(blocks);
 
 describe('designBriefMessage', () => {

@@ -10,7 +10,7 @@ const TARGETS = [
   { name: 'latency_ms', direction: 'minimize' as const, target: 200 },
 ];
 
-const buttons = (blocks: Block[]) => blocks.flatMap((b) => ((b.elements as { type: string; text?: { text: string }; action_id?: string; value?: string }[] | undefined) ?? []).filter((e) => e.type === 'button'));
+const buttons = (blocks: Block[]) => blocks.flatMap((b) => (((b as { elements?: unknown }).elements as { type: string; text?: { text: string }; action_id?: string; value?: string }[] | undefined) ?? []).filter((e) => e.type === 'button'));
 const allText = (blocks: Block[]) => JSON.stringify(blocks);
 
 describe('run summary lines', () => {
@@ -65,7 +65,7 @@ describe('runSummaryMessage', () => {
     const metrics = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`metric_with_a_long_name_${i}`, i / 7]));
     const summary = summarizeRun({ run: { id: 1, name: null, metrics }, targets: [], bestBefore: new Map(), rank: null, earlierRunMetAll: false });
     const { blocks } = runSummaryMessage({ ...base, summary, canRequestDeploymentGate: false });
-    for (const b of blocks) expect(((b.text as { text?: string } | undefined)?.text ?? '').length).toBeLessThanOrEqual(3000);
+    for (const b of blocks) expect((((b as { text?: unknown }).text as { text?: string } | undefined)?.text ?? '').length).toBeLessThanOrEqual(3000);
     expect(allText(blocks)).toContain('…and 80 more.');
   });
 });

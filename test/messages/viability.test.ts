@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeResponses } from '../../src/domain/viability/summary.js';
-import { type Block, esc } from '../../src/messages/blocks.js';
+import { type Block, esc, section } from '../../src/messages/blocks.js';
 import { checkinMessage, commentModal, escalationMessage, summaryMessages, withTally } from '../../src/messages/viability.js';
 import { parseAnswerActionId, VIABILITY_IDS } from '../../src/messages/ids/viability.js';
 
 type Button = { type: string; text: { text: string }; action_id: string; value?: string; style?: string };
-const buttons = (blocks: Block[]): Button[] => blocks.flatMap((b) => ((b.elements as Button[] | undefined) ?? []).filter((e) => e.type === 'button'));
+const buttons = (blocks: Block[]): Button[] => blocks.flatMap((b) => (((b as { elements?: unknown }).elements as Button[] | undefined) ?? []).filter((e) => e.type === 'button'));
 const button = (blocks: Block[], label: string) => buttons(blocks).find((b) => b.text.text === label);
 const text = (blocks: Block[]) => JSON.stringify(blocks);
 
@@ -22,7 +22,7 @@ describe('checkinMessage', () => {
   });
 
   it('keeps within 50 blocks however many signal sections other features contribute', () => {
-    const signals = Array.from({ length: 80 }, (_, i) => ({ type: 'section', text: { type: 'mrkdwn', text: `signal ${i}` } }));
+    const signals = Array.from({ length: 80 }, (_, i) => section(`signal ${i}`));
     expect(checkinMessage({ ...base, signals }).blocks.length).toBeLessThanOrEqual(50);
   });
 });
@@ -85,7 +85,7 @@ describe('summaryMessages', () => {
     for (const m of messages) {
       expect(m.blocks.length).toBeLessThanOrEqual(50);
       for (const b of m.blocks) {
-        const t = (b.text as { text?: string } | undefined)?.text;
+        const t = ((b as { text?: unknown }).text as { text?: string } | undefined)?.text;
         if (b.type !== 'section' || !t) continue;
         expect(t.length).toBeLessThanOrEqual(3000);
         expect(t.endsWith('…')).toBe(false);

@@ -37,7 +37,7 @@ export const gates = pgTable(
      */
     anonSecret: text('anon_secret'),
     /** Snapshot of the evidence blocks at opening: people vote on the facts the gate was opened with. */
-    evidence: jsonb('evidence').$type<Record<string, unknown>[]>().notNull().default([]),
+    evidence: jsonb('evidence').$type<unknown[]>().notNull().default([]),
     status: text('status', { enum: GATE_STATUS }).notNull().default('open'),
     outcome: text('outcome', { enum: GATE_OUTCOMES }),
     /** Final counts, written at close. */

@@ -51,7 +51,9 @@ export function blockErrors(blocks: unknown, surface: 'message' | 'modal' | 'hom
   return errors;
 }
 
-export function viewErrors(view: Record<string, unknown>): string[] {
+export function viewErrors(input: object): string[] {
+  // Views arrive as untyped JSON from the app under test; read them as plain records.
+  const view = input as Record<string, unknown>;
   const errors = blockErrors(view.blocks ?? [], view.type === 'home' ? 'home' : 'modal');
   for (const key of ['title', 'submit', 'close'] as const) {
     const t = view[key] as { text?: string } | undefined;

@@ -7,7 +7,9 @@ import type { OutboxRenderer } from '../job-handlers.js';
 import type { Block } from '../../messages/blocks.js';
 import { type Counts, withTally } from '../../messages/viability.js';
 
-const Posted = z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) });
+/** Blocks read back from the outbox row this app wrote: objects with a type, trusted as the builders made them. */
+const StoredBlock = z.custom<Block>((b) => typeof b === 'object' && b !== null && typeof (b as { type?: unknown }).type === 'string');
+const Posted = z.object({ text: z.string(), blocks: z.array(StoredBlock) });
 
 export const VIABILITY_RENDER_KIND = 'viability';
 
@@ -40,7 +42,7 @@ export async function refreshCheckinTally(deps: Deps, teamId: string, checkinId:
 export async function renderCheckin(deps: Deps, checkin: CheckinRow & { payload: unknown }): Promise<{ text: string; blocks: Block[] } | null> {
   const posted = Posted.safeParse(checkin.payload);
   if (!posted.success) return null;
-  const blocks = posted.data.blocks as Block[];
+  const blocks = posted.data.blocks;
   if (checkin.closedAt && checkin.verdict) {
     const counts = (checkin.counts as Counts | null) ?? summarizeResponses(await responsesFor(deps.db, checkin.id)).counts;
     return { text: posted.data.text, blocks: withTally(blocks, counts, { verdict: checkin.verdict, at: checkin.closedAt }) };

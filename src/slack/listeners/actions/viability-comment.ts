@@ -18,6 +18,6 @@ export function viabilityComment(deps: Deps) {
       await tellUser(deps, client, channel.id, user.id, closedText(form.closesAt));
       return;
     }
-    await client.views.open({ trigger_id, view: commentModal({ slug: form.slug, checkinId: form.checkinId, answer: form.answer, comment: form.comment }) as never });
+    await client.views.open({ trigger_id, view: commentModal({ slug: form.slug, checkinId: form.checkinId, answer: form.answer, comment: form.comment }) });
   };
 }

@@ -5,6 +5,6 @@ import { homeFor } from '../../../services/projects/home.js';
 export function appHomeOpened(deps: Deps) {
   return async ({ event, client, context }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
     if (event.tab !== 'home') return;
-    await client.views.publish({ user_id: event.user, view: (await homeFor(deps, context.teamId ?? '', event.user)) as never });
+    await client.views.publish({ user_id: event.user, view: (await homeFor(deps, context.teamId ?? '', event.user)) });
   };
 }

@@ -40,7 +40,7 @@ export function voteClicked(deps: Deps) {
       await ack();
       try {
         const gate = await checkCanVote(deps, who, now);
-        await client.views.open({ trigger_id: b.trigger_id, view: noGoModal({ gateId: gate.id, channelId: channel ?? gate.channelId, question: gate.question }) as never });
+        await client.views.open({ trigger_id: b.trigger_id, view: noGoModal({ gateId: gate.id, channelId: channel ?? gate.channelId, question: gate.question }) });
       } catch (err) {
         if (!(err instanceof DomainError)) deps.log.error('opening the No-go modal failed', err);
         await tellUser(deps, client, channel, who.userId, err instanceof DomainError ? `:no_entry_sign: ${err.message}` : SOMETHING_WRONG);
