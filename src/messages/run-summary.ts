@@ -1,8 +1,8 @@
+import { RUNS_IDS } from './ids/runs.js';
 import { formatMetric } from '../shared/format-metric.js';
 import type { BestLine, RunSummary, TargetLine } from '../domain/experiments/summary.js';
 import { type Block, actions, context, esc, safeFallback, section } from './blocks.js';
 
-export const REQUEST_DEPLOYMENT_GATE = 'runs_request_deployment_gate';
 export const REQUEST_DEPLOYMENT_GATE_LABEL = 'Request deployment gate';
 /** Beyond this many metrics the comparison lists end with "…and N more", keeping each section under Slack's 3,000 characters. */
 const MAX_LINES = 20;
@@ -59,7 +59,7 @@ export function runSummaryMessage(v: RunSummaryView): { text: string; blocks: Bl
   if (s.firstToMeetAll) {
     blocks.push(section(':tada: *Every target is met* — the first run to get there.'));
     if (v.canRequestDeploymentGate) {
-      blocks.push(actions(`runs_gate_${v.runId}`, [{ text: REQUEST_DEPLOYMENT_GATE_LABEL, actionId: REQUEST_DEPLOYMENT_GATE, style: 'primary', value: JSON.stringify({ projectId: v.projectId, runId: v.runId }) }]));
+      blocks.push(actions(`runs_gate_${v.runId}`, [{ text: REQUEST_DEPLOYMENT_GATE_LABEL, actionId: RUNS_IDS.requestDeploymentGate, style: 'primary', value: JSON.stringify({ projectId: v.projectId, runId: v.runId }) }]));
     } else {
       blocks.push(context('A deployment gate can be requested once the project is in the development phase.'));
     }

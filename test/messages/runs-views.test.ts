@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LeaderboardRow } from '../../src/db/repositories/runs.js';
 import { summarizeRun } from '../../src/domain/experiments/summary.js';
 import { leaderboardMessage } from '../../src/messages/leaderboard.js';
-import { REQUEST_DEPLOYMENT_GATE, REQUEST_DEPLOYMENT_GATE_LABEL, bestLine, runSummaryMessage, targetLine } from '../../src/messages/run-summary.js';
+import { RUNS_IDS } from '../../src/messages/ids/runs.js';
+import { REQUEST_DEPLOYMENT_GATE_LABEL, bestLine, runSummaryMessage, targetLine } from '../../src/messages/run-summary.js';
 import type { Block } from '../../src/messages/blocks.js';
 
 const TARGETS = [
@@ -40,7 +41,7 @@ describe('runSummaryMessage', () => {
     const { blocks } = runSummaryMessage({ ...base, summary: meetsAll, canRequestDeploymentGate: true });
     const [button, ...others] = buttons(blocks);
     expect(others).toHaveLength(0);
-    expect(button).toMatchObject({ text: { text: REQUEST_DEPLOYMENT_GATE_LABEL }, action_id: REQUEST_DEPLOYMENT_GATE });
+    expect(button).toMatchObject({ text: { text: REQUEST_DEPLOYMENT_GATE_LABEL }, action_id: RUNS_IDS.requestDeploymentGate });
     expect(JSON.parse(button!.value!)).toEqual({ projectId: 3, runId: 9 });
     expect(allText(blocks)).toContain('Rank *1 of 4* by *auc*');
   });

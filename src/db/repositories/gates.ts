@@ -126,7 +126,7 @@ export async function markQuorumReached(db: Db, gateId: number, now: Date): Prom
 export async function completeGate(tx: Db, gateId: number, set: Pick<NewGate, 'outcome' | 'finalTally' | 'participants' | 'phaseChanged'>): Promise<GateRow> {
   const [row] = await tx
     .update(gates)
-    .set({ ...set, anonSecret: null, messageDirty: true })
+    .set({ ...set, anonSecret: null })
     .where(eq(gates.id, gateId))
     .returning();
   return row!;

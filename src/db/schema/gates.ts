@@ -51,9 +51,6 @@ export const gates = pgTable(
     quorumReachedAt: timestamp('quorum_reached_at', { withTimezone: true }),
     /** The outbox row that posts the gate message; updates and thread replies hang off it. */
     messageOutboxId: bigint('message_outbox_id', { mode: 'number' }),
-    /** Set when a vote changed the tally and no message update is queued yet (coalescing). */
-    messageDirty: boolean('message_dirty').notNull().default(false),
-    lastRenderAt: timestamp('last_render_at', { withTimezone: true }),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
   },
   (t) => [

@@ -5,22 +5,9 @@ import type { Block } from '../../messages/blocks.js';
 import { gatesSection } from './sections/gates.js';
 import { RUNS_SECTION } from './sections/runs.js';
 import { viabilitySection } from './sections/viability.js';
+import type { ProjectSection, SectionPurpose } from './section.js';
 
-/** Where a project section is shown: `/mlops status`, a gate message's evidence, a viability check-in's signals. */
-export type SectionPurpose = 'status' | 'gate' | 'viability';
-
-/**
- * A piece of a project's picture contributed by a feature (brief, runs, gates, check-ins, drift).
- * Each feature's section is listed in PROJECT_SECTIONS; status, gates and check-ins render whichever apply,
- * so no feature has to know the others' tables.
- */
-export interface ProjectSection {
-  name: string;
-  /** Lower first. */
-  order: number;
-  render(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]>;
-}
-
+/** Every feature's section, listed here in one place (no registration by side effect). */
 export const PROJECT_SECTIONS: ProjectSection[] = [designBriefSection, RUNS_SECTION, gatesSection, viabilitySection];
 
 export async function renderSections(deps: Deps, project: ProjectRow, purpose: SectionPurpose, now: Date): Promise<Block[]> {

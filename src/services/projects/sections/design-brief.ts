@@ -1,7 +1,7 @@
 import { findIntakeByProject } from '../../../db/repositories/intakes.js';
 import { BRIEF_FIELDS, missingFields } from '../../../domain/intake/brief.js';
 import { draftOf } from '../../intake/conversation.js';
-import type { ProjectSection } from '../sections.js';
+import type { ProjectSection } from '../section.js';
 import { briefSummaryBlocks } from '../../../messages/intake.js';
 
 /** The brief in `/mlops status` and on gate messages: what the project is for and what success means. */

@@ -1,5 +1,5 @@
 import { countBallots, lastClosedGate, openGatesOfProject } from '../../../db/repositories/gates.js';
-import type { ProjectSection } from '../sections.js';
+import type { ProjectSection } from '../section.js';
 import { lastGateSection, openGatesSection } from '../../../messages/gate.js';
 
 /** `/mlops status`: open gates and the last outcome; viability check-ins: the last outcome. Not in a gate's own evidence. */

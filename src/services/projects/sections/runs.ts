@@ -3,7 +3,7 @@ import type { ProjectRow } from '../../../db/repositories/projects.js';
 import { bestByMetric, countRuns, lastRunAt, lastRuns, scopeOf } from '../../../db/repositories/runs.js';
 import { briefTargets, runLabel } from '../../../domain/experiments/summary.js';
 import { compareToTarget } from '../../../domain/metrics/success-metric.js';
-import type { ProjectSection, SectionPurpose } from '../sections.js';
+import type { ProjectSection, SectionPurpose } from '../section.js';
 import { type Block, esc, section, slackDate } from '../../../messages/blocks.js';
 import { formatMetric } from '../../../shared/format-metric.js';
 

@@ -1,6 +1,6 @@
 import { findSchedule } from '../../../db/repositories/schedules.js';
 import { lastClosedCheckin } from '../../../db/repositories/viability.js';
-import type { ProjectSection } from '../sections.js';
+import type { ProjectSection } from '../section.js';
 import { context, section, slackDate } from '../../../messages/blocks.js';
 import { type Counts, lastCheckinFact } from '../../../messages/viability.js';
 

@@ -1,0 +1,2 @@
+ALTER TABLE "gates" DROP COLUMN "message_dirty";--> statement-breakpoint
+ALTER TABLE "gates" DROP COLUMN "last_render_at";
