@@ -144,3 +144,38 @@ export function briefSummaryBlocks(d: { brief: BriefDraft; intakeOpen: boolean; 
   if (d.intakeOpen) blocks.push(context(`Intake in progress: ${d.filled} of ${d.total} fields filled.`));
   return blocks;
 }
+
+export interface StakeholderProposalView {
+  proposalId: number;
+  slug: string;
+  proposedBy: string;
+  current: readonly string[];
+  proposed: readonly string[];
+  /** Set once the owner answered (or a newer proposal replaced this one): no buttons then. */
+  decided?: { status: 'confirmed' | 'declined' | 'superseded'; by?: string | null };
+}
+
+const people = (ids: readonly string[]) => (ids.length ? ids.map(mention).join(', ') : '_nobody_');
+
+/**
+ * Sent to the owner: someone proposes a new stakeholder list. Stakeholders are a gate's default
+ * voters, so only the owner's Confirm makes the change.
+ */
+export function stakeholderProposalMessage(v: StakeholderProposalView): { text: string; blocks: Block[] } {
+  const blocks: Block[] = [
+    section(`${mention(v.proposedBy)} proposes new stakeholders for *${esc(v.slug)}*.\n*Now:* ${people(v.current)}\n*Proposed:* ${people(v.proposed)}`),
+  ];
+  if (!v.decided) {
+    const value = String(v.proposalId);
+    blocks.push(
+      actions(`intake_proposal_${v.proposalId}`, [
+        { text: 'Confirm stakeholders', actionId: INTAKE_IDS.confirmStakeholders, value, style: 'primary' },
+        { text: 'Decline', actionId: INTAKE_IDS.declineStakeholders, value },
+      ]),
+    );
+  } else {
+    const how = v.decided.status === 'superseded' ? 'Replaced by a newer proposal.' : `${v.decided.status === 'confirmed' ? 'Confirmed' : 'Declined'}${v.decided.by ? ` by ${mention(v.decided.by)}` : ''}.`;
+    blocks.push(context(how));
+  }
+  return { text: `Stakeholder change proposed for ${v.slug}`, blocks };
+}

@@ -282,7 +282,8 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     const status = await h.people.command(OWNER, CHANNEL, 'status bad-input');
     const blocks = JSON.stringify((status.body as { blocks: unknown[] }).blocks);
     expect(blocks).toContain('design → development — 0 of 2 voted (quorum 2)');
-    expect(blocks).toContain('design → retired — 0 of 2 voted');
+    // A gate towards retired always has the owner among its voters.
+    expect(blocks).toContain('design → retired — 0 of 3 voted');
     // Only one of them can stay open per transition, even if two requests race past the check.
     const open = await h.database.db.select().from(gates).where(eq(gates.status, 'open'));
     const projectId = (await latestGate(h)).projectId;
@@ -313,10 +314,12 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
 
     // With the defaults a stakeholder may open one (naming the defaults explicitly is no override).
     expect(await command(ANA, `gate guarded --voters <@${LEE}> <@${ANA}> <@${RAJ}> --quorum 2 --deadline 3d`)).toContain('Opened a go/no-go gate for guarded (design → development)');
-    expect(await command(RAJ, 'gate guarded --to retired')).toContain('3 voters, quorum 2');
-    // The owner may choose anything.
+    // Towards retired the owner is added to the default voters: a stakeholder cannot retire a project without them.
+    expect(await command(RAJ, 'gate guarded --to retired')).toContain('4 voters, quorum 3');
+    // The owner may choose the voters and quorum, but a gate towards retired must count the owner among them.
     await h.database.db.update(gates).set({ status: 'cancelled' }).where(eq(gates.projectId, project.id));
-    expect(await command(OWNER, `gate guarded --to retired --voters <@${SAM}> --quorum 1`)).toContain('1 voter, quorum 1');
+    expect(await command(OWNER, `gate guarded --to retired --voters <@${SAM}> --quorum 1`)).toContain('needs the project owner (<@U0OWNER>) among its voters');
+    expect(await command(OWNER, `gate guarded --to retired --voters <@${SAM}> <@${OWNER}> --quorum 1`)).toContain('2 voters, quorum 1');
     const opened = (await auditForProject(h.database.db, h.slack.teamId, project.id)).filter((a) => a.action === 'gate.opened');
     expect(opened.map((a) => a.actorId)).toEqual([ANA, RAJ, OWNER]);
   });

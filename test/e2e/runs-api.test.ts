@@ -67,17 +67,19 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect(JSON.stringify(rows[0])).not.toContain(churn.token.slice(`mlops_${churn.id}_`.length));
   });
 
-  it('hands out tokens in the project’s channel or to its owner and stakeholders, not to anyone elsewhere', async () => {
+  it('hands out tokens to the project owner only; channel members may list them, strangers elsewhere may not', async () => {
     const count = async () => (await h.database.db.select().from(apiTokens)).length;
     const before = await count();
     const elsewhere = await h.people.command('U0STRANGER', 'C0RANDOM', 'token churn');
-    expect((elsewhere.body as { text: string }).text).toContain('are managed in its channel <#C0CHURN>');
+    expect((elsewhere.body as { text: string }).text).toContain('Only the owner of *churn* (<@U0OWNER>) changes its stakeholders, voters, schedules, alert settings and API tokens');
+    const member = await h.people.command('U0MEMBER', CHANNEL, 'token churn');
+    expect((member.body as { text: string }).text).toContain('Only the owner of *churn*');
     const list = await h.people.command('U0STRANGER', 'C0RANDOM', 'token churn list');
-    expect((list.body as { text: string }).text).toContain('are managed in its channel');
+    expect((list.body as { text: string }).text).toContain('*churn* can be seen in its channel <#C0CHURN>');
+    expect((await h.people.command('U0MEMBER', CHANNEL, 'token churn list')).body).toMatchObject({ text: expect.stringContaining('API tokens of *churn*') });
     expect(await count()).toBe(before);
-    await tokenFor(h, 'U0STRANGER', CHANNEL, 'churn');
     await tokenFor(h, OWNER, 'C0RANDOM', 'churn');
-    expect(await count()).toBe(before + 2);
+    expect(await count()).toBe(before + 1);
   });
 
   it('logs a run, returns it as JSON, and posts its summary in the experiments thread of the day', async () => {

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
 import { findCheckin } from '../../src/db/repositories/viability.js';
-import { gates, outbox, projects, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
+import { gates, outbox, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
 import { closeViabilityCheckin } from '../../src/services/viability/close.js';
 import { openAiLlm } from '../../src/llm/llm.js';
 import type { TimerRow } from '../../src/db/repositories/schedules.js';
@@ -32,7 +32,7 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
   });
 
   const project = async (slug: string): Promise<ProjectRow> =>
-    (await createProject(h.database.db, { teamId: h.slack.teamId, slug, channelId: `C0${slug.toUpperCase().replace(/-/g, '')}`, ownerId: OWNER, now: clock.now() }))!;
+    (await createProject(h.database.db, { teamId: h.slack.teamId, slug, channelId: `C0${slug.toUpperCase().replace(/-/g, '')}`, ownerId: OWNER, brief: { stakeholders: [ANA, BEN, CAY] }, now: clock.now() }))!;
   const command = async (text: string) => ((await h.people.command(OWNER, 'C0ELSEWHERE', `viability ${text}`)).body as { text: string }).text;
   const tick = (ms = 1000) => h.app.jobs.tick(clock.advance(ms));
   const latestCheckin = (p: ProjectRow) => h.slack.store.channelMessages(p.channelId).filter((m) => m.text.startsWith('Viability check-in for')).at(-1)!;
@@ -112,10 +112,9 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
     const [cay] = await h.database.db.select().from(viabilityResponses).where(eq(viabilityResponses.userId, CAY));
     expect(cay!.answer).toBe('not_viable');
 
-    // The continue/stop gate is a real gate towards retired, voted on by the brief's stakeholders.
-    await h.database.db.update(projects).set({ brief: { stakeholders: [ANA, CAY] } }).where(eq(projects.id, p.id));
+    // The continue/stop gate is a real gate towards retired, voted on by the brief's stakeholders and the owner.
     await answer(OWNER, proposal!, 'Open continue/stop gate');
-    expect(ephemeralsTo(OWNER).at(-1)).toMatch(/^Opened a go\/no-go gate for fraud-model \(.* → retired\) in <#C0FRAUDMODEL>: 2 voters/);
+    expect(ephemeralsTo(OWNER).at(-1)).toMatch(/^Opened a go\/no-go gate for fraud-model \(.* → retired\) in <#C0FRAUDMODEL>: 4 voters/);
     const [gate] = await h.database.db.select().from(gates).where(eq(gates.projectId, p.id));
     expect(gate).toMatchObject({ toPhase: 'retired', openedBy: OWNER, question: 'Continue or stop fraud-model?', reason: expect.stringContaining('Viability check-in: ') });
 

@@ -43,3 +43,29 @@ export const intakes = pgTable(
     index('intakes_status').on(t.status, t.lastActivityAt),
   ],
 );
+
+export const PROPOSAL_STATUS = ['pending', 'confirmed', 'declined', 'superseded'] as const;
+
+/**
+ * A change of a project's stakeholder list proposed by someone other than its owner (PRODUCT §2:
+ * stakeholders may propose, the owner confirms). The stakeholders choose a project's default
+ * voters, so a list nobody but its owner confirmed never takes effect. A newer proposal supersedes
+ * an older pending one; `status` leaves `pending` exactly once, by a compare-and-set.
+ */
+export const stakeholderProposals = pgTable(
+  'stakeholder_proposals',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    teamId: text('team_id').notNull(),
+    projectId: bigint('project_id', { mode: 'number' })
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    proposedBy: text('proposed_by').notNull(),
+    stakeholders: jsonb('stakeholders').$type<string[]>().notNull(),
+    status: text('status', { enum: PROPOSAL_STATUS }).notNull().default('pending'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [index('stakeholder_proposals_project').on(t.projectId, t.status)],
+);

@@ -42,3 +42,19 @@ export function checkMayOpenGate(input: OpenRightsInput): void {
     );
   }
 }
+
+/**
+ * The electorate of a new gate: the voters named (only the owner may name them), or the brief's
+ * stakeholders. Retiring ends a project for good, so a gate towards `retired` always has the owner
+ * among its voters (PRODUCT §2): added to the default list, and required in a named one — which
+ * closes the way a stakeholder could otherwise retire a project alone.
+ */
+export function gateVoters(input: { toPhase: string; ownerId: string; stakeholders: readonly string[]; voters?: readonly string[] | null }): string[] {
+  const named = input.voters?.length ? input.voters : null;
+  const voters = [...new Set(named ?? input.stakeholders)];
+  if (input.toPhase !== 'retired' || voters.includes(input.ownerId)) return voters;
+  if (named) {
+    throw new DomainError('owner_must_vote', `A gate towards retired needs the project owner (<@${input.ownerId}>) among its voters; add them to --voters.`);
+  }
+  return [...voters, input.ownerId];
+}

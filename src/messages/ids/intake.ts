@@ -4,6 +4,9 @@ export const INTAKE_IDS = {
   requestGate: 'intake.request_design_gate',
   briefActions: 'intake_brief_actions',
   editView: 'intake.brief_edit',
+  /** The owner's answer to a proposed stakeholder list; the value is the proposal id. */
+  confirmStakeholders: 'intake.stakeholders_confirm',
+  declineStakeholders: 'intake.stakeholders_decline',
   /** Every modal input uses this action id; its block id is `brief_<field>`. */
   input: 'value',
 } as const;

@@ -6,7 +6,7 @@ import { recordAudit } from '../../db/repositories/audit.js';
 import { addTimer } from '../../db/repositories/schedules.js';
 import type { Deps } from '../../deps.js';
 import { newGateSecret } from '../../domain/gates/anonymity.js';
-import { checkMayOpenGate } from '../../domain/gates/open-rights.js';
+import { checkMayOpenGate, gateVoters } from '../../domain/gates/open-rights.js';
 import { reminderTimes, validateGateOptions } from '../../domain/gates/rules.js';
 import { DomainError } from '../../domain/errors.js';
 import { stakeholdersOf } from '../../domain/access.js';
@@ -51,7 +51,7 @@ export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInp
   const to = input.toPhase ?? nextPhase(from);
   if (!to) throw new DomainError('unreachable_phase', 'This project is retired; it cannot move to another phase.');
   assertTransition(from, to);
-  const voters = [...new Set(input.voters?.length ? input.voters : stakeholdersOf(project.brief))];
+  const voters = gateVoters({ toPhase: to, ownerId: project.ownerId, stakeholders: stakeholdersOf(project.brief), voters: input.voters });
   if (voters.length === 0) {
     throw new DomainError('no_voters', `The design brief of ${project.slug} names no stakeholders, so there is no default voter list: name the voters with --voters @a @b.`);
   }

@@ -1,5 +1,6 @@
 import type { Deps } from '../../deps.js';
 import { findProject, findProjectById, type ProjectRow } from '../../db/repositories/projects.js';
+import { type Actor, assertMay, type ProjectAction } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
 
 export type { ProjectRow };
@@ -21,5 +22,12 @@ export async function requireProject(deps: Pick<Deps, 'db'>, teamId: string, slu
 export async function requireProjectById(deps: Pick<Deps, 'db'>, teamId: string, id: number): Promise<ProjectRow> {
   const project = await findProjectById(deps.db, teamId, id);
   if (!project) throw new DomainError('unknown_project', 'That project no longer exists.');
+  return project;
+}
+
+/** The project, if this actor may do `action` on it; otherwise the refusal that says who may. */
+export async function requireProjectFor(deps: Pick<Deps, 'db'>, teamId: string, slugText: string | undefined, action: ProjectAction, actor: Actor): Promise<ProjectRow> {
+  const project = await requireProject(deps, teamId, slugText);
+  assertMay(action, actor, project);
   return project;
 }

@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import { deactivateSchedule, findSchedule, type ScheduleRow, upsertSchedule } from '../../db/repositories/schedules.js';
+import { type Actor, assertMay } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
 import { assertMinInterval, nextSlot } from '../../domain/schedule/slots.js';
 import { parseScheduleSpec, parseTimezone } from '../../domain/schedule/spec.js';
@@ -10,6 +11,11 @@ import type { CheckinRow } from '../../db/repositories/viability.js';
 import { postCheckin, scheduleWindowMs, VIABILITY_SCHEDULE } from './checkin.js';
 
 const DEFAULT_NOW_WINDOW_MS = 24 * 3_600_000;
+/**
+ * On-demand check-ins are limited to one per project per this interval: each one posts to the whole
+ * channel, so a repeated `now` would be noise (or abuse).
+ */
+export const CHECKIN_NOW_INTERVAL_MS = 10 * 60_000;
 
 const refOf = (project: ProjectRow) => String(project.id);
 
@@ -23,7 +29,8 @@ async function activeSchedule(deps: Deps, project: ProjectRow): Promise<Schedule
 }
 
 /** The project's active viability schedule, if any (a retired project has none to show). */
-export async function showViabilitySchedule(deps: Deps, project: ProjectRow): Promise<ScheduleRow | undefined> {
+export async function showViabilitySchedule(deps: Deps, project: ProjectRow, actor: Actor): Promise<ScheduleRow | undefined> {
+  assertMay('read', actor, project);
   assertNotRetired(project);
   return activeSchedule(deps, project);
 }
@@ -35,10 +42,12 @@ export async function showViabilitySchedule(deps: Deps, project: ProjectRow): Pr
 export async function setViabilitySchedule(
   deps: Deps,
   project: ProjectRow,
-  actorId: string,
+  actor: Actor,
   input: { every: string; tz?: string; window?: string },
 ): Promise<{ description: string; cron: string; tz: string; nextRunAt: Date; windowMs: number }> {
+  assertMay('manage', actor, project);
   assertNotRetired(project);
+  const actorId = actor.userId;
   const now = deps.clock.now();
   const spec = parseScheduleSpec(input.every);
   const tz = parseTimezone(input.tz ?? 'UTC');
@@ -54,7 +63,9 @@ export async function setViabilitySchedule(
 }
 
 /** Stops the project's check-ins; false when none were scheduled. */
-export async function stopViabilitySchedule(deps: Deps, project: ProjectRow, actorId: string): Promise<boolean> {
+export async function stopViabilitySchedule(deps: Deps, project: ProjectRow, actor: Actor): Promise<boolean> {
+  assertMay('manage', actor, project);
+  const actorId = actor.userId;
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
     if (!(await deactivateSchedule(tx, VIABILITY_SCHEDULE, refOf(project), now))) return false;
@@ -64,15 +75,19 @@ export async function stopViabilitySchedule(deps: Deps, project: ProjectRow, act
 }
 
 /**
- * Posts a check-in now, with the schedule's window (or `window`, or 24 h). Null when a check-in
- * for this very moment exists already (a double click).
+ * Posts a check-in now, with the schedule's window (or `window`, or 24 h). At most one per project
+ * per CHECKIN_NOW_INTERVAL_MS: the slot of an on-demand check-in is the start of its interval, so
+ * the unique (project, slot) index refuses a second one atomically, on any replica. Null then.
  */
-export async function runViabilityNow(deps: Deps, project: ProjectRow, actorId: string, window?: string): Promise<CheckinRow | null> {
+export async function runViabilityNow(deps: Deps, project: ProjectRow, actor: Actor, window?: string): Promise<CheckinRow | null> {
+  assertMay('checkin_now', actor, project);
   assertNotRetired(project);
+  const actorId = actor.userId;
   const now = deps.clock.now();
   const existing = await activeSchedule(deps, project);
   const windowMs = window ? parseWindow(window) : existing ? scheduleWindowMs(existing) : DEFAULT_NOW_WINDOW_MS;
-  const checkin = await postCheckin(deps, { project, scheduleId: null, slotAt: now, windowMs, requestedBy: actorId, now });
+  const slotAt = new Date(Math.floor(now.getTime() / CHECKIN_NOW_INTERVAL_MS) * CHECKIN_NOW_INTERVAL_MS);
+  const checkin = await postCheckin(deps, { project, scheduleId: null, slotAt, windowMs, requestedBy: actorId, now });
   if (checkin) await recordAudit(deps.db, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.checkin_now', detail: { checkinId: checkin.id }, at: now });
   return checkin;
 }

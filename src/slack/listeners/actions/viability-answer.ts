@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
+import { DomainError } from '../../../domain/errors.js';
 import { parseAnswerActionId } from '../../../messages/ids/viability.js';
 import { answeredText, closedText } from '../../../messages/viability.js';
 import { answerCheckin } from '../../../services/viability/answer.js';
@@ -24,7 +25,14 @@ export function viabilityAnswer(deps: Deps) {
     const answer = action ? parseAnswerActionId(action.action_id) : null;
     if (!click.success || !action || !answer) return;
     const { team, user, channel } = click.data;
-    const outcome = await answerCheckin(deps, { teamId: team.id, checkinId: Number(action.value), userId: user.id, answer });
+    let outcome: Awaited<ReturnType<typeof answerCheckin>>;
+    try {
+      outcome = await answerCheckin(deps, { teamId: team.id, checkinId: Number(action.value), userId: user.id, answer });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await tellUser(deps, client, channel.id, user.id, `:no_entry_sign: ${err.message}`);
+      return;
+    }
     const text = outcome.ok
       ? answeredText(answer, outcome.checkin.closesAt)
       : outcome.reason === 'closed' && outcome.checkin

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
+import { DomainError } from '../../../domain/errors.js';
 import { closedText, commentModal } from '../../../messages/viability.js';
 import { commentFormFor } from '../../../services/viability/comment-form.js';
 import { tellUser } from '../tell-user.js';
@@ -12,7 +13,14 @@ export function viabilityComment(deps: Deps) {
     const click = ButtonClick.safeParse(body);
     if (!click.success) return;
     const { team, user, channel, trigger_id } = click.data;
-    const form = await commentFormFor(deps, team.id, Number(click.data.actions[0]!.value), user.id);
+    let form: Awaited<ReturnType<typeof commentFormFor>>;
+    try {
+      form = await commentFormFor(deps, team.id, Number(click.data.actions[0]!.value), user.id);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await tellUser(deps, client, channel.id, user.id, `:no_entry_sign: ${err.message}`);
+      return;
+    }
     if (form.kind === 'gone') return;
     if (form.kind === 'closed') {
       await tellUser(deps, client, channel.id, user.id, closedText(form.closesAt));

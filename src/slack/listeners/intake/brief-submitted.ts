@@ -5,6 +5,7 @@ import { BRIEF_FIELDS } from '../../../domain/intake/brief.js';
 import type { BriefEditInput } from '../../../domain/intake/edit.js';
 import { briefBlockId, INTAKE_IDS } from '../../../messages/ids/intake.js';
 import { checkBriefEdit, saveBriefEdit, showBriefEdit } from '../../../services/intake/edit-brief.js';
+import { tellUser } from '../tell-user.js';
 import { BriefModalMeta, BriefModalSubmission } from './payloads.js';
 
 /**
@@ -37,9 +38,13 @@ export function briefSubmitted(deps: Deps) {
       await ack({ response_action: 'errors', errors: Object.fromEntries(Object.entries(checked.errors).map(([f, msg]) => [briefBlockId(f), msg])) });
       return;
     }
-    await saveBriefEdit(deps, checked, user.id);
+    const saved = await saveBriefEdit(deps, checked, user.id);
     await ack();
-    await showBriefEdit(client, checked, { userId: user.id, channelId: meta.data.channelId, ts: meta.data.ts });
+    await showBriefEdit(client, checked, saved, { userId: user.id, channelId: meta.data.channelId, ts: meta.data.ts });
+    if (saved.proposalId !== null) {
+      const owner = checked.editable.project.ownerId;
+      await tellUser(deps, client, meta.data.channelId, user.id, `Only the project owner changes the stakeholders, so your new list went to <@${owner}> to confirm; the rest of your edit is saved.`);
+    }
   };
 }
 

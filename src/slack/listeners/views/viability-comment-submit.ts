@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
+import { DomainError } from '../../../domain/errors.js';
 import { VIABILITY_ANSWERS } from '../../../domain/viability/answers.js';
 import { answerCheckin } from '../../../services/viability/answer.js';
 import { VIABILITY_IDS } from '../../../messages/ids/viability.js';
@@ -38,7 +39,14 @@ export function viabilityCommentSubmit(deps: Deps) {
     }
     const comment = values[VIABILITY_IDS.commentInput]?.[VIABILITY_IDS.commentInput].value?.trim() || null;
     const teamId = parsed.data.team?.id ?? parsed.data.user.team_id ?? '';
-    const outcome = await answerCheckin(deps, { teamId, checkinId: meta.data.checkinId, userId: parsed.data.user.id, answer, comment });
+    let outcome: Awaited<ReturnType<typeof answerCheckin>>;
+    try {
+      outcome = await answerCheckin(deps, { teamId, checkinId: meta.data.checkinId, userId: parsed.data.user.id, answer, comment });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await ack({ response_action: 'errors', errors: { [VIABILITY_IDS.answerInput]: err.message } });
+      return;
+    }
     if (!outcome.ok) {
       const text = outcome.reason === 'closed' && outcome.checkin ? closedPlainText(outcome.checkin.closesAt) : 'That check-in no longer exists.';
       await ack({ response_action: 'errors', errors: { [VIABILITY_IDS.commentInput]: text } });

@@ -1,7 +1,7 @@
 import { runLabel } from '../../../../domain/experiments/summary.js';
 import { esc } from '../../../../messages/blocks.js';
 import { logSlackRun, postSlackRunSummary } from '../../../../services/experiments/log-slack-run.js';
-import { requireProject } from '../../../../services/projects/find-project.js';
+import { requireProjectFor } from '../../../../services/projects/find-project.js';
 import { formatMetric } from '../../../../shared/format-metric.js';
 import { tellUser } from '../../tell-user.js';
 import type { Subcommand } from '../subcommand.js';
@@ -13,7 +13,7 @@ export const runCommand: Subcommand = {
   summary: 'Log an experiment run; its summary against the targets and the best earlier run is posted in the project channel.',
   async run(deps, req, client) {
     const { slug, input } = parseRunCommand(req);
-    const project = await requireProject(deps, req.teamId, slug);
+    const project = await requireProjectFor(deps, req.teamId, slug, 'log_run', { userId: req.userId, channelId: req.channelId });
     const run = await logSlackRun(deps, project, req.userId, input);
     const figures = Object.entries(run.metrics).slice(0, 10).map(([k, v]) => `${k}=${formatMetric(v)}`).join(', ');
     return {

@@ -6,7 +6,7 @@ import { parseArgs, words } from '../../../command-parser.js';
 import { esc } from '../../../../messages/blocks.js';
 import { leaderboardMessage } from '../../../../messages/leaderboard.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
-import { requireProject } from '../../../../services/projects/find-project.js';
+import { requireProjectFor } from '../../../../services/projects/find-project.js';
 import type { Subcommand } from '../subcommand.js';
 
 const RunsArgs = z.object({
@@ -24,7 +24,7 @@ export const runsCommand: Subcommand = {
     if (extra !== undefined) throw new DomainError('extra_args', `Unexpected "${extra.slice(0, 40)}": runs takes one project slug and options.`);
     const slug = parseSlug(slugWord);
     const opts = RunsArgs.parse({ metric: args.strings.metric, last: args.strings.last });
-    const project = await requireProject(deps, req.teamId, slug);
+    const project = await requireProjectFor(deps, req.teamId, slug, 'read', { userId: req.userId, channelId: req.channelId });
     const data = await leaderboardData(deps, project, { metric: opts.metric, lastN: opts.last });
     if (!data) return { text: `No runs logged in *${esc(slug)}* yet. Log one with \`/mlops run ${esc(slug)} auc=0.91\` or through the API.` };
     return {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../domain/errors.js';
-import { requireProject } from '../../../../services/projects/find-project.js';
+import { requireProjectFor } from '../../../../services/projects/find-project.js';
 import { channelStatus, projectStatus } from '../../../../services/projects/status.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import type { Subcommand } from '../subcommand.js';
@@ -17,6 +17,6 @@ export const statusCommand: Subcommand = {
     if (extra !== undefined) throw new DomainError('extra_args', `Unexpected "${extra}": status takes at most one project slug.`);
     const { slug } = StatusArgs.parse({ slug: slugWord });
     if (!slug) return channelStatus(deps, req.teamId, req.channelId);
-    return projectStatus(deps, await requireProject(deps, req.teamId, slug));
+    return projectStatus(deps, await requireProjectFor(deps, req.teamId, slug, 'read', { userId: req.userId, channelId: req.channelId }));
   },
 };

@@ -3,7 +3,7 @@ import { DomainError } from '../../../../domain/errors.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
 import { scheduleOffText, scheduleSetText, scheduleShownText } from '../../../../messages/viability-commands.js';
 import { requireProject } from '../../../../services/projects/find-project.js';
-import { showViabilitySchedule, runViabilityNow, setViabilitySchedule, stopViabilitySchedule } from '../../../../services/viability/schedule.js';
+import { CHECKIN_NOW_INTERVAL_MS, showViabilitySchedule, runViabilityNow, setViabilitySchedule, stopViabilitySchedule } from '../../../../services/viability/schedule.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import type { Subcommand } from '../subcommand.js';
 
@@ -35,18 +35,19 @@ export const viabilityCommand: Subcommand = {
     }
     if (args.action === 'show' && args.every === undefined && args.window !== undefined) throw new DomainError('missing_every', '--window goes with --every (or with `now`).');
     const project = await requireProject(deps, req.teamId, parseSlug(args.slug));
+    const actor = { userId: req.userId, channelId: req.channelId };
 
     if (args.action === 'off') {
-      if (!(await stopViabilitySchedule(deps, project, req.userId))) return { text: `No viability check-ins are scheduled for *${project.slug}*; nothing to turn off.` };
+      if (!(await stopViabilitySchedule(deps, project, actor))) return { text: `No viability check-ins are scheduled for *${project.slug}*; nothing to turn off.` };
       return { text: scheduleOffText(project.slug) };
     }
     if (args.action === 'now') {
-      const checkin = await runViabilityNow(deps, project, req.userId, args.window);
-      if (!checkin) return { text: `A check-in for *${project.slug}* was just posted; try again in a moment.` };
+      const checkin = await runViabilityNow(deps, project, actor, args.window);
+      if (!checkin) return { text: `A check-in for *${project.slug}* was posted in the last few minutes; on-demand check-ins go out at most once every ${CHECKIN_NOW_INTERVAL_MS / 60_000} minutes.` };
       return { text: `Posting a viability check-in for *${project.slug}* in <#${project.channelId}> now.` };
     }
-    if (args.every === undefined) return { text: scheduleShownText(project.slug, await showViabilitySchedule(deps, project)) };
-    const set = await setViabilitySchedule(deps, project, req.userId, { every: args.every, tz: args.tz, window: args.window });
+    if (args.every === undefined) return { text: scheduleShownText(project.slug, await showViabilitySchedule(deps, project, actor)) };
+    const set = await setViabilitySchedule(deps, project, actor, { every: args.every, tz: args.tz, window: args.window });
     return { text: scheduleSetText({ slug: project.slug, channelId: project.channelId, ...set }) };
   },
 };
