@@ -13,12 +13,14 @@ export function esc(text: string): string {
 }
 
 /**
- * For a message's `text` fallback (notifications, screen readers): neutralises the `<…>` control
- * sequences a person or a model could have typed — broadcasts (`<!channel>`), channel references,
- * links — and leaves the rest as written, user mentions and comparisons (`<= 200`) included.
+ * For a message's `text` fallback (notifications, screen readers) built from what a person, a CI
+ * job or a model wrote: neutralises every `<…>` control sequence they could have typed —
+ * broadcasts (`<!channel>`), user and channel mentions, links — so a run name cannot ping anyone,
+ * and leaves the rest as written, comparisons (`<= 200`) included. Mentions the app means to make
+ * are added outside it.
  */
 export function safeFallback(text: string): string {
-  return text.replace(/<(?=[!#a-zA-Z])/g, '&lt;');
+  return text.replace(/<(?=[!#@a-zA-Z])/g, '&lt;');
 }
 
 export function clip(text: string, max: number): string {

@@ -2,7 +2,7 @@ import type { RunView } from './models.js';
 import { runLabel } from '../domain/experiments/summary.js';
 import type { SuccessMetric } from '../domain/metrics/success-metric.js';
 import { compareToTarget } from '../domain/metrics/success-metric.js';
-import { type Block, context, esc, header, section, sectionsOfLines, slackDate } from './blocks.js';
+import { type Block, context, esc, header, safeFallback, section, sectionsOfLines, slackDate } from './blocks.js';
 import { formatMetric } from '../shared/format-metric.js';
 
 export interface LeaderboardView {
@@ -53,5 +53,5 @@ export function leaderboardMessage(v: LeaderboardView): { text: string; blocks: 
     blocks.push(context('No targets set: the design brief has no success metrics yet.'));
   }
   const top = v.rows[0]!;
-  return { text: `${v.projectSlug} leaderboard by ${v.metric.name}: best ${runLabel(top.run)} with ${formatMetric(top.value)}`, blocks };
+  return { text: safeFallback(`${v.projectSlug} leaderboard by ${v.metric.name}: best ${runLabel(top.run)} with ${formatMetric(top.value)}`), blocks };
 }

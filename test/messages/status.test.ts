@@ -98,7 +98,7 @@ describe('safeFallback', () => {
     ['<!channel> look', '&lt;!channel> look'],
     ['<!here|here>', '&lt;!here|here>'],
     ['<https://evil.example|click>', '&lt;https://evil.example|click>'],
-    ['ask <@U123ABC> or <@W9|ana>', 'ask <@U123ABC> or <@W9|ana>'],
+    ['ask <@U123ABC> or <@W9|ana>', 'ask &lt;@U123ABC> or &lt;@W9|ana>'],
     ['auc >= 0.85 & latency_ms <= 200', 'auc >= 0.85 & latency_ms <= 200'],
     ['<#C0SECRET|secret>', '&lt;#C0SECRET|secret>'],
   ])('%s', (input, expected) => {
