@@ -4,9 +4,9 @@
  * for its upper tail.
  *
  * Same case analysis as SciPy's cephes `kolmogorov.c` (van Mulbregt, arXiv:1802.06966), but in
- * plain doubles instead of double-double arithmetic: the terms are summed from their logarithms,
- * which keeps about 1e-10 relative accuracy — far inside the 1e-6 absolute that KS p-values are
- * compared to.
+ * plain doubles instead of double-double arithmetic: the terms are summed from their logarithms.
+ * That loses a few digits SciPy keeps, but kstwo.sf built on it still agrees with SciPy to better
+ * than 1e-9 relative on every fixture — far inside the 1e-6 absolute KS p-values need.
  *
  * Birnbaum–Tingey / Smirnov:
  *   Pr(Dₙ⁺ ≥ x) = x · Σ_{v=0}^{⌊n(1−x)⌋} C(n,v) (x + v/n)^(v−1) (1 − x − v/n)^(n−v)
@@ -63,7 +63,7 @@ export function smirnovSf(n: number, x: number): number {
     for (let k = 0; k < upperTerms; k++) {
       const v = n - k;
       sum += binomial * Math.pow(v / n + x, v - 1) * Math.pow((n - v) / n - x, n - v);
-      binomial = (binomial * (v)) / (k + 1);
+      binomial = (binomial * v) / (k + 1);
     }
     return clip(1 - x * sum);
   }
