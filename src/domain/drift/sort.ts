@@ -3,18 +3,20 @@
  *
  * Sorting is most of the cost of KS and Wasserstein on large batches. `Float64Array.prototype.sort`
  * is numeric but comparison-based (~140 ms per million values here); an LSD radix sort on the
- * IEEE-754 bit patterns is linear and about three times faster on a million values, so large
+ * IEEE-754 bit patterns is linear and two to three times faster on a million values, so large
  * arrays take that path. Small arrays use the built-in sort, whose set-up cost is lower.
  *
  * Callers pass finite values only (NaN is removed before); -0 sorts before +0 as in the
  * built-in sort, and both compare equal afterwards, which is all the statistics rely on.
  */
 export function sortedCopy(values: Float64Array): Float64Array {
-  if (values.length < RADIX_MIN_LENGTH) return values.slice().sort();
+  if (values.length < RADIX_MIN_LENGTH || !LITTLE_ENDIAN) return values.slice().sort();
   return radixSorted(values);
 }
 
 const RADIX_MIN_LENGTH = 32_768;
+// The radix pass reads each double as two 32-bit words, low word first.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const BITS = 11;
 const BUCKETS = 1 << BITS;
 const MASK = BUCKETS - 1;
