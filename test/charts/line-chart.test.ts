@@ -5,7 +5,6 @@ import {
   CHART_COLORS,
   bestPointIndex,
   formatTicks,
-  formatValue,
   layoutLineChart,
   niceTicks,
   renderLineChart,
@@ -195,20 +194,6 @@ describe('niceTicks', () => {
 });
 
 describe('formatting', () => {
-  it.each([
-    [0, '0'],
-    [0.85, '0.85'],
-    [0.84567, '0.8457'],
-    [12.3456, '12.35'],
-    [1200, '1.2k'],
-    [-2_500_000, '-2.5M'],
-    [3e9, '3B'],
-    [0.001, '1e-3'],
-    [0.00025, '2.5e-4'],
-  ])('formats %d as %j', (value, expected) => {
-    expect(formatValue(value)).toBe(expected);
-  });
-
   it.each([
     [[0.7, 0.75, 0.8, 0.85], ['0.7', '0.75', '0.8', '0.85']],
     [[1000, 1500, 2000, 2500], ['1k', '1.5k', '2k', '2.5k']],

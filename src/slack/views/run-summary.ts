@@ -1,4 +1,4 @@
-import { formatValue } from '../../charts/line-chart.js';
+import { formatValue } from '../../domain/metrics/format.js';
 import type { BestLine, RunSummary, TargetLine } from '../../domain/experiments/summary.js';
 import { type Block, actions, context, esc, safeFallback, section } from './blocks.js';
 
