@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames } from '../../db/repositories/runs.js';
-import { renderLineChart } from '../../charts/line-chart.js';
+import { renderLineChart } from '../../charts/run-chart.js';
 import { briefTargets, differingParams, primaryMetric, runLabel } from '../../domain/experiments/summary.js';
 import type { LeaderboardView } from '../../slack/views/leaderboard.js';
 import { scopeOf } from './summarize.js';
@@ -43,6 +43,6 @@ export async function leaderboardData(deps: Deps, project: ProjectRow, opts: { m
   const recent = await lastRuns(deps.db, scope, Math.min(opts.lastN ?? CHART_MAX_RUNS, CHART_MAX_RUNS));
   const points = recent.filter((r) => r.metrics[metric.name] !== undefined).map((r) => ({ label: runLabel(r), value: r.metrics[metric.name]! }));
   const title = `${project.slug}: ${metric.name} per run`;
-  const png = renderLineChart({ title, points, ...(target ? { target: { value: target.target, direction: target.direction } } : {}), direction: metric.direction, width: 900, height: 450 });
+  const png = await renderLineChart({ title, points, ...(target ? { target: { value: target.target, direction: target.direction } } : {}), direction: metric.direction, width: 900, height: 450 });
   return { view, chart: { png, filename: `${project.slug}-${metric.name}.png`, title } };
 }
