@@ -49,7 +49,7 @@ export const BASE_CONFIG: Config = {
  * DejaVu Sans really is (about 0.53 em for run names and numbers, 0.67 em for capitals): run
  * names were cut early, fewer axis labels fitted and blank space was kept for them. Vega lets
  * a headless user replace the guess (vl-convert does the same), so guess closer to this font,
- * still erring wide so a label is never cut after it has overflowed.
+ * a little wide still, so that labels get room to spare rather than overlap.
  */
 const EM_PER_CHAR = { normal: 0.6, bold: 0.68 };
 type TextItem = { text?: unknown; fontSize?: number; fontWeight?: string | number; limit?: number };
@@ -59,10 +59,9 @@ function textWidth(item: TextItem, text?: unknown): number {
   const weight = item.fontWeight;
   const bold = weight === 'bold' || weight === 'bolder' || Number(weight) >= 600;
   const width = Math.ceil(chars * (item.fontSize ?? 11) * (bold ? EM_PER_CHAR.bold : EM_PER_CHAR.normal));
-  // Vega cuts text to `limit` when it draws it, so that is as wide as it gets (layout and
-  // label-overlap checks ask for the width of the uncut text). Vega's own cutting asks for
-  // widths through here too, and still finds the right place to cut: a width at or past the
-  // limit tells it to cut either way.
+  // Text with a `limit` is drawn cut to it, but layout asks for the width of the uncut text:
+  // capped, the answer is the drawn width. (Vega's cutting also measures through here; any
+  // width at or past the limit still tells it to cut.)
   return item.limit && item.limit > 0 ? Math.min(width, item.limit) : width;
 }
 // Not in Vega's typings, but exported by vega-scenegraph for exactly this; if it ever goes, Vega's own guess remains.
@@ -78,21 +77,25 @@ type VegaLogger = NonNullable<NonNullable<ConstructorParameters<typeof View>[1]>
 
 /**
  * Vega reports a failed data load (as a warning) or a broken expression (as an error) to its
- * logger and goes on drawing without it; this logger keeps both so the render can fail instead
- * of posting a chart with parts silently missing. Our own specs draw with neither.
+ * logger and goes on drawing without it; this logger keeps those so the render can fail
+ * instead of a chart going out with parts silently missing. Other warnings are dropped.
  */
 function errorCollector(): { logger: VegaLogger; errors: string[] } {
   const errors: string[] = [];
-  const keep = (...args: unknown[]) => {
-    errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
-    return logger;
-  };
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
   const logger: VegaLogger = {
     level(level?: number) {
       return level === undefined ? 2 : logger; // 2 = Vega's "Warn" level
     },
-    error: keep,
-    warn: keep,
+    error(...args: unknown[]) {
+      errors.push(text(args));
+      return logger;
+    },
+    warn(...args: unknown[]) {
+      const message = text(args);
+      if (/^(Loading|Data ingestion) failed/.test(message)) errors.push(message);
+      return logger;
+    },
     info: () => logger,
     debug: () => logger,
   };
