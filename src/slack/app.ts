@@ -51,15 +51,19 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
         }
       : {};
 
+  // Single-workspace mode: Bolt would call auth.test at construction with nobody awaiting it, so a
+  // Slack outage at start-up became an unhandled rejection (which ends a Node process). Deferred,
+  // auth.test runs inside the first request, where a failure is an ordinary request error.
+  const single = slack.kind === 'single' ? { token: slack.botToken, tokenVerificationEnabled: false } : {};
   let app: App;
   if (slack.appToken) {
     const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, ...oauth });
-    app = new App({ receiver, logger, clientOptions, ...(slack.kind === 'single' ? { token: slack.botToken } : {}) });
+    app = new App({ receiver, logger, clientOptions, ...single });
   } else {
     // Our verifier runs first (with the injected clock); Bolt then reuses the raw body it kept.
     http.use('/slack/events', verifySlackRequest(slack.signingSecret, deps.clock));
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, app: http, logger, ...oauth });
-    app = new App({ receiver, logger, clientOptions, ...(slack.kind === 'single' ? { token: slack.botToken } : {}) });
+    app = new App({ receiver, logger, clientOptions, ...single });
   }
   app.use(dedupeRetries(deps));
   registerMlopsCommand(app, deps, SUBCOMMANDS);

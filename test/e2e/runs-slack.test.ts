@@ -1,7 +1,8 @@
 import { count, eq } from 'drizzle-orm';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHART_COLORS } from '../../src/charts/line-chart.js';
+import { CHART_COLORS } from '../../src/charts/theme.js';
+import { decodePng } from '../charts/pixels.js';
 import type { ProjectRow } from '../../src/db/repositories/projects.js';
 import { runs } from '../../src/db/schema/index.js';
 import { openAiLlm } from '../../src/llm/llm.js';
@@ -148,10 +149,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(reply.files![0]!.bytes!.length).toBeGreaterThan(2_000);
     expect(reply.files![0]!.bytes!.length).toBeLessThan(500_000);
     // The dashed target line is drawn in its colour.
-    const [r, g, b] = CHART_COLORS.target;
-    let targetPixels = 0;
-    for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === r && png.data[i + 1] === g && png.data[i + 2] === b) targetPixels++;
-    expect(targetPixels).toBeGreaterThan(100);
+    expect(decodePng(reply.files![0]!.bytes!).count(CHART_COLORS.target)).toBeGreaterThan(100);
   });
 
   it('/mlops runs --metric ranks by that metric in its direction, and --last N keeps only the last N runs', async () => {

@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames, scopeOf } from '../../db/repositories/runs.js';
-import { renderLineChart } from '../../charts/line-chart.js';
+import { renderLineChart } from '../../charts/run-chart.js';
 import { briefTargets, differingParams, primaryMetric, runLabel } from '../../domain/experiments/summary.js';
 import type { LeaderboardView } from '../../messages/leaderboard.js';
 
@@ -42,6 +42,12 @@ export async function leaderboardData(deps: Deps, project: ProjectRow, opts: { m
   const recent = await lastRuns(deps.db, scope, Math.min(opts.lastN ?? CHART_MAX_RUNS, CHART_MAX_RUNS));
   const points = recent.filter((r) => r.metrics[metric.name] !== undefined).map((r) => ({ label: runLabel(r), value: r.metrics[metric.name]! }));
   const title = `${project.slug}: ${metric.name} per run`;
-  const png = renderLineChart({ title, points, ...(target ? { target: { value: target.target, direction: target.direction } } : {}), direction: metric.direction, width: 900, height: 450 });
-  return { view, chart: { png, filename: `${project.slug}-${metric.name}.png`, title } };
+  try {
+    const png = await renderLineChart({ title, points, ...(target ? { target: { value: target.target, direction: target.direction } } : {}), direction: metric.direction, width: 900, height: 450 });
+    return { view, chart: { png, filename: `${project.slug}-${metric.name}.png`, title } };
+  } catch (err) {
+    // The leaderboard is the answer; the chart is extra, so a chart that cannot be drawn is logged and left out.
+    deps.log.warn(`leaderboard chart for ${project.slug}/${metric.name} not drawn:`, err);
+    return { view, chart: null };
+  }
 }
