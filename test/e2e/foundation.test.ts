@@ -82,14 +82,16 @@ describe.each(databaseKinds())('foundation through the Slack emulator (%s)', (ki
   });
 
   it('a timestamp older than 5 minutes gets 401, and so does one 5 minutes in the future', async () => {
-    const before = { calls: h.slack.store.calls.length, rows: await rowCounts() };
+    // auth.test is Bolt verifying its own token on the first request it accepts: not a reaction to the request.
+    const slackCalls = () => h.slack.store.calls.filter((c) => c.method !== 'auth.test').length;
+    const before = { calls: slackCalls(), rows: await rowCounts() };
     const now = Math.floor(h.clock.now().getTime() / 1000);
     expect((await h.people.command(USER, CHANNEL, 'help', { timestamp: now - 301 })).status).toBe(401);
     expect((await h.people.openHome(USER, { timestamp: now - 400 })).status).toBe(401);
     expect((await h.people.openHome(USER, { timestamp: now + 400 })).status).toBe(401);
     // Just inside the window is accepted.
     expect((await h.people.command(USER, CHANNEL, 'help', { timestamp: now - 240 })).status).toBe(200);
-    expect(h.slack.store.calls.length).toBe(before.calls);
+    expect(slackCalls()).toBe(before.calls);
     expect(await rowCounts()).toMatchObject({ projects: before.rows.projects, audit: before.rows.audit });
   });
 
