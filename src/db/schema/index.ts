@@ -6,3 +6,4 @@ export * from './intake.js';
 export * from './runs.js';
 export * from './viability.js';
 export * from './gates.js';
+export * from './drift.js';
