@@ -3,9 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import express from 'express';
+import type { DestinationStream } from 'pino';
 import { registerApi } from './api/router.js';
 import { type Clock, systemClock } from './clock.js';
-import type { Config } from './config.js';
+import { type Config, secretValues } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { healthRoutes } from './http/health.js';
@@ -13,14 +14,17 @@ import { jobRegistry } from './jobs/index.js';
 import type { JobRegistry } from './jobs/registry.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { type Llm, openAiLlm } from './llm/llm.js';
-import { consoleLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
 import { slackClients } from './services/workspaces/slack-clients.js';
 
 export interface StartOptions {
   config: Config;
   clock?: Clock;
+  /** The app's logger; by default one built from the config (level, secrets to redact) writing to `logDestination`. */
   log?: Logger;
+  /** Where the default logger writes (default stdout); tests capture the lines here. */
+  logDestination?: DestinationStream;
   /** An already-open database (tests); otherwise opened from the config. */
   database?: Database;
   /** Overrides the LLM built from the config (null: deterministic mode). */
@@ -48,7 +52,7 @@ export interface RunningApp {
 /** The composition root: config → database, clock, LLM, Slack → listeners, API, jobs, HTTP server. */
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config } = opts;
-  const log = opts.log ?? consoleLogger(config.logLevel);
+  const log = opts.log ?? createLogger({ level: config.logLevel, secrets: secretValues(config), destination: opts.logDestination });
 
   // Listen first: liveness answers while the database opens and migrates (a first start of the
   // embedded database takes seconds); Slack and API traffic get 503 until everything is wired.
@@ -89,7 +93,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     config,
     log,
     llm,
-    slack: slackClients(config, db.db),
+    slack: slackClients(config, db.db, log),
     kickOutbox: () => runnerRef.current?.kick(),
   };
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);

@@ -109,3 +109,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
   };
 }
+
+/** Every configured credential, for the logger to redact wherever one appears. */
+export function secretValues(config: Config): string[] {
+  const s = config.slack;
+  const slack = s.kind === 'oauth' ? [s.signingSecret, s.clientSecret, s.stateSecret, s.appToken] : s.kind === 'single' ? [s.signingSecret, s.botToken, s.appToken] : [];
+  return [...slack, config.llm?.apiKey, config.databaseUrl ? new URL(config.databaseUrl).password : undefined].filter((v): v is string => Boolean(v));
+}
