@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -18,11 +18,14 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function start(env: Record<string, string>): Started {
+function start(env: Record<string, string>, opts: { umask?: string } = {}): Started {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|OPENAI_|DATABASE_URL|PORT|DATA_DIR|MIN_SCHEDULE)/.test(k)));
   // node with tsx's loader, as `npm start` runs it, minus the tsx CLI's signal relay (a wrapper
   // process whose relay can time out on a loaded machine and turn SIGTERM into exit 143).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  // With a umask, through a shell that sets it and then becomes node (exec), so signals still reach the app.
+  const [cmd, ...args] = opts.umask ? ['/bin/sh', '-c', `umask ${opts.umask} && exec "$@"`, 'sh', ...argv] : argv;
+  const child = spawn(cmd!, args, { cwd: ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -99,6 +102,30 @@ describe('npm start', () => {
     }
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
+  }, 60_000);
+
+  it('keeps the embedded database private: DATA_DIR 0700 and every file in it 0600, under umask 022', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'mlops-data-'));
+    dirs.push(parent);
+    const dataDir = join(parent, 'data');
+    const port = await freePort();
+    const app = start({ PORT: String(port), DATA_DIR: dataDir }, { umask: '022' });
+    await waitForLine(app, /database:/, 30_000);
+    // The first start creates the cluster and migrates it; then a clean stop.
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+
+    const loose: string[] = [];
+    const visit = (path: string) => {
+      const st = statSync(path);
+      if (st.mode & 0o077) loose.push(`${(st.mode & 0o777).toString(8)} ${path}`);
+      if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    };
+    visit(dataDir);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(readdirSync(dataDir).length).toBeGreaterThan(5);
+    expect(loose).toEqual([]);
   }, 60_000);
 
   it.each([
