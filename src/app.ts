@@ -17,6 +17,8 @@ import { type Llm, openAiLlm } from './llm/llm.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
 import { slackClients } from './services/workspaces/slack-clients.js';
+import { sealPlainInstallations } from './services/workspaces/installation-secrets.js';
+import { tokenCipher, type TokenCipher } from './shared/token-cipher.js';
 
 export interface StartOptions {
   config: Config;
@@ -83,6 +85,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     throw err;
   }
   const db = database;
+  if (config.slack.kind === 'oauth') await sealStoredTokens(db, tokenCipher(config.slack.tokenKey), log);
   const llm = opts.llm !== undefined ? opts.llm : config.llm ? openAiLlm(config.llm) : null;
   const instanceId = opts.instanceId ?? `${process.pid}-${randomBytes(3).toString('hex')}`;
   // The runner needs deps and deps' kickOutbox needs the runner: a late-bound reference breaks the cycle.
@@ -120,4 +123,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       if (!opts.database) await db.close();
     },
   };
+}
+
+/** OAuth mode: encrypts installations stored in plain text by an earlier version; says so if the key cannot read the stored ones. */
+async function sealStoredTokens(database: Database, cipher: TokenCipher, log: Logger): Promise<void> {
+  const { sealed, unreadable } = await sealPlainInstallations(database.db, cipher);
+  if (sealed > 0) log.info(`encrypted ${sealed} Slack installation(s) stored in plain text by an earlier version`);
+  if (unreadable > 0) log.error(`${unreadable} stored Slack installation(s) cannot be decrypted with TOKEN_ENCRYPTION_KEY (not the key they were stored with?); those workspaces get no answer until the key is restored or the app is reinstalled there`);
 }

@@ -131,6 +131,7 @@ describe('npm start', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ SLACK_BOT_TOKEN: 'xoxb-123' }, 'SLACK_SIGNING_SECRET'],
+    [{ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id', SLACK_CLIENT_SECRET: 'cs', SLACK_STATE_SECRET: 'st' }, 'TOKEN_ENCRYPTION_KEY'],
   ])('with %o exits non-zero with one line naming %s', async (env, name) => {
     const app = start(env);
     const code = await app.exited;

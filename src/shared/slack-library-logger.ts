@@ -11,6 +11,7 @@ const BODY_LINES = /^(http request body|http request headers|http request result
 
 function withoutBodies(args: unknown[]): unknown[] {
   const [first, ...rest] = args;
+  if (first instanceof Error) return [`[slack] ${first.message}`, ...args];
   if (typeof first !== 'string') return ['[slack]', ...args];
   const m = BODY_LINES.exec(first);
   return m ? [`[slack] ${m[1]}: (omitted)`] : [`[slack] ${first}`, ...rest];

@@ -3,6 +3,7 @@ import webApi from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
 import { slackLibraryLogger } from '../shared/slack-library-logger.js';
+import { tokenCipher } from '../shared/token-cipher.js';
 import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
 import { dbInstallationStore } from '../services/workspaces/installation-store.js';
 import { registerMlopsCommand } from './listeners/commands/mlops.js';
@@ -30,7 +31,7 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   };
   const oauth =
     slack.kind === 'oauth'
-      ? { clientId: slack.clientId, clientSecret: slack.clientSecret, stateSecret: slack.stateSecret, scopes: BOT_SCOPES, installationStore: dbInstallationStore(deps.db, deps.clock),
+      ? { clientId: slack.clientId, clientSecret: slack.clientSecret, stateSecret: slack.stateSecret, scopes: BOT_SCOPES, installationStore: dbInstallationStore(deps.db, deps.clock, tokenCipher(slack.tokenKey)),
           installerOptions: {
             directInstall: true,
             // The token exchange (oauth.v2.access) goes to the same Web API as everything else.

@@ -1,12 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../../src/config.js';
 import type { Harness } from './harness.js';
 import { SIGNING_SECRET } from './harness.js';
 
 export const OAUTH_CLIENT = { clientId: '111.222', clientSecret: 'client-secret-5f2a9c', stateSecret: 'state-secret-8d41e7' };
+/** TOKEN_ENCRYPTION_KEY of the tests (fresh per run). */
+export const TOKEN_KEY = randomBytes(32);
 
 /** OAuth (multi-workspace) mode against the emulator. */
-export function oauthConfig(): Partial<Config> {
-  return { slack: { kind: 'oauth', signingSecret: SIGNING_SECRET, ...OAUTH_CLIENT } };
+export function oauthConfig(opts: { tokenKey?: Buffer } = {}): Partial<Config> {
+  return { slack: { kind: 'oauth', signingSecret: SIGNING_SECRET, ...OAUTH_CLIENT, tokenKey: opts.tokenKey ?? TOKEN_KEY } };
 }
 
 export interface InstallStart {

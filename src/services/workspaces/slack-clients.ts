@@ -1,10 +1,11 @@
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { findInstallation } from '../../db/repositories/installations.js';
 import type { SlackClients } from '../../deps.js';
 import type { Logger } from '../../logger.js';
 import { slackLibraryLogger } from '../../shared/slack-library-logger.js';
+import { tokenCipher } from '../../shared/token-cipher.js';
+import { installedBotToken } from './installation-secrets.js';
 
 /**
  * Clients for work outside a request. They never retry or queue on 429 by themselves: the outbox
@@ -24,11 +25,7 @@ export function slackClients(config: Config, db: Db, log: Logger): SlackClients 
   return {
     async forTeam(teamId) {
       if (config.slack.kind === 'single') return client(config.slack.botToken);
-      if (config.slack.kind === 'oauth') {
-        const row = await findInstallation(db, teamId);
-        if (!row) throw new Error(`workspace ${teamId} has no installation`);
-        return client(row.botToken);
-      }
+      if (config.slack.kind === 'oauth') return client(await installedBotToken(db, tokenCipher(config.slack.tokenKey), teamId));
       throw new Error('sandbox mode resolves to single-workspace credentials before start-up');
     },
   };
