@@ -6,6 +6,8 @@ import { slackLibraryLogger } from '../shared/slack-library-logger.js';
 import { tokenCipher } from '../shared/token-cipher.js';
 import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
 import { dbInstallationStore } from '../services/workspaces/installation-store.js';
+import { dbStateStore } from '../services/workspaces/oauth-state-store.js';
+import { oauthCallbackOptions } from './oauth-callback-pages.js';
 import { registerMlopsCommand } from './listeners/commands/mlops.js';
 import { SUBCOMMANDS } from './listeners/commands/subcommands/index.js';
 import { registerEvents } from './listeners/events/index.js';
@@ -34,6 +36,9 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
       ? { clientId: slack.clientId, clientSecret: slack.clientSecret, stateSecret: slack.stateSecret, scopes: BOT_SCOPES, installationStore: dbInstallationStore(deps.db, deps.clock, tokenCipher(slack.tokenKey)),
           installerOptions: {
             directInstall: true,
+            // Single-use states, and a clear page when the person cancels or reuses a link.
+            stateStore: dbStateStore(deps.db, slack.stateSecret),
+            callbackOptions: oauthCallbackOptions,
             // The token exchange (oauth.v2.access) goes to the same Web API as everything else.
             clientOptions: { slackApiUrl: config.slackApiUrl },
             ...(opts.authorizationUrl ? { authorizationUrl: opts.authorizationUrl } : {}),

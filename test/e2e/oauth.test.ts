@@ -6,7 +6,8 @@ import { SlackPeople } from '../../src/sandbox/emulator/person.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness, SIGNING_SECRET, testConfig } from '../helpers/harness.js';
-import { installThroughOauth, OAUTH_CLIENT, oauthConfig, redirectBack } from '../helpers/oauth.js';
+import { dbStateStore, OAUTH_STATE_TTL_SECONDS } from '../../src/services/workspaces/oauth-state-store.js';
+import { installThroughOauth, OAUTH_CLIENT, oauthConfig, redirectBack, startInstall } from '../helpers/oauth.js';
 
 describe.each(databaseKinds())('multi-workspace OAuth install (%s)', (kind) => {
   let h: Harness;
@@ -98,10 +99,37 @@ describe.each(databaseKinds())('multi-workspace OAuth install (%s)', (kind) => {
     }
   });
 
+  it('accepts a state once: the same redirect (state, cookie) replayed with a new code is refused', async () => {
+    const start = await startInstall(h);
+    const first = await redirectBack(h, start);
+    expect(first.status).toBe(200);
+    const again = await redirectBack(h, start);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain('already used');
+  });
+
+  it('refuses a state past its lifetime, and one issued by another app (another state secret)', async () => {
+    const store = dbStateStore(h.database.db, OAUTH_CLIENT.stateSecret);
+    const issued = new Date('2030-01-01T00:00:00Z');
+    const late = await store.generateStateParam({ scopes: ['commands'] }, issued);
+    await expect(store.verifyStateParam(new Date(issued.getTime() + (OAUTH_STATE_TTL_SECONDS + 1) * 1000), late)).rejects.toThrow(/unknown, already used or expired/);
+    const foreign = await dbStateStore(h.database.db, 'another-apps-secret').generateStateParam({ scopes: [] }, issued);
+    await expect(store.verifyStateParam(issued, foreign)).rejects.toThrow(/unknown, already used or expired/);
+    const fine = await store.generateStateParam({ scopes: ['commands'], metadata: 'm' }, issued);
+    await expect(store.verifyStateParam(new Date(issued.getTime() + 60_000), fine)).resolves.toEqual({ scopes: ['commands'], metadata: 'm' });
+  });
+
+  it('answers a person who cancelled in Slack (error=access_denied) with a page saying so, not a 500', async () => {
+    const start = await startInstall(h);
+    const res = await fetch(`${h.app.url}/slack/oauth_redirect?error=access_denied&state=${encodeURIComponent(start.state)}`, { headers: { cookie: start.cookie } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Installation cancelled');
+  });
+
   it('refuses a redirect whose state was not issued by this app', async () => {
     const code = h.slack.issueOauthCode(OAUTH_CLIENT.clientId);
     const res = await fetch(`${h.app.url}/slack/oauth_redirect?code=${code}&state=forged`);
-    expect(res.status).not.toBe(200);
+    expect(res.status).toBe(400);
   });
 
   it('app_uninstalled forgets the installation', async () => {
