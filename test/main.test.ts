@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -18,9 +18,57 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+/** The test runner's environment without the app's variables. */
+function cleanEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|OPENAI_|DATABASE_URL|PORT|DATA_DIR|MIN_SCHEDULE|TOKEN_ENCRYPTION_KEY)/.test(k)));
+}
+
+/** Every process below `pid` (from /proc), to check that none outlives a stop. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name (which is in parentheses and may hold spaces): state, ppid, …
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parentOf) {
+      if (parent !== p) continue;
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+const commandLine = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); // a zombie has exited
+  } catch {
+    return false;
+  }
+};
+
 function start(env: Record<string, string>, opts: { umask?: string } = {}): Started {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|OPENAI_|DATABASE_URL|PORT|DATA_DIR|MIN_SCHEDULE)/.test(k)));
-  // node with tsx's loader, as `npm start` runs it, minus the tsx CLI's signal relay (a wrapper
+  const base = cleanEnv();
+  // node with tsx's loader, as `npm run dev` runs the sources (the compiled `npm start` has its own test
+  // below; this one skips a build per start), minus the tsx CLI's signal relay (a wrapper
   // process whose relay can time out on a loaded machine and turn SIGTERM into exit 143).
   const argv = [process.execPath, '--import', 'tsx', 'src/main.ts'];
   // With a umask, through a shell that sets it and then becomes node (exec), so signals still reach the app.
@@ -140,6 +188,39 @@ describe('npm start', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(name);
   }, 60_000);
+
+  it('builds and serves the compiled app (dist/), and SIGTERM to npm stops it: port freed, no process left behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mlops-data-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    // `npm start` itself, as in the README and in a container whose stop signal goes to npm.
+    const npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...cleanEnv(), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(npm);
+    let out = '';
+    npm.stdout!.on('data', (d) => (out += d));
+    npm.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    let tree: number[] = [];
+    try {
+      const t0 = Date.now();
+      while ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status !== 200) {
+        if (Date.now() - t0 > 150_000 || npm.exitCode !== null) throw new Error(`npm start served no /healthz:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      tree = descendants(npm.pid!);
+      expect(tree.map(commandLine).join('\n')).toContain('dist/main.js');
+
+      npm.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // npm waits for the app: once npm is gone, so is every process it started, and the port is free.
+      expect(tree.filter(alive)).toEqual([]);
+      const srv = createServer();
+      await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(port, '0.0.0.0', resolve));
+      await new Promise((r) => srv.close(r));
+    } finally {
+      for (const pid of tree.filter(alive)) process.kill(pid, 'SIGKILL');
+    }
+  }, 200_000);
 
   it.runIf(process.env.TEST_DATABASE_URL)('with DATABASE_URL runs on PostgreSQL', async () => {
     const database = await freshDatabase('postgres');
