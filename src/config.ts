@@ -120,5 +120,17 @@ export function secretValues(config: Config): string[] {
   const s = config.slack;
   const key = s.kind === 'oauth' ? [s.tokenKey.toString('hex'), s.tokenKey.toString('base64'), s.tokenKey.toString('base64url')] : [];
   const slack = s.kind === 'oauth' ? [s.signingSecret, s.clientSecret, s.stateSecret, s.appToken, ...key] : s.kind === 'single' ? [s.signingSecret, s.botToken, s.appToken] : [];
-  return [...slack, config.llm?.apiKey, config.databaseUrl ? new URL(config.databaseUrl).password : undefined].filter((v): v is string => Boolean(v));
+  return [...slack, config.llm?.apiKey, ...databasePassword(config.databaseUrl)].filter((v): v is string => Boolean(v));
+}
+
+/** The password in DATABASE_URL, as written and decoded (a driver's error may print either). */
+function databasePassword(url: string | undefined): string[] {
+  if (!url || !URL.canParse(url)) return [];
+  const password = new URL(url).password;
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
 }

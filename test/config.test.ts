@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig, secretValues } from '../src/config.js';
 
 const slack = { SLACK_SIGNING_SECRET: 'sec', SLACK_BOT_TOKEN: 'xoxb-1' };
 const KEY_HEX = 'ab'.repeat(32);
@@ -28,6 +28,12 @@ describe('loadConfig', () => {
     for (const text of [key.toString('hex'), key.toString('hex').toUpperCase(), key.toString('base64'), key.toString('base64url')]) {
       expect(loadConfig({ ...oauth, TOKEN_ENCRYPTION_KEY: text }).slack).toMatchObject({ tokenKey: key });
     }
+  });
+
+  it('lists every configured secret for the logger to redact', () => {
+    const c = loadConfig({ ...oauth, SLACK_CLIENT_SECRET: 'client-s3cret', OPENAI_API_KEY: 'sk-test-key', DATABASE_URL: 'postgres://app:p%40ss-word@db:5432/mlops' });
+    expect(secretValues(c)).toEqual(expect.arrayContaining(['s', 'client-s3cret', 'st', KEY_HEX, Buffer.from(KEY_HEX, 'hex').toString('base64'), 'sk-test-key', 'p%40ss-word', 'p@ss-word']));
+    expect(secretValues(loadConfig(slack))).toEqual(['sec', 'xoxb-1']);
   });
 
   it('treats empty strings as unset', () => {
