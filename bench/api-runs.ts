@@ -19,7 +19,7 @@ import { insertApiToken } from '../src/db/repositories/api-tokens.js';
 import { outboxCounts } from '../src/db/repositories/outbox.js';
 import { countRuns } from '../src/db/repositories/runs.js';
 import { newToken } from '../src/domain/experiments/api-token.js';
-import { consoleLogger } from '../src/logger.js';
+import { createLogger } from '../src/logger.js';
 import { SlackWebApiEmulator } from '../src/sandbox/emulator/web-api.js';
 import { freshDatabase } from '../test/helpers/db.js';
 import { testConfig } from '../test/helpers/harness.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   // A pool a little larger than the client count, as a replica serving CI traffic would have.
   const database = await freshDatabase('postgres', { poolSize: 20 });
   const config = testConfig(slack);
-  const app = await startApp({ config, database, llm: null, runJobs: values.deliver, log: consoleLogger('error') });
+  const app = await startApp({ config, database, llm: null, runJobs: values.deliver, log: createLogger({ level: 'error' }) });
   try {
     const now = new Date();
     const project = await projectWithTargets(database.db, {

@@ -3,9 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import express from 'express';
+import type { DestinationStream } from 'pino';
 import { registerApi } from './api/router.js';
 import { type Clock, systemClock } from './clock.js';
-import type { Config } from './config.js';
+import { type Config, secretValues } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
 import { healthRoutes } from './http/health.js';
@@ -13,14 +14,19 @@ import { jobRegistry } from './jobs/index.js';
 import type { JobRegistry } from './jobs/registry.js';
 import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { type Llm, openAiLlm } from './llm/llm.js';
-import { consoleLogger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
 import { slackClients } from './services/workspaces/slack-clients.js';
+import { sealPlainInstallations } from './services/workspaces/installation-secrets.js';
+import { tokenCipher, type TokenCipher } from './shared/token-cipher.js';
 
 export interface StartOptions {
   config: Config;
   clock?: Clock;
+  /** The app's logger; by default one built from the config (level, secrets to redact) writing to `logDestination`. */
   log?: Logger;
+  /** Where the default logger writes (default stdout); tests capture the lines here. */
+  logDestination?: DestinationStream;
   /** An already-open database (tests); otherwise opened from the config. */
   database?: Database;
   /** Overrides the LLM built from the config (null: deterministic mode). */
@@ -48,7 +54,7 @@ export interface RunningApp {
 /** The composition root: config → database, clock, LLM, Slack → listeners, API, jobs, HTTP server. */
 export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const { config } = opts;
-  const log = opts.log ?? consoleLogger(config.logLevel);
+  const log = opts.log ?? createLogger({ level: config.logLevel, secrets: secretValues(config), destination: opts.logDestination });
 
   // Listen first: liveness answers while the database opens and migrates (a first start of the
   // embedded database takes seconds); Slack and API traffic get 503 until everything is wired.
@@ -79,6 +85,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     throw err;
   }
   const db = database;
+  if (config.slack.kind === 'oauth') await sealStoredTokens(db, tokenCipher(config.slack.tokenKey), log);
   const llm = opts.llm !== undefined ? opts.llm : config.llm ? openAiLlm(config.llm) : null;
   const instanceId = opts.instanceId ?? `${process.pid}-${randomBytes(3).toString('hex')}`;
   // The runner needs deps and deps' kickOutbox needs the runner: a late-bound reference breaks the cycle.
@@ -89,7 +96,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     config,
     log,
     llm,
-    slack: slackClients(config, db.db),
+    slack: slackClients(config, db.db, log),
     kickOutbox: () => runnerRef.current?.kick(),
   };
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
@@ -116,4 +123,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
       if (!opts.database) await db.close();
     },
   };
+}
+
+/** OAuth mode: encrypts installations stored in plain text by an earlier version; says so if the key cannot read the stored ones. */
+async function sealStoredTokens(database: Database, cipher: TokenCipher, log: Logger): Promise<void> {
+  const { sealed, unreadable } = await sealPlainInstallations(database.db, cipher);
+  if (sealed > 0) log.info(`encrypted ${sealed} Slack installation(s) stored in plain text by an earlier version`);
+  if (unreadable > 0) log.error(`${unreadable} stored Slack installation(s) cannot be decrypted with TOKEN_ENCRYPTION_KEY (not the key they were stored with?); those workspaces get no answer until the key is restored or the app is reinstalled there`);
 }

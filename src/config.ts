@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTokenKey } from './shared/token-cipher.js';
 
 /**
  * The only reader of process.env. Every variable is validated here so a bad value stops start-up
@@ -30,6 +31,9 @@ export const Env = z
     SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || /^xapp-/.test(v), {
       message: 'SLACK_APP_TOKEN must be an app-level token starting with xapp-',
     }),
+    TOKEN_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || parseTokenKey(v) !== undefined, {
+      message: 'TOKEN_ENCRYPTION_KEY must be 32 bytes written as 64 hex characters or in base64 (make one with: openssl rand -base64 32)',
+    }),
     SLACK_API_URL: url('SLACK_API_URL'),
     DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
       message: 'DATABASE_URL must be a postgres:// URL',
@@ -55,6 +59,7 @@ export const Env = z
       if (env.SLACK_BOT_TOKEN) {
         ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'SLACK_BOT_TOKEN must not be set together with SLACK_CLIENT_ID: choose single-workspace or OAuth mode' });
       }
+      need('TOKEN_ENCRYPTION_KEY', 'for OAuth (multi-workspace) mode: it encrypts the bot tokens stored in the database (make one with: openssl rand -base64 32)');
     } else if (env.SLACK_SIGNING_SECRET && !env.SLACK_BOT_TOKEN) {
       need('SLACK_BOT_TOKEN', 'when SLACK_SIGNING_SECRET is set without OAuth (single-workspace mode)');
     }
@@ -63,7 +68,7 @@ export const Env = z
 export type SlackMode =
   | { kind: 'sandbox' }
   | { kind: 'single'; signingSecret: string; botToken: string; appToken?: string }
-  | { kind: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string; appToken?: string };
+  | { kind: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string; appToken?: string; /** AES-256 key for the stored bot tokens (TOKEN_ENCRYPTION_KEY). */ tokenKey: Buffer };
 
 export interface Config {
   slack: SlackMode;
@@ -92,7 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const e = parsed.data;
   let slack: SlackMode;
   if (e.SLACK_CLIENT_ID) {
-    slack = { kind: 'oauth', signingSecret: e.SLACK_SIGNING_SECRET!, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET!, appToken: e.SLACK_APP_TOKEN };
+    slack = { kind: 'oauth', signingSecret: e.SLACK_SIGNING_SECRET!, clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET!, appToken: e.SLACK_APP_TOKEN, tokenKey: parseTokenKey(e.TOKEN_ENCRYPTION_KEY!)! };
   } else if (e.SLACK_BOT_TOKEN) {
     slack = { kind: 'single', signingSecret: e.SLACK_SIGNING_SECRET!, botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN };
   } else {
@@ -108,4 +113,24 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     minScheduleIntervalSeconds: e.MIN_SCHEDULE_INTERVAL_SECONDS ?? 60,
     logLevel: e.LOG_LEVEL ?? 'info',
   };
+}
+
+/** Every configured credential, for the logger to redact wherever one appears. */
+export function secretValues(config: Config): string[] {
+  const s = config.slack;
+  const key = s.kind === 'oauth' ? [s.tokenKey.toString('hex'), s.tokenKey.toString('base64'), s.tokenKey.toString('base64url')] : [];
+  const slack = s.kind === 'oauth' ? [s.signingSecret, s.clientSecret, s.stateSecret, s.appToken, ...key] : s.kind === 'single' ? [s.signingSecret, s.botToken, s.appToken] : [];
+  return [...slack, config.llm?.apiKey, ...databasePassword(config.databaseUrl)].filter((v): v is string => Boolean(v));
+}
+
+/** The password in DATABASE_URL, as written and decoded (a driver's error may print either). */
+function databasePassword(url: string | undefined): string[] {
+  if (!url || !URL.canParse(url)) return [];
+  const password = new URL(url).password;
+  if (!password) return [];
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
 }

@@ -2,8 +2,15 @@
 // credentials, the built-in Slack emulator so the app can be used without a workspace).
 import { randomBytes } from 'node:crypto';
 import { type RunningApp, startApp } from './app.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, loadConfig, secretValues } from './config.js';
+import { createLogger } from './logger.js';
 import { SlackWebApiEmulator } from './sandbox/emulator/web-api.js';
+import { printable } from './shared/printable.js';
+
+// The few lines printed here are plain text for the person who ran `npm start` (the app's own logs
+// are JSON lines); values from the environment go through printable() so none can forge a line.
+const say = (line: string) => console.log(printable(line));
+const fail = (line: string) => console.error(printable(line));
 
 async function main(): Promise<void> {
   let config: Config;
@@ -11,7 +18,7 @@ async function main(): Promise<void> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(err.message);
+      fail(err.message);
       process.exit(1);
     }
     throw err;
@@ -38,23 +45,32 @@ async function main(): Promise<void> {
     config = { ...config, slack: { kind: 'single', botToken: emulator.botToken, signingSecret }, slackApiUrl: emulator.apiUrl };
   }
 
-  const app = (running = await startApp({ config }).catch((err: NodeJS.ErrnoException) => {
+  // One logger for the app and for whatever escapes it, so a crash is a JSON line with secrets redacted too.
+  const log = createLogger({ level: config.logLevel, secrets: secretValues(config) });
+  const crash = (what: string) => (err: unknown) => {
+    log.error(what, err);
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled promise rejection'));
+
+  const app = (running = await startApp({ config, log }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') {
-      console.error(`Invalid configuration: PORT ${config.port} is already in use`);
+      fail(`Invalid configuration: PORT ${config.port} is already in use`);
       process.exit(1);
     }
-    throw err;
+    return crash('start-up failed')(err) as never;
   }));
   if (stopRequested) return shutdown();
   const db = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
   if (emulator) {
-    console.log(`MLOps Lifecycle running in sandbox mode (no Slack credentials set): a local Slack emulator plays the workspace.`);
-    console.log(`  app:             ${app.url}  (health: ${app.url}/healthz)`);
-    console.log(`  Slack emulator:  ${emulator.url}`);
+    say(`MLOps Lifecycle running in sandbox mode (no Slack credentials set): a local Slack emulator plays the workspace.`);
+    say(`  app:             ${app.url}  (health: ${app.url}/healthz)`);
+    say(`  Slack emulator:  ${emulator.url}`);
   } else {
-    console.log(`MLOps Lifecycle listening on ${app.url} (${config.slack.kind === 'oauth' ? 'multi-workspace OAuth' : 'single workspace'}${config.slack.kind !== 'sandbox' && config.slack.appToken ? ', Socket Mode' : ''})`);
+    say(`MLOps Lifecycle listening on ${app.url} (${config.slack.kind === 'oauth' ? 'multi-workspace OAuth' : 'single workspace'}${config.slack.kind !== 'sandbox' && config.slack.appToken ? ', Socket Mode' : ''})`);
   }
-  console.log(`  database:        ${db}`);
+  say(`  database:        ${db}`);
 }
 
 await main();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -18,11 +18,62 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-function start(env: Record<string, string>): Started {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|OPENAI_|DATABASE_URL|PORT|DATA_DIR|MIN_SCHEDULE)/.test(k)));
-  // node with tsx's loader, as `npm start` runs it, minus the tsx CLI's signal relay (a wrapper
+/** The test runner's environment without the app's variables. */
+function cleanEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|OPENAI_|DATABASE_URL|PORT|DATA_DIR|MIN_SCHEDULE|TOKEN_ENCRYPTION_KEY)/.test(k)));
+}
+
+/** Every process below `pid` (from /proc), to check that none outlives a stop. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Fields after the command name (which is in parentheses and may hold spaces): state, ppid, …
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parentOf) {
+      if (parent !== p) continue;
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+const commandLine = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+};
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); // a zombie has exited
+  } catch {
+    return false;
+  }
+};
+
+function start(env: Record<string, string>, opts: { umask?: string } = {}): Started {
+  const base = cleanEnv();
+  // node with tsx's loader, as `npm run dev` runs the sources (the compiled `npm start` has its own test
+  // below; this one skips a build per start), minus the tsx CLI's signal relay (a wrapper
   // process whose relay can time out on a loaded machine and turn SIGTERM into exit 143).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  // With a umask, through a shell that sets it and then becomes node (exec), so signals still reach the app.
+  const [cmd, ...args] = opts.umask ? ['/bin/sh', '-c', `umask ${opts.umask} && exec "$@"`, 'sh', ...argv] : argv;
+  const child = spawn(cmd!, args, { cwd: ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -101,9 +152,34 @@ describe('npm start', () => {
     expect(await app.exited).toBe(0);
   }, 60_000);
 
+  it('keeps the embedded database private: DATA_DIR 0700 and every file in it 0600, under umask 022', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'mlops-data-'));
+    dirs.push(parent);
+    const dataDir = join(parent, 'data');
+    const port = await freePort();
+    const app = start({ PORT: String(port), DATA_DIR: dataDir }, { umask: '022' });
+    await waitForLine(app, /database:/, 30_000);
+    // The first start creates the cluster and migrates it; then a clean stop.
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+
+    const loose: string[] = [];
+    const visit = (path: string) => {
+      const st = statSync(path);
+      if (st.mode & 0o077) loose.push(`${(st.mode & 0o777).toString(8)} ${path}`);
+      if (st.isDirectory()) for (const name of readdirSync(path)) visit(join(path, name));
+    };
+    visit(dataDir);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(readdirSync(dataDir).length).toBeGreaterThan(5);
+    expect(loose).toEqual([]);
+  }, 60_000);
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ SLACK_BOT_TOKEN: 'xoxb-123' }, 'SLACK_SIGNING_SECRET'],
+    [{ SLACK_SIGNING_SECRET: 's', SLACK_CLIENT_ID: 'id', SLACK_CLIENT_SECRET: 'cs', SLACK_STATE_SECRET: 'st' }, 'TOKEN_ENCRYPTION_KEY'],
   ])('with %o exits non-zero with one line naming %s', async (env, name) => {
     const app = start(env);
     const code = await app.exited;
@@ -112,6 +188,39 @@ describe('npm start', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(name);
   }, 60_000);
+
+  it('serves the compiled app (dist/, built by npm ci), and SIGTERM to npm stops it: port freed, no process left behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mlops-data-'));
+    dirs.push(dataDir);
+    const port = await freePort();
+    // `npm start` itself, as in the README and in a container whose stop signal goes to npm.
+    const npm = spawn('npm', ['start'], { cwd: ROOT, env: { ...cleanEnv(), PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.push(npm);
+    let out = '';
+    npm.stdout!.on('data', (d) => (out += d));
+    npm.stderr!.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
+    let tree: number[] = [];
+    try {
+      const t0 = Date.now();
+      while ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status !== 200) {
+        if (Date.now() - t0 > 150_000 || npm.exitCode !== null) throw new Error(`npm start served no /healthz:\n${out}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      tree = descendants(npm.pid!);
+      expect(tree.map(commandLine).join('\n')).toContain('dist/main.js');
+
+      npm.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // npm waits for the app: once npm is gone, so is every process it started, and the port is free.
+      expect(tree.filter(alive)).toEqual([]);
+      const srv = createServer();
+      await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(port, '0.0.0.0', resolve));
+      await new Promise((r) => srv.close(r));
+    } finally {
+      for (const pid of tree.filter(alive)) process.kill(pid, 'SIGKILL');
+    }
+  }, 200_000);
 
   it.runIf(process.env.TEST_DATABASE_URL)('with DATABASE_URL runs on PostgreSQL', async () => {
     const database = await freshDatabase('postgres');

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { prepareDataDir, restrictDataDir } from './data-dir-permissions.js';
 import * as schema from './schema/index.js';
 
 /** PostgreSQL (pg) or PGlite behind one type: repositories are written once against this. */
@@ -75,17 +76,25 @@ export function openPostgres(url: string, poolSize = 10): Database {
 
 /** Embedded PostgreSQL (WASM). `dataDir` undefined keeps it in memory (tests). */
 export async function openPglite(dataDir?: string): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) prepareDataDir(dataDir);
   const client = await PGlite.create(dataDir);
+  const restrict = () => {
+    if (dataDir) restrictDataDir(dataDir);
+  };
+  restrict();
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
     migrate: async () => {
       await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      restrict();
     },
     ready: () => isReady(db),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      restrict();
+    },
   };
 }
 

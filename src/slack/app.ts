@@ -1,9 +1,13 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import webApi from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
+import { slackLibraryLogger } from '../shared/slack-library-logger.js';
+import { tokenCipher } from '../shared/token-cipher.js';
 import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
 import { dbInstallationStore } from '../services/workspaces/installation-store.js';
+import { dbStateStore } from '../services/workspaces/oauth-state-store.js';
+import { oauthCallbackOptions } from './oauth-callback-pages.js';
 import { registerMlopsCommand } from './listeners/commands/mlops.js';
 import { SUBCOMMANDS } from './listeners/commands/subcommands/index.js';
 import { registerEvents } from './listeners/events/index.js';
@@ -13,18 +17,6 @@ import { verifySlackRequest } from './verify-request.js';
 
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'files:write'];
 
-function boltLogger(deps: Deps): BoltLogger {
-  return {
-    debug: (...m) => deps.log.debug('[bolt]', ...m),
-    info: (...m) => deps.log.info('[bolt]', ...m),
-    warn: (...m) => deps.log.warn('[bolt]', ...m),
-    error: (...m) => deps.log.error('[bolt]', ...m),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
-  };
-}
-
 /**
  * Builds the Bolt app on our Express app: HTTP mode serves POST /slack/events (and the OAuth routes
  * in multi-workspace mode); Socket Mode takes Slack's traffic over a WebSocket instead.
@@ -33,7 +25,7 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   const { config } = deps;
   const slack = config.slack;
   if (slack.kind === 'sandbox') throw new Error('sandbox mode must be resolved to emulator credentials before creating the Slack app');
-  const logger = boltLogger(deps);
+  const logger = slackLibraryLogger(deps.log);
   const clientOptions = {
     slackApiUrl: config.slackApiUrl,
     timeout: SLACK_CALL_TIMEOUT_MS,
@@ -41,9 +33,12 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   };
   const oauth =
     slack.kind === 'oauth'
-      ? { clientId: slack.clientId, clientSecret: slack.clientSecret, stateSecret: slack.stateSecret, scopes: BOT_SCOPES, installationStore: dbInstallationStore(deps.db, deps.clock),
+      ? { clientId: slack.clientId, clientSecret: slack.clientSecret, stateSecret: slack.stateSecret, scopes: BOT_SCOPES, installationStore: dbInstallationStore(deps.db, deps.clock, tokenCipher(slack.tokenKey)),
           installerOptions: {
             directInstall: true,
+            // Single-use states, and a clear page when the person cancels or reuses a link.
+            stateStore: dbStateStore(deps.db, slack.stateSecret),
+            callbackOptions: oauthCallbackOptions,
             // The token exchange (oauth.v2.access) goes to the same Web API as everything else.
             clientOptions: { slackApiUrl: config.slackApiUrl },
             ...(opts.authorizationUrl ? { authorizationUrl: opts.authorizationUrl } : {}),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app.js';
 import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
 import { auditLog, schedules, slotClaims, viabilityCheckins } from '../../src/db/schema/index.js';
-import { consoleLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/logger.js';
 import { TestClock, waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness, testConfig } from '../helpers/harness.js';
@@ -106,7 +106,7 @@ describe.each(databaseKinds())('viability schedules through the emulator (%s)', 
     clock.set(new Date(Math.floor(down.getTime() / HOUR) * HOUR + 5.5 * HOUR));
     const latestMissed = new Date(Math.floor(clock.now().getTime() / HOUR) * HOUR).toISOString();
     const config = testConfig(h.slack, { minScheduleIntervalSeconds: 60 });
-    const fresh = await startApp({ config, clock, database: h.database, fastSlackRetries: true, log: consoleLogger(config.logLevel), instanceId: 'after-downtime' });
+    const fresh = await startApp({ config, clock, database: h.database, fastSlackRetries: true, log: createLogger({ level: config.logLevel }), instanceId: 'after-downtime' });
     try {
       await waitFor(() => checkinMessages(p).length > 0, 'the start-up check-in', 10_000);
       await new Promise((r) => setTimeout(r, 1500));

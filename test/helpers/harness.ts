@@ -2,7 +2,6 @@ import { type RunningApp, startApp, type StartOptions } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { type Database, openPostgres } from '../../src/db/client.js';
 import { openAiLlm } from '../../src/llm/llm.js';
-import { consoleLogger } from '../../src/logger.js';
 import { SlackPeople } from '../../src/sandbox/emulator/person.js';
 import { SlackWebApiEmulator } from '../../src/sandbox/emulator/web-api.js';
 import { TestClock } from './clock.js';
@@ -45,7 +44,7 @@ export async function bootApp(kind: DbKind, opts: { llm?: FakeOpenAi; clock?: Te
   const clock = opts.clock ?? new TestClock();
   const config = testConfig(slack, opts.config);
   const llm = opts.llm ? openAiLlm({ apiKey: 'test-key', baseURL: opts.llm.url, model: 'test-model', timeoutMs: 5000 }) : null;
-  const base: StartOptions = { config, clock, database, llm, fastSlackRetries: true, runJobs: false, log: consoleLogger(config.logLevel), ...opts.start };
+  const base: StartOptions = { config, clock, database, llm, fastSlackRetries: true, runJobs: false, ...opts.start };
   const app = await startApp(base);
   const people = new SlackPeople(slack, app.url, SIGNING_SECRET, clock);
   const replicas: RunningApp[] = [];

@@ -1,4 +1,4 @@
-import { eq, or } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { installations } from '../schema/index.js';
 
@@ -19,4 +19,13 @@ export async function findInstallation(db: Db, key: string): Promise<Installatio
 
 export async function deleteInstallation(db: Db, key: string): Promise<void> {
   await db.delete(installations).where(or(eq(installations.installKey, key), eq(installations.teamId, key)));
+}
+
+export async function allInstallations(db: Db): Promise<InstallationRow[]> {
+  return db.select().from(installations);
+}
+
+/** Replaces a row's token columns, only while its bot token is still `expectedBotToken` (compare-and-set). */
+export async function resealInstallation(db: Db, key: string, expectedBotToken: string, values: { botToken: string; installation: unknown }): Promise<void> {
+  await db.update(installations).set(values).where(and(eq(installations.installKey, key), eq(installations.botToken, expectedBotToken)));
 }

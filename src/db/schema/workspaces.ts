@@ -17,3 +17,13 @@ export const slackRequestsSeen = pgTable('slack_requests_seen', {
   key: text('key').primaryKey(),
   seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * OAuth `state` values issued by /slack/install and not used yet (keyed by an HMAC of the state, so
+ * the table alone cannot be replayed). A state is deleted as it is used, so it works once.
+ */
+export const oauthStates = pgTable('oauth_states', {
+  stateHash: text('state_hash').primaryKey(),
+  installOptions: jsonb('install_options').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

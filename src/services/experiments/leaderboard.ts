@@ -1,7 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames, scopeOf } from '../../db/repositories/runs.js';
-import { renderLineChart } from '../../charts/run-chart.js';
 import { briefTargets, differingParams, primaryMetric, runLabel } from '../../domain/experiments/summary.js';
 import type { LeaderboardView } from '../../messages/leaderboard.js';
 
@@ -43,6 +42,8 @@ export async function leaderboardData(deps: Deps, project: ProjectRow, opts: { m
   const points = recent.filter((r) => r.metrics[metric.name] !== undefined).map((r) => ({ label: runLabel(r), value: r.metrics[metric.name]! }));
   const title = `${project.slug}: ${metric.name} per run`;
   try {
+    // Loaded on first use: the chart libraries take about a second to import, which start-up need not pay.
+    const { renderLineChart } = await import('../../charts/run-chart.js');
     const png = await renderLineChart({ title, points, ...(target ? { target: { value: target.target, direction: target.direction } } : {}), direction: metric.direction, width: 900, height: 450 });
     return { view, chart: { png, filename: `${project.slug}-${metric.name}.png`, title } };
   } catch (err) {

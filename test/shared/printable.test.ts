@@ -1,0 +1,10 @@
+import { describe, expect, it } from 'vitest';
+import { printable } from '../../src/shared/printable.js';
+
+describe('printable', () => {
+  it('shows control characters escaped, so a value cannot start a line of its own', () => {
+    expect(printable('data\nMLOps Lifecycle listening on http://evil')).toBe('data\\nMLOps Lifecycle listening on http://evil');
+    expect(printable('a\r\tb\u0000c\u001b[31md\u2028')).toBe('a\\r\\tb\\u0000c\\u001b[31md\\u2028');
+    expect(printable('plain ./data – ü')).toBe('plain ./data – ü');
+  });
+});
