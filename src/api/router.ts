@@ -1,6 +1,7 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import type { Deps } from '../deps.js';
 import { apiErrorHandler } from './errors.js';
+import { jsonBody } from './json-body.js';
 import { openApiDocument } from './openapi.js';
 import { projectApi } from './project.js';
 import { runsApi } from './runs.js';
@@ -9,7 +10,7 @@ import { runsApi } from './runs.js';
 export function registerApi(deps: Deps): Router {
   const r = Router();
   r.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
-  r.use(express.json({ limit: '2mb' }));
+  r.use(jsonBody());
   r.use(runsApi(deps));
   r.use(projectApi(deps));
   r.use((_req, res) => {
