@@ -8,6 +8,7 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
+import { lastErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { jobRegistry } from './jobs/index.js';
 import type { JobRegistry } from './jobs/registry.js';
@@ -97,6 +98,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   http.use('/api/v1', registerApi(deps));
   const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
+  http.use(lastErrorHandler(log));
   const socketMode = config.slack.kind !== 'sandbox' && Boolean(config.slack.appToken);
   if (socketMode) await slack.start();
   wired = true;
