@@ -9,6 +9,7 @@ import { SUBCOMMANDS } from './listeners/commands/subcommands/index.js';
 import { registerEvents } from './listeners/events/index.js';
 import { dedupeRetries } from './listeners/middleware/dedupe.js';
 import { registerFeatures } from './listeners/register-features.js';
+import { acknowledgeUnhandled } from './ack-unhandled.js';
 import { checkSlackEnvelope } from './envelope.js';
 import { verifySlackRequest } from './verify-request.js';
 
@@ -63,6 +64,7 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, app: http, logger, ...oauth });
     app = new App({ receiver, logger, clientOptions, ...(slack.kind === 'single' ? { token: slack.botToken } : {}) });
   }
+  acknowledgeUnhandled(app, deps.log);
   app.use(dedupeRetries(deps));
   registerMlopsCommand(app, deps, SUBCOMMANDS);
   registerEvents(app, deps);
