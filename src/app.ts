@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import express from 'express';
-import { registerApi } from './api/router.js';
+import { type ApiOptions, registerApi } from './api/router.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -34,6 +34,8 @@ export interface StartOptions {
   runJobs?: boolean;
   jobs?: JobRegistry;
   instanceId?: string;
+  /** API rate limits over the defaults (tests inject small ones); false turns them off (benchmarks). */
+  apiRateLimits?: ApiOptions['rateLimits'];
 }
 
 export interface RunningApp {
@@ -96,7 +98,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;
 
-  http.use('/api/v1', registerApi(deps));
+  http.use('/api/v1', registerApi(deps, { rateLimits: opts.apiRateLimits }));
   const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
   http.use(lastErrorHandler(log));
   const socketMode = config.slack.kind !== 'sandbox' && Boolean(config.slack.appToken);
