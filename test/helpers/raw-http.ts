@@ -16,13 +16,22 @@ export interface RawResponse {
  * The answer is taken as soon as it arrives, even while the body is still being written (a server
  * that refuses early may close the connection on the rest; that write error is expected and ignored).
  */
-export function rawRequest(url: string, opts: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; chunks?: { size: number; count: number } }): Promise<RawResponse> {
+export function rawRequest(
+  url: string,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: Buffer | string; chunks?: { size: number; count: number }; timeoutMs?: number },
+): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
+    // A server that never answers is a failure of its own, not a test that hangs.
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`no answer to ${opts.method ?? 'POST'} ${opts.path} within ${opts.timeoutMs ?? 10_000} ms`));
+    }, opts.timeoutMs ?? 10_000);
     const req = request({ hostname, port, method: opts.method ?? 'POST', path: opts.path, headers: opts.headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => {
+        clearTimeout(timer);
         const text = Buffer.concat(parts).toString('utf8');
         let json: Record<string, unknown> | undefined;
         try {
