@@ -12,7 +12,10 @@ import { refuse } from './refuse.js';
  * This schema is that contract: each kind has the fields Bolt dereferences, with their types, and
  * none of the fields that would route it as another kind. Listeners still validate what they use.
  */
-const Id = z.string().min(1).max(255);
+/** Ids Slack issues (team, user, channel, trigger, event): printable ASCII, no spaces — they reach log lines and dedupe keys. */
+const Id = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'not a Slack id');
+/** Ids an app chooses (action_id, callback_id): any text up to Slack's 255; logged only through printable(). */
+const AppId = z.string().min(1).max(255);
 const Obj = z.looseObject({});
 /** A field that must be absent: its presence would make Bolt treat the body as another kind. */
 const Absent = z.never().optional();
@@ -37,15 +40,15 @@ const interaction = {
   bot_access_token: Absent,
 };
 const View = z.looseObject({ id: Id.optional(), callback_id: z.string().max(255), app_installed_team_id: Id.optional(), private_metadata: z.string().max(3000).optional(), state: Obj.optional() });
-const Action = z.looseObject({ action_id: Id, block_id: z.string().max(255).optional(), type: z.string().max(100).optional() });
+const Action = z.looseObject({ action_id: AppId, block_id: z.string().max(255).optional(), type: z.string().max(100).optional() });
 
 const Interaction = z.discriminatedUnion('type', [
   z.looseObject({ ...interaction, type: z.literal('block_actions'), actions: z.array(Action).min(1).max(25), name: Absent, view: View.optional() }),
   z.looseObject({ ...interaction, type: z.literal('view_submission'), view: View, actions: Absent, name: Absent }),
   z.looseObject({ ...interaction, type: z.literal('view_closed'), view: View, actions: Absent, name: Absent }),
-  z.looseObject({ ...interaction, type: z.literal('shortcut'), callback_id: Id, actions: Absent, name: Absent }),
-  z.looseObject({ ...interaction, type: z.literal('message_action'), callback_id: Id, actions: Absent, name: Absent }),
-  z.looseObject({ ...interaction, type: z.literal('block_suggestion'), action_id: Id, block_id: z.string().max(255).optional(), value: z.string().max(2000).optional(), actions: Absent, view: View.optional() }),
+  z.looseObject({ ...interaction, type: z.literal('shortcut'), callback_id: AppId, actions: Absent, name: Absent }),
+  z.looseObject({ ...interaction, type: z.literal('message_action'), callback_id: AppId, actions: Absent, name: Absent }),
+  z.looseObject({ ...interaction, type: z.literal('block_suggestion'), action_id: AppId, block_id: z.string().max(255).optional(), value: z.string().max(2000).optional(), actions: Absent, view: View.optional() }),
 ]);
 
 /** A slash command as node:querystring parses it (as Bolt does): a repeated field becomes an array, which is refused. */
