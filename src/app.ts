@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import express from 'express';
 import type { DestinationStream } from 'pino';
-import { registerApi } from './api/router.js';
+import { type ApiOptions, registerApi } from './api/router.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
+import { lastErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { jobRegistry } from './jobs/index.js';
 import type { JobRegistry } from './jobs/registry.js';
@@ -39,6 +40,8 @@ export interface StartOptions {
   runJobs?: boolean;
   jobs?: JobRegistry;
   instanceId?: string;
+  /** API rate limits over the defaults (tests inject small ones); false turns them off (benchmarks). */
+  apiRateLimits?: ApiOptions['rateLimits'];
 }
 
 export interface RunningApp {
@@ -102,8 +105,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;
 
-  http.use('/api/v1', registerApi(deps));
+  http.use('/api/v1', registerApi(deps, { rateLimits: opts.apiRateLimits }));
   const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
+  http.use(lastErrorHandler(log));
   const socketMode = config.slack.kind !== 'sandbox' && Boolean(config.slack.appToken);
   if (socketMode) await slack.start();
   wired = true;

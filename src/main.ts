@@ -9,8 +9,8 @@ import { printable } from './shared/printable.js';
 
 // The few lines printed here are plain text for the person who ran `npm start` (the app's own logs
 // are JSON lines); values from the environment go through printable() so none can forge a line.
-const say = (line: string) => console.log(printable(line));
-const fail = (line: string) => console.error(printable(line));
+const say = (line: string) => console.log(printable(line, Infinity));
+const fail = (line: string) => console.error(printable(line, Infinity));
 
 async function main(): Promise<void> {
   let config: Config;

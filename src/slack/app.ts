@@ -13,6 +13,8 @@ import { SUBCOMMANDS } from './listeners/commands/subcommands/index.js';
 import { registerEvents } from './listeners/events/index.js';
 import { dedupeRetries } from './listeners/middleware/dedupe.js';
 import { registerFeatures } from './listeners/register-features.js';
+import { acknowledgeUnhandled } from './ack-unhandled.js';
+import { checkSlackEnvelope } from './envelope.js';
 import { verifySlackRequest } from './verify-request.js';
 
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'files:write'];
@@ -55,11 +57,13 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
     const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, ...oauth });
     app = new App({ receiver, logger, clientOptions, ...single });
   } else {
-    // Our verifier runs first (with the injected clock); Bolt then reuses the raw body it kept.
-    http.use('/slack/events', verifySlackRequest(slack.signingSecret, deps.clock));
+    // Our verifier runs first (with the injected clock, capping the body), then the shape check;
+    // Bolt then reuses the raw body they kept.
+    http.use('/slack/events', verifySlackRequest(slack.signingSecret, deps.clock), checkSlackEnvelope());
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, app: http, logger, ...oauth });
     app = new App({ receiver, logger, clientOptions, ...single });
   }
+  acknowledgeUnhandled(app, deps.log);
   app.use(dedupeRetries(deps));
   registerMlopsCommand(app, deps, SUBCOMMANDS);
   registerEvents(app, deps);

@@ -21,7 +21,8 @@ function pair(text: string, what: 'metric' | 'param'): [string, string] {
 }
 
 function collect(pairs: [string, string][], what: 'metric' | 'param'): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: `__proto__=1` stays a key, so RunInput refuses it by name instead of it vanishing.
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of pairs) {
     if (Object.hasOwn(out, k)) throw new DomainError(`duplicate_${what}`, `The ${what} "${k.slice(0, 40)}" is given twice.`);
     out[k] = v;
