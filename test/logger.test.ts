@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, type LogLevel } from '../src/logger.js';
-import { slackLibraryLogger } from '../src/shared/slack-library-logger.js';
+import { slackLibraryLogger } from '../src/slack-library-logger.js';
 
 function capture(level: LogLevel = 'debug', secrets: string[] = []) {
   const sink = { text: '', write(s: string) { sink.text += s; } };

@@ -2,7 +2,7 @@ import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
 import webApi from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
-import { slackLibraryLogger } from '../shared/slack-library-logger.js';
+import { slackLibraryLogger } from '../slack-library-logger.js';
 import { tokenCipher } from '../shared/token-cipher.js';
 import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
 import { dbInstallationStore } from '../services/workspaces/installation-store.js';

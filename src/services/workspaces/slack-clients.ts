@@ -3,7 +3,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import type { SlackClients } from '../../deps.js';
 import type { Logger } from '../../logger.js';
-import { slackLibraryLogger } from '../../shared/slack-library-logger.js';
+import { slackLibraryLogger } from '../../slack-library-logger.js';
 import { tokenCipher } from '../../shared/token-cipher.js';
 import { installedBotToken } from './installation-secrets.js';
 

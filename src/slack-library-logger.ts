@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 
 /**
  * Lines of Bolt, the OAuth installer and the Web API client that print a request's or response's
