@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../src/db/client.js';
 import { createProject, findProject } from '../src/db/repositories/projects.js';
 import { freshDatabase } from './helpers/db.js';
@@ -67,10 +67,10 @@ const alive = (pid: number) => {
 
 function start(env: Record<string, string>, opts: { umask?: string } = {}): Started {
   const base = cleanEnv();
-  // node with tsx's loader, as `npm run dev` runs the sources (the compiled `npm start` has its own test
-  // below; this one skips a build per start), minus the tsx CLI's signal relay (a wrapper
-  // process whose relay can time out on a loaded machine and turn SIGTERM into exit 143).
-  const argv = [process.execPath, '--import', 'tsx', 'src/main.ts'];
+  // The compiled app, as `npm start` runs it (`exec node dist/main.js`), built from the current
+  // sources once for this file (beforeAll): start-up is then what a user waits for, with no
+  // TypeScript compiled at run time. The npm wrapper itself has its own test below.
+  const argv = [process.execPath, 'dist/main.js'];
   // With a umask, through a shell that sets it and then becomes node (exec), so signals still reach the app.
   const [cmd, ...args] = opts.umask ? ['/bin/sh', '-c', `umask ${opts.umask} && exec "$@"`, 'sh', ...argv] : argv;
   const child = spawn(cmd!, args, { cwd: ROOT, env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,6 +107,10 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+// `npm ci` builds dist/ (prepare); build again so these tests run the sources as they are now.
+beforeAll(() => {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+}, 180_000);
 
 describe('npm start', () => {
   it('with no Slack variables runs in sandbox mode, serves /healthz within 10 s, and keeps its data across restarts', async () => {
