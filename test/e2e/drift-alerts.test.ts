@@ -274,6 +274,21 @@ describe.each(databaseKinds())('drift alert threads through the Slack emulator (
     expect(thread(root!)).toEqual([]);
   });
 
+  it('two drifted batches stored at the same moment open one incident: the second follows up in its thread', async () => {
+    const CH = 'C0RACE';
+    const m = await monitored('race-model', CH);
+    const [a, b] = [await storeBatch(h, m.project, m.referenceId, critical(2)), await storeBatch(h, m.project, m.referenceId, warning(3))];
+    await Promise.all([a, b].map((report) => raiseDriftAlert(h.app.deps, { project: m.project, report })));
+    await settle(h);
+    expect(roots(CH)).toHaveLength(1);
+    const [only] = await incident(m.project.id);
+    expect(only).toMatchObject({ status: 'open', skippedBatches: 1 });
+    expect([only!.firstBatchId, only!.lastBatchId].sort()).toEqual([a.batchId, b.batchId].sort());
+    // The same batch raised again is not counted twice.
+    await raiseDriftAlert(h.app.deps, { project: m.project, report: b });
+    expect((await incident(m.project.id))[0]!.skippedBatches).toBe(1);
+  });
+
   it('/mlops drift: status for readers; tests, thresholds, share and the alert channel for the owner, with bad input refused and nothing written', async () => {
     const CH = 'C0FRAUD';
     const m = await monitored('fraud-model', CH);
