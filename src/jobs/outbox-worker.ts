@@ -107,6 +107,12 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
     await markFailed(deps.db, row, 'the message it replies to or updates failed');
     return 'failed';
   }
+  if (row.method === 'files.upload' && !FilePayload.safeParse(row.payload).success) {
+    // A caller's bug, not Slack's: no retry would fix it.
+    deps.log.error(`outbox ${row.id}: files.upload payload without file_base64, filename and title`);
+    await markFailed(deps.db, row, 'invalid files.upload payload');
+    return 'failed';
+  }
   let payload = row.payload as Record<string, unknown>;
   try {
     if (mayHavePosted(row) && isPost(row.method)) {
