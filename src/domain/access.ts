@@ -15,13 +15,17 @@ import { SlackUserId } from './intake/brief.js';
  * | open_gate          | owner or stakeholder (only the owner picks voters or quorum)        |
  * | answer_checkin     | stakeholders and the owner                                          |
  * | checkin_now        | stakeholders and the owner (rate-limited per project)               |
+ * | handle_alert       | members of the alert's channel: acknowledge, snooze, resolve        |
  *
  * "Members of its channel" is read from where the request was made: Slack only lets members type
  * in a channel or click its messages, private channels included, so a request made in the
  * project's channel comes from a member. Elsewhere, only the owner and stakeholders are known.
+ * A drift alert lives in its own channel (the project's alert channel, by default its home): a
+ * click on the alert's own message, or a command typed in that channel, comes from a member of it.
+ * A copy of the buttons anywhere else (another channel, a forwarded message) is not.
  */
 
-export const PROJECT_ACTIONS = ['read', 'log_run', 'edit_brief', 'manage', 'open_gate', 'answer_checkin', 'checkin_now'] as const;
+export const PROJECT_ACTIONS = ['read', 'log_run', 'edit_brief', 'manage', 'open_gate', 'answer_checkin', 'checkin_now', 'handle_alert'] as const;
 export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
 
 /** The parts of a project that access depends on. */
@@ -31,6 +35,13 @@ export interface ProjectAccess {
   channelId: string;
   /** The design brief as stored (any shape: an unfinished brief may lack stakeholders). */
   brief: unknown;
+  /** For `handle_alert`: where the alert was posted (its channel, and its message once Slack has it). */
+  alert?: AlertPlace;
+}
+
+export interface AlertPlace {
+  channelId: string;
+  messageTs: string | null;
 }
 
 /** Who is asking, and from where. */
@@ -40,6 +51,8 @@ export interface Actor {
   channelId?: string;
   /** The people in the project's intake conversation (they may edit the brief). */
   intakeParticipants?: readonly string[];
+  /** For a click: the message whose button it was (its ts). Absent for a command. */
+  messageTs?: string;
 }
 
 const WithStakeholders = z.object({ stakeholders: z.array(SlackUserId).nullish() });
@@ -56,6 +69,13 @@ export function isOwnerOrStakeholder(userId: string, project: Pick<ProjectAccess
 
 const inProjectChannel = (actor: Actor, project: ProjectAccess) => actor.channelId !== undefined && actor.channelId === project.channelId;
 
+/** In the alert's channel, and — for a click — on the alert's own message. */
+function atTheAlert(actor: Actor, alert: AlertPlace | undefined): boolean {
+  if (!alert || actor.channelId === undefined || actor.channelId !== alert.channelId) return false;
+  if (actor.messageTs === undefined) return true;
+  return alert.messageTs !== null && actor.messageTs === alert.messageTs;
+}
+
 export function may(action: ProjectAction, actor: Actor, project: ProjectAccess): boolean {
   const ownerOrStakeholder = isOwnerOrStakeholder(actor.userId, project);
   switch (action) {
@@ -70,6 +90,8 @@ export function may(action: ProjectAction, actor: Actor, project: ProjectAccess)
     case 'answer_checkin':
     case 'checkin_now':
       return ownerOrStakeholder;
+    case 'handle_alert':
+      return atTheAlert(actor, project.alert);
   }
 }
 
@@ -91,6 +113,10 @@ export function whoMay(action: ProjectAction, project: ProjectAccess): string {
     case 'answer_checkin':
     case 'checkin_now':
       return `Only the stakeholders of ${slug} and its owner (${owner}) take part in its viability check-ins.`;
+    case 'handle_alert':
+      return project.alert
+        ? `Drift alerts of ${slug} are acknowledged, snoozed and resolved by the members of <#${project.alert.channelId}>, with the buttons on the alert itself (or \`/mlops drift ${project.slug} ack|snooze|resolve\` typed there).`
+        : `This drift alert of ${slug} no longer exists.`;
   }
 }
 

@@ -5,12 +5,24 @@ import { VIABILITY_RENDER_KIND, viabilityMessageRenderer } from '../services/via
 import type { JobRegistry } from './registry.js';
 import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from '../services/viability/checkin.js';
 import { closeViabilityCheckin } from '../services/viability/close.js';
+import { DRIFT_INCIDENT_RENDER_KIND, incidentMessageRenderer } from '../services/drift/alerts/incident-message.js';
+import { DRIFT_DIGEST_TIMER, DRIFT_ESCALATE_TIMER, DRIFT_SNOOZE_TIMER } from '../services/drift/alerts/timers.js';
+import { escalateDriftIncident } from '../services/drift/alerts/escalate-timer.js';
+import { endDriftSnooze } from '../services/drift/alerts/snooze-timer.js';
+import { postDriftDigest } from '../services/drift/alerts/digest-timer.js';
 
 /** Every job kind of every feature; features add their handlers here. */
 export function jobRegistry(): JobRegistry {
   return {
     schedules: { [VIABILITY_SCHEDULE]: runViabilitySlot },
-    timers: { [INTAKE_IDLE_TIMER]: intakeIdleTimer, [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin, ...GATE_TIMERS },
-    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer },
+    timers: {
+      [INTAKE_IDLE_TIMER]: intakeIdleTimer,
+      [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin,
+      ...GATE_TIMERS,
+      [DRIFT_ESCALATE_TIMER]: escalateDriftIncident,
+      [DRIFT_SNOOZE_TIMER]: endDriftSnooze,
+      [DRIFT_DIGEST_TIMER]: postDriftDigest,
+    },
+    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer, [DRIFT_INCIDENT_RENDER_KIND]: incidentMessageRenderer },
   };
 }

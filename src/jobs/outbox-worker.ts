@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
+import { OUTBOX_POSTS } from '../db/schema/index.js';
 import type { OutboxRenderer } from '../services/job-handlers.js';
 
 const LEASE_MS = 60_000;
@@ -10,9 +12,20 @@ const MAX_ATTEMPTS = 40;
 const MAX_BACKOFF_MS = 15 * 60_000;
 export const OUTBOX_EVENT_TYPE = 'mlops_outbox';
 
+/** A `files.upload` row's payload (FileUploadPayload in the outbox repository), checked before it is sent. */
+const FilePayload = z.object({
+  file_base64: z.string().min(1),
+  filename: z.string().min(1),
+  title: z.string().min(1),
+  alt_text: z.string().optional(),
+  initial_comment: z.string().optional(),
+});
+
 /** Slack answers that will not change on a retry: the message is marked failed, not retried. */
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_arguments', 'thread_not_found', 'restricted_action', 'user_not_in_channel']);
 
+
+const isPost = (method: ClaimedRow['method']) => (OUTBOX_POSTS as readonly string[]).includes(method);
 
 export function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));
@@ -48,23 +61,34 @@ export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<str
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
     // A 429 holds the rest of this batch for the same workspace and method until Retry-After.
     const limited = new Map<string, Date>();
+    // Threads whose earlier post did not go out in this batch: their later posts wait for it.
+    const stalledThreads = new Set<number>();
     const started = performance.now();
     for (const row of rows) {
+      const threadPost = row.parentId !== null && isPost(row.method);
       // Slow Slack answers must not outlast the batch's lease: rows not tried by half of it go
       // back to the queue (no attempt used), before another worker could take them over.
       if (performance.now() - started > LEASE_MS / 2) {
         await markRetry(deps.db, row, now, carryUncertainty(row, 'not tried: the batch ran long'), { refundAttempt: true });
+        if (threadPost) stalledThreads.add(row.parentId!);
+        continue;
+      }
+      if (threadPost && stalledThreads.has(row.parentId!)) {
+        // Not before the earlier post of its thread: claimDueOutbox holds it until that one has gone.
+        await markRetry(deps.db, row, now, carryUncertainty(row, 'waiting for an earlier post in its thread'), { refundAttempt: true });
         continue;
       }
       const key = `${row.teamId}:${row.method}`;
       const heldUntil = limited.get(key);
       if (heldUntil) {
         await markRetry(deps.db, row, heldUntil, carryUncertainty(row, 'held by a rate limit'), { refundAttempt: true });
+        if (threadPost) stalledThreads.add(row.parentId!);
         continue;
       }
       const outcome = await deliverOne(deps, row, now, renderers);
       if (outcome instanceof Date) limited.set(key, outcome);
       if (outcome === 'sent') delivered++;
+      else if (outcome !== 'failed' && threadPost) stalledThreads.add(row.parentId!);
     }
     if (rows.length < BATCH || limited.size > 0) return delivered;
   }
@@ -83,9 +107,15 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
     await markFailed(deps.db, row, 'the message it replies to or updates failed');
     return 'failed';
   }
+  if (row.method === 'files.upload' && !FilePayload.safeParse(row.payload).success) {
+    // A caller's bug, not Slack's: no retry would fix it.
+    deps.log.error(`outbox ${row.id}: files.upload payload without file_base64, filename and title`);
+    await markFailed(deps.db, row, 'invalid files.upload payload');
+    return 'failed';
+  }
   let payload = row.payload as Record<string, unknown>;
   try {
-    if (mayHavePosted(row) && row.method === 'chat.postMessage') {
+    if (mayHavePosted(row) && isPost(row.method)) {
       const ts = await findAlreadyPosted(deps, client, row);
       if (ts) {
         await markSent(deps.db, row, ts, now);
@@ -116,6 +146,18 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
     } else if (row.method === 'chat.update') {
       const res = await client.chat.update({ ...(payload as { text: string; ts: string }), channel: row.channelId, ...(row.targetTs ? { ts: row.targetTs } : {}) });
       ts = res.ts ?? null;
+    } else if (row.method === 'files.upload') {
+      const file = FilePayload.parse(payload);
+      const upload = {
+        file: Buffer.from(file.file_base64, 'base64'),
+        filename: file.filename,
+        title: file.title,
+        ...(file.alt_text ? { alt_text: file.alt_text } : {}),
+        ...(file.initial_comment ? { initial_comment: file.initial_comment } : {}),
+      };
+      // files v2: getUploadURLExternal, the bytes, completeUploadExternal (into the parent's thread).
+      if (row.parentTs) await client.files.uploadV2({ ...upload, channel_id: row.channelId, thread_ts: row.parentTs });
+      else await client.files.uploadV2({ ...upload, channel_id: row.channelId });
     } else {
       await client.chat.postEphemeral({ ...(payload as { text: string; user: string }), channel: row.channelId, ...(row.parentTs ? { thread_ts: row.parentTs } : {}) });
     }
@@ -158,8 +200,12 @@ async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Dat
  * chat:write.public), the row is posted again: a possible double beats a lost message.
  */
 async function findAlreadyPosted(deps: Deps, client: WebClient, row: ClaimedRow): Promise<string | null> {
-  const matches = (m: { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }) =>
-    m.metadata?.event_type === OUTBOX_EVENT_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id;
+  // A file message carries no metadata: its file name, unique per upload, identifies it instead.
+  const filename = row.method === 'files.upload' ? FilePayload.parse(row.payload).filename : null;
+  const matches = (m: { metadata?: { event_type?: string; event_payload?: Record<string, unknown> }; files?: { name?: string }[] }) =>
+    filename !== null
+      ? (m.files ?? []).some((f) => f.name === filename)
+      : m.metadata?.event_type === OUTBOX_EVENT_TYPE && Number(m.metadata.event_payload?.outbox_id) === row.id;
   try {
     const res = row.parentTs
       ? await client.conversations.replies({ channel: row.channelId, ts: row.parentTs, include_all_metadata: true, limit: 200 })

@@ -1,6 +1,7 @@
 import type { HomeView } from '@slack/types';
 import type { GateAwaitingVote, ProjectView } from './models.js';
 import { type Block, context, divider, esc, header, mention, section, slackDate } from './blocks.js';
+import { homeAlertsText, type OpenAlertView } from './drift.js';
 import { phaseLabel } from './status.js';
 
 export interface HomeData {
@@ -8,6 +9,8 @@ export interface HomeData {
   projects: ProjectView[];
   /** Open gates where this person may vote and has not. */
   awaitingVote?: GateAwaitingVote[];
+  /** Open drift alerts of those projects. */
+  openAlerts?: OpenAlertView[];
 }
 
 /** The App Home tab: the person's projects, then what awaits them. */
@@ -20,6 +23,8 @@ export function homeView(d: HomeData): HomeView {
     ...(d.projects.length > 30 ? [context(`…and ${d.projects.length - 30} more.`)] : []),
     divider(),
     section(`*Gates awaiting your vote*\n${awaitingLines(d.awaitingVote ?? []) || 'Nothing to vote on right now.'}`),
+    divider(),
+    section(homeAlertsText(d.openAlerts ?? [])),
     divider(),
     context('`/mlops help` in any channel lists the commands.'),
   ];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assertMay, may, PROJECT_ACTIONS, type ProjectAction, stakeholdersOf, whoMay } from '../../src/domain/access.js';
 import { gateVoters } from '../../src/domain/gates/open-rights.js';
 
-const project = { slug: 'churn', ownerId: 'U0OWNER', channelId: 'C0HOME', brief: { stakeholders: ['U0ANA'] } };
+const project = { slug: 'churn', ownerId: 'U0OWNER', channelId: 'C0HOME', brief: { stakeholders: ['U0ANA'] }, alert: { channelId: 'C0HOME', messageTs: '1700000000.000100' } };
 
 const actors = {
   owner: { userId: 'U0OWNER', channelId: 'C0ELSE' },
@@ -22,6 +22,8 @@ const TABLE: Record<ProjectAction, (keyof typeof actors)[]> = {
   open_gate: ['owner', 'stakeholder'],
   answer_checkin: ['owner', 'stakeholder'],
   checkin_now: ['owner', 'stakeholder'],
+  // Members of the alert channel only: the owner and stakeholders elsewhere do not handle it from there.
+  handle_alert: ['member'],
 };
 
 describe('who may do what', () => {
@@ -40,6 +42,26 @@ describe('who may do what', () => {
     expect(stakeholdersOf(null)).toEqual([]);
     expect(stakeholdersOf({ stakeholders: 'U0ANA' })).toEqual([]);
     expect(stakeholdersOf({ stakeholders: ['U0ANA', 'U0RAJ'] })).toEqual(['U0ANA', 'U0RAJ']);
+  });
+});
+
+describe('who may acknowledge, snooze or resolve a drift alert', () => {
+  const alerted = { ...project, alert: { channelId: 'C0ALERTS', messageTs: '1700000000.000100' } };
+  it('a click on the alert’s own message, by anyone who can see it', () => {
+    expect(may('handle_alert', { userId: 'U0ANYONE', channelId: 'C0ALERTS', messageTs: '1700000000.000100' }, alerted)).toBe(true);
+  });
+  it('not a copy of its buttons in another message or channel, nor the home channel when alerts go elsewhere', () => {
+    expect(may('handle_alert', { userId: 'U0ANYONE', channelId: 'C0ALERTS', messageTs: '1700000000.000999' }, alerted)).toBe(false);
+    expect(may('handle_alert', { userId: 'U0OWNER', channelId: 'C0OTHER', messageTs: '1700000000.000100' }, alerted)).toBe(false);
+    expect(may('handle_alert', { userId: 'U0OWNER', channelId: 'C0HOME' }, alerted)).toBe(false);
+    expect(may('handle_alert', { userId: 'U0OWNER' }, alerted)).toBe(false);
+  });
+  it('a command typed in the alert channel; never a message Slack has not posted yet', () => {
+    expect(may('handle_alert', { userId: 'U0ANYONE', channelId: 'C0ALERTS' }, alerted)).toBe(true);
+    expect(may('handle_alert', { userId: 'U0ANYONE', channelId: 'C0ALERTS', messageTs: '1' }, { ...alerted, alert: { channelId: 'C0ALERTS', messageTs: null } })).toBe(false);
+  });
+  it('nobody, without an alert', () => {
+    expect(may('handle_alert', { userId: 'U0OWNER', channelId: 'C0HOME' }, { ...project, alert: undefined })).toBe(false);
   });
 });
 

@@ -1,10 +1,22 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Db, rowsOf } from '../client.js';
-import { outbox } from '../schema/index.js';
+import { OUTBOX_POSTS, outbox } from '../schema/index.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxMethod = OutboxRow['method'];
+
+/**
+ * The payload of a `files.upload` row: the file's bytes (base64), its name — unique per upload, as a
+ * retry finds an upload that may have reached Slack by it — and how Slack shows it.
+ */
+export interface FileUploadPayload {
+  file_base64: string;
+  filename: string;
+  title: string;
+  alt_text?: string;
+  initial_comment?: string;
+}
 
 export interface EnqueueInput {
   teamId: string;
@@ -55,11 +67,29 @@ export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | n
  * Claims due rows under a lease, skipping rows another worker holds. A row still `sending` after its
  * lease ran out belongs to a worker that died mid-send: it comes back flagged `recovering` so the
  * caller can check whether Slack already has the message before sending it again.
+ *
+ * Posts in one thread keep their order: a reply (or file) is not claimed while an earlier post of
+ * the same thread waits for a retry or is in flight with another worker. Earlier posts that are due
+ * now are claimed in the same batch, ahead of it (rows come in id order), and the worker stops a
+ * thread at its first post that does not go out (see `deliverOutbox`).
  */
 export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: number): Promise<ClaimedRow[]> {
   const parent = alias(outbox, 'parent');
   const target = alias(outbox, 'target');
+  const sibling = alias(outbox, 'sibling');
+  const posts = [...OUTBOX_POSTS];
   return db.transaction(async (tx) => {
+    const earlierPostWaiting = tx
+      .select({ id: sibling.id })
+      .from(sibling)
+      .where(
+        and(
+          eq(sibling.parentId, outbox.parentId),
+          lt(sibling.id, outbox.id),
+          inArray(sibling.method, posts),
+          or(and(eq(sibling.status, 'pending'), gt(sibling.nextAttemptAt, now)), and(eq(sibling.status, 'sending'), gte(sibling.leaseUntil, now))),
+        ),
+      );
     const due = await tx
       .select({ row: outbox, parentTs: parent.ts, targetTs: target.ts, parentStatus: parent.status, targetStatus: target.status })
       .from(outbox)
@@ -70,6 +100,7 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
           or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now))),
           or(isNull(outbox.parentId), isNotNull(parent.ts), eq(parent.status, 'failed')),
           or(isNull(outbox.targetId), isNotNull(target.ts), eq(target.status, 'failed')),
+          or(isNull(outbox.parentId), notInArray(outbox.method, posts), notExists(earlierPostWaiting)),
         ),
       )
       .orderBy(asc(outbox.id))
@@ -163,4 +194,13 @@ export async function queueCoalescedUpdate(
     where not exists (select 1 from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update' and o.status = 'pending' and o.dedupe_key is null)
     returning id`);
   return rowsOf(res).length === 1;
+}
+
+/** Whether an update of the message that outbox row `targetId` posted is being sent right now. */
+export async function updateInFlight(db: Db, targetId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(outbox)
+    .where(and(eq(outbox.targetId, targetId), eq(outbox.method, 'chat.update'), eq(outbox.status, 'sending')));
+  return Number(row?.n ?? 0) > 0;
 }

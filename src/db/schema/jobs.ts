@@ -1,6 +1,9 @@
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const OUTBOX_STATUS = ['pending', 'sending', 'sent', 'failed'] as const;
+export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.upload'] as const;
+/** Methods that add a message to a channel or thread: posts in one thread go out in the order they were queued. */
+export const OUTBOX_POSTS = ['chat.postMessage', 'files.upload'] as const;
 
 /**
  * Messages that jobs and the API send. A worker delivers them with retries; `ts` is written back so
@@ -12,7 +15,8 @@ export const outbox = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     teamId: text('team_id').notNull(),
-    method: text('method', { enum: ['chat.postMessage', 'chat.update', 'chat.postEphemeral'] }).notNull(),
+    /** `files.upload`: a file (base64 in the payload) uploaded with files v2, in the thread of `parentId` when given. */
+    method: text('method', { enum: OUTBOX_METHODS }).notNull(),
     channelId: text('channel_id').notNull(),
     payload: jsonb('payload').notNull(),
     /** Callers pass a key when the same logical message may be enqueued twice (e.g. one check-in per slot). */

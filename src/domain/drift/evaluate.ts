@@ -199,6 +199,9 @@ function notEvaluable(
   return { evaluable: false, kind, nReference, nCurrent, missing, reason, message, drifted: false };
 }
 
+/** The key of `DriftSettings.columns` whose overrides apply to every column without its own. */
+export const ALL_COLUMNS = '*';
+
 export interface DatasetDriftResult {
   columns: ({ name: string } & ColumnDriftResult)[];
   nColumns: number;
@@ -216,12 +219,14 @@ export interface DatasetDriftResult {
  * Drift of every column, and of the dataset: it drifts when the share of drifted columns reaches
  * `driftShare` (default 0.5), as in Evidently. The share is taken over the columns that could be
  * evaluated, so a column missing from a batch neither dilutes nor inflates it; with none
- * evaluated there is no dataset drift. Settings are validated (ZodError) before any work.
+ * evaluated there is no dataset drift. Settings are validated (ZodError) before any work. Overrides
+ * under `columns['*']` apply to every column that has none of its own (they do not merge).
  */
 export function evaluateDataset(columns: Readonly<Record<string, ColumnInput>>, settings?: DriftSettingsInput): DatasetDriftResult {
   const s = DriftSettings.parse(settings ?? {});
   const results = Object.entries(columns).map(([name, column]) => {
-    const override = s.columns[name] ?? {};
+    // A column's own overrides, else those set for every column (`*`), else none.
+    const override = s.columns[name] ?? s.columns[ALL_COLUMNS] ?? {};
     const options: ColumnOptions = {
       pValueThreshold: s.pValueThreshold,
       distanceThreshold: s.distanceThreshold,

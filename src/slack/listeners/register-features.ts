@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Deps } from '../../deps.js';
+import { registerDrift } from './drift/index.js';
 import { registerGates } from './gates/index.js';
 import { registerIntake } from './intake/index.js';
 import { registerRuns } from './runs.js';
@@ -11,4 +12,5 @@ export function registerFeatures(app: App, deps: Deps): void {
   registerRuns(app, deps);
   registerGates(app, deps);
   registerViability(app, deps);
+  registerDrift(app, deps);
 }

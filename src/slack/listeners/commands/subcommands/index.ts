@@ -1,4 +1,5 @@
 import type { Subcommand } from '../subcommand.js';
+import { driftCommand } from './drift.js';
 import { gateCommand } from './gate.js';
 import { intakeCommand } from './intake.js';
 import { runCommand } from './run.js';
@@ -8,4 +9,4 @@ import { tokenCommand } from './token.js';
 import { viabilityCommand } from './viability.js';
 
 /** Every `/mlops` subcommand, in the order `help` lists them. */
-export const SUBCOMMANDS: Subcommand[] = [intakeCommand, runCommand, runsCommand, gateCommand, viabilityCommand, tokenCommand, statusCommand];
+export const SUBCOMMANDS: Subcommand[] = [intakeCommand, runCommand, runsCommand, gateCommand, viabilityCommand, driftCommand, tokenCommand, statusCommand];
