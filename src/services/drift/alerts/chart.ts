@@ -1,4 +1,4 @@
-import { type ColumnDistribution, MAX_DISTRIBUTION_COLUMNS, renderDistributionChart } from '../../../charts/distribution-chart.js';
+import type { ColumnDistribution } from '../../../charts/distribution-chart.js';
 import type { FileUploadPayload } from '../../../db/repositories/outbox.js';
 import { type DriftedColumn, driftedColumns } from '../../../domain/drift/alert-policy.js';
 import type { DriftReport } from '../../../domain/drift/report.js';
@@ -27,6 +27,8 @@ export function columnDistribution(c: DriftedColumn): ColumnDistribution {
  * alert alone). The file name is unique per batch, as the outbox's retry needs.
  */
 export async function incidentChart(slug: string, report: DriftReport): Promise<FileUploadPayload | null> {
+  // Loaded on first use: the chart libraries take about a second to import, which start-up need not pay.
+  const { MAX_DISTRIBUTION_COLUMNS, renderDistributionChart } = await import('../../../charts/distribution-chart.js');
   const columns = driftedColumns(report).slice(0, MAX_DISTRIBUTION_COLUMNS).map(columnDistribution);
   if (columns.length === 0) return null;
   const title = chartTitle(slug, columns.length);
