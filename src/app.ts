@@ -15,6 +15,7 @@ import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { type Llm, openAiLlm } from './llm/llm.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
+import { createDriftRuntime } from './services/drift/runtime.js';
 import { slackClients } from './services/workspaces/slack-clients.js';
 
 export interface StartOptions {
@@ -91,6 +92,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     llm,
     slack: slackClients(config, db.db),
     kickOutbox: () => runnerRef.current?.kick(),
+    drift: createDriftRuntime({ log }),
   };
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;
@@ -112,6 +114,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     async stop() {
       await runner.stop();
       await closeServer();
+      await deps.drift.close();
       if (socketMode) await slack.stop();
       if (!opts.database) await db.close();
     },
