@@ -4,6 +4,7 @@ import { DRIFT_UPLOAD_LIMITS } from './limits.js';
 import { checkColumnName, jsonRows, LABEL_COLUMN, nameList, PREDICTION_COLUMN, type CellLocator, type CellSource } from './columns.js';
 import type { ColumnKind } from './default-test.js';
 import { DriftInputError, fromZodIssue, printable } from './input-error.js';
+import { locateJsonError } from './json-syntax.js';
 
 /**
  * Reading a drift upload — a reference sample or a batch of current data — from the bytes of a
@@ -117,24 +118,13 @@ function fromJson(text: string, kind: UploadKind): RawUpload {
   };
 }
 
-/** JSON.parse says where it stopped as a character position; people need a line and column. */
+/** JSON.parse on Node 20 often gives no position; the scan in json-syntax.ts finds the line and column. */
 function jsonSyntaxError(text: string, err: unknown): DriftInputError {
-  const message = err instanceof Error ? err.message : String(err);
-  const position = /position (\d+)/.exec(message);
-  let where = '';
-  if (position) {
-    const pos = Number(position[1]);
-    let line = 1;
-    let lineStart = 0;
-    for (let i = text.indexOf('\n'); i !== -1 && i < pos; i = text.indexOf('\n', i + 1)) {
-      line++;
-      lineStart = i + 1;
-    }
-    where = ` at line ${line}, column ${pos - lineStart + 1}`;
-  }
+  const at = locateJsonError(text);
+  const what = at ? `line ${at.line}, column ${at.column}: ${at.problem}` : err instanceof Error ? err.message.split('\n')[0]! : String(err);
   // Python's json.dumps writes NaN and Infinity bare, which is not JSON.
   const hint = /(?<![\w"])-?(NaN|Infinity)(?![\w"])/.test(text) ? ' Bare NaN or Infinity is not JSON: send null or the strings "NaN", "Infinity", "-Infinity".' : '';
-  return new DriftInputError('invalid_json', `The body is not valid JSON${where}: ${message.replace(/ in JSON at position \d+.*$/s, '')}.${hint}`, 'body');
+  return new DriftInputError('invalid_json', `The body is not valid JSON: ${what}.${hint}`, 'body');
 }
 
 /** Line numbers of CSV records, kept as the parser reports them (a quoted cell may span lines). */

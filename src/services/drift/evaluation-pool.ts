@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type TransferListItem, Worker } from 'node:worker_threads';
 import { DriftInputError } from '../../domain/drift/input-error.js';
@@ -48,11 +50,18 @@ interface Slot {
   job: Job | null;
 }
 
+/** tsx's ESM API as a file URL, resolved from this module (require.resolve would give its CommonJS build). */
+function tsxEsmApi(from: string): string {
+  const manifest = createRequire(from).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(manifest), pkg.exports['./esm/api']!.import.default)).href;
+}
+
 function workerBootstrap(): string {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const entry = new URL('./evaluation-worker.ts', here).href;
-    const tsx = pathToFileURL(createRequire(here).resolve('tsx/esm/api')).href;
+    const tsx = tsxEsmApi(here);
     return `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
   }
   return `import(${JSON.stringify(new URL('./evaluation-worker.js', here).href)});`;
