@@ -1,4 +1,6 @@
-import express, { Router, type Request, type Response } from 'express';
+import type { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { LABEL_COLUMN, PREDICTION_COLUMN } from '../domain/drift/columns.js';
@@ -14,6 +16,7 @@ import { authorizeProject, handle } from './auth.js';
 import { ApiError, fromZod } from './errors.js';
 import { API_OPERATIONS } from './openapi.js';
 import { IdempotencyKey } from './runs.js';
+import { readBlocks, TooLargeError } from '../shared/read-blocks.js';
 
 /**
  * Drift monitoring data: POST a reference sample, POST batches of current data (each answered
@@ -126,16 +129,35 @@ function mediaTypeOf(req: Request): MediaType {
   throw new ApiError(415, 'unsupported_media_type', 'Content-Type: send application/json or text/csv (a header row of column names, then one row per observation).', 'Content-Type');
 }
 
-const rawBody = express.raw({ type: () => true, limit: DRIFT_UPLOAD_LIMITS.bodyBytes });
+const DECOMPRESS: Record<string, () => Readable & NodeJS.WritableStream> = { gzip: createGunzip, 'x-gzip': createGunzip, deflate: createInflate, br: createBrotliDecompress };
 
-function readBody(req: Request, res: Response): Promise<Uint8Array> {
-  return new Promise((resolve, reject) =>
-    rawBody(req, res, (err?: unknown) => {
-      if ((err as { type?: string } | undefined)?.type === 'entity.too.large') reject(apiError(tooLargeBody()));
-      else if (err) reject(err);
-      else resolve(Buffer.isBuffer(req.body) ? req.body : new Uint8Array(0));
-    }),
-  );
+/**
+ * The body as blocks of bytes (shared/read-blocks.ts: no single large copy on the event loop),
+ * decompressed when sent with Content-Encoding gzip, deflate or br — the limit applies to the
+ * decompressed size, so a small compressed body cannot expand past it.
+ */
+async function readBody(req: Request): Promise<Uint8Array[]> {
+  const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  let stream: Readable = req;
+  if (encoding !== 'identity' && encoding !== '') {
+    const make = DECOMPRESS[encoding];
+    if (!make) throw new ApiError(415, 'unsupported_media_type', `Content-Encoding: ${encoding.slice(0, 40)} is not supported; send gzip, deflate, br or none.`, 'Content-Encoding');
+    const inflate = make();
+    req.on('error', (err) => inflate.destroy(err));
+    stream = req.pipe(inflate);
+  }
+  try {
+    return await readBlocks(stream, { limit: DRIFT_UPLOAD_LIMITS.bodyBytes });
+  } catch (err) {
+    if (err instanceof TooLargeError) {
+      // Whatever the decompressor has not read yet is left to the HTTP server to discard.
+      if (stream !== req) req.unpipe();
+      throw apiError(tooLargeBody());
+    }
+    if ((err as { code?: string }).code?.startsWith('Z_')) throw new ApiError(400, 'invalid_encoding', `The body is not valid ${encoding} data.`, 'body');
+    if (req.destroyed || (err as { code?: string }).code === 'ECONNRESET') throw new ApiError(400, 'aborted', 'The request was aborted before its body arrived.', 'body');
+    throw err;
+  }
 }
 
 const STATUS: Partial<Record<DriftInputError['code'], number>> = { too_large: 413, unsupported_media_type: 415, no_reference: 409, busy: 503 };
@@ -170,7 +192,7 @@ export function driftApi(deps: Deps): Router {
       const summary = await setReference(deps, caller.project, {
         media,
         options: { kinds: kindsFrom(q.data) },
-        readBody: () => readBody(req, res),
+        readBody: () => readBody(req),
         createdBy: `token:${caller.tokenPublicId}`,
       }).catch(asApiError(res));
       res.status(201).json(referenceOut(summary));
@@ -194,7 +216,7 @@ export function driftApi(deps: Deps): Router {
       const outcome = await recordBatch(deps, caller.project, {
         media,
         options: { timestamp: q.data.timestamp },
-        readBody: () => readBody(req, res),
+        readBody: () => readBody(req),
         idempotencyKey,
       }).catch(asApiError(res));
       if (outcome.kind === 'replayed') res.set('Idempotent-Replayed', 'true');

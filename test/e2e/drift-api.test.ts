@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { count, eq } from 'drizzle-orm';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -334,6 +335,23 @@ describe.each(databaseKinds())('drift ingestion through the HTTP API (%s)', (kin
       expect(await counts()).toEqual(before);
       expect(raised.length).toBe(alerts);
     });
+  });
+
+  it('accepts a gzip-compressed body; refuses a corrupt one (400) and an unknown encoding (415), writing nothing', async () => {
+    const csv = toCsv(referenceData(200, 90));
+    const send = (body: Buffer, encoding: string) =>
+      fetch(`${h.app.url}/api/v1/projects/churn/observations`, { method: 'POST', headers: { authorization: `Bearer ${churn.token}`, 'content-type': 'text/csv', 'content-encoding': encoding }, body });
+    const ok = await send(gzipSync(csv), 'gzip');
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as { rows: number }).rows).toBe(200);
+    const before = await counts();
+    const corrupt = await send(Buffer.concat([gzipSync(csv).subarray(0, 40), Buffer.from('not gzip at all')]), 'gzip');
+    expect(corrupt.status).toBe(400);
+    expect(await corrupt.json()).toMatchObject({ error: 'invalid_encoding', field: 'body' });
+    const unknown = await send(Buffer.from(csv), 'zstd');
+    expect(unknown.status).toBe(415);
+    expect(await unknown.json()).toMatchObject({ error: 'unsupported_media_type', field: 'Content-Encoding' });
+    expect(await counts()).toEqual(before);
   });
 
   it('answers 413 with a JSON error for a body over 100 MB or over 5,000,000 values, writing nothing', async () => {

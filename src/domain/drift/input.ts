@@ -70,12 +70,16 @@ export function columnField(name: string): string {
   return `features.${printable(name)}`;
 }
 
-export function decodeUpload(bytes: Uint8Array, media: MediaType, kind: UploadKind, options: UploadOptions = {}): RawUpload {
-  if (bytes.byteLength > DRIFT_UPLOAD_LIMITS.bodyBytes) throw tooLargeBody();
+/** The body arrives as blocks (see shared/read-blocks.ts); they are decoded in turn, never joined as bytes. */
+export function decodeUpload(body: readonly Uint8Array[], media: MediaType, kind: UploadKind, options: UploadOptions = {}): RawUpload {
+  if (body.reduce((n, b) => n + b.byteLength, 0) > DRIFT_UPLOAD_LIMITS.bodyBytes) throw tooLargeBody();
   let text: string;
   try {
     // Fatal: bytes that are not UTF-8 are refused rather than read as U+FFFD. A BOM is dropped.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // Streaming, so a character split between two blocks is decoded whole.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    text = body.map((block, i) => decoder.decode(block, { stream: i < body.length - 1 })).join('');
+    if (body.length === 0) text = '';
   } catch {
     throw new DriftInputError('invalid_encoding', 'The body is not valid UTF-8; send UTF-8 text.', 'body');
   }

@@ -41,12 +41,12 @@ export function createDriftRuntime(opts: DriftRuntimeOptions): DriftRuntime {
     raiseAlert: raiseDriftAlert,
     poolSize: size,
     async evaluate(task, cost) {
-      const values = cost.values + task.body.byteLength / BYTES_PER_VALUE;
-      if (values < inlineBelow) return runInline(task);
+      const bytes = task.body.reduce((n, b) => n + b.byteLength, 0);
+      if (cost.values + bytes / BYTES_PER_VALUE < inlineBelow) return runInline(task);
       pool ??= createEvaluationPool({ size, log: opts.log });
       // The body is used once: hand its memory to the thread rather than copy it, when it owns it.
-      const body = ownsBuffer(task.body) ? task.body : task.body.slice();
-      return pool.run({ ...task, body }, [body.buffer as ArrayBuffer]);
+      const body = task.body.map((b) => (ownsBuffer(b) ? b : b.slice()));
+      return pool.run({ ...task, body }, body.map((b) => b.buffer as ArrayBuffer));
     },
     async close() {
       await pool?.close();

@@ -8,12 +8,14 @@ import type { ColumnKind } from '../../domain/drift/default-test.js';
 import type { MediaType, UploadOptions } from '../../domain/drift/input.js';
 import { DriftInputError } from '../../domain/drift/input-error.js';
 import type { MissingCounts } from '../../domain/drift/values.js';
+import { utf8Text } from './shared-text.js';
 
 /** An upload as the edge hands it over; the body is read only once the verb needs it. */
 export interface DriftUpload {
   media: MediaType;
   options: UploadOptions;
-  readBody(): Promise<Uint8Array>;
+  /** The body as blocks of bytes (shared/read-blocks.ts). */
+  readBody(): Promise<Uint8Array[]>;
 }
 
 export interface ReferenceSummary {
@@ -37,7 +39,7 @@ export async function setReference(deps: Deps, project: ProjectRow, upload: Drif
   const { rows, columns } = outcome.value;
   const now = deps.clock.now();
   const stored: NewReferenceColumn[] = columns.map((c) =>
-    c.kind === 'numeric' ? { name: c.name, role: c.role, kind: 'numeric', numeric: float64Bytes(c.numeric!) } : { name: c.name, role: c.role, kind: 'categorical', categoricalJson: c.categoricalJson! },
+    c.kind === 'numeric' ? { name: c.name, role: c.role, kind: 'numeric', numeric: float64Bytes(c.numeric!) } : { name: c.name, role: c.role, kind: 'categorical', categoricalJson: utf8Text(c.categorical!) },
   );
   const ref = await deps.db.transaction(async (tx) => {
     const row = await insertReferenceIn(tx, scopeOf(project), { rows, createdBy: upload.createdBy, now, columns: stored });
@@ -54,7 +56,7 @@ export async function setReference(deps: Deps, project: ProjectRow, upload: Drif
   deps.drift.references.put({
     id: ref.id,
     rows,
-    columns: columns.map(({ name, role, kind, numeric, categoricalJson }) => ({ name, role, kind, numeric, categoricalJson })),
+    columns: columns.map(({ name, role, kind, numeric, categorical }) => ({ name, role, kind, numeric, categorical })),
   });
   return {
     referenceId: ref.id,

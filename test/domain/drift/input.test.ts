@@ -4,7 +4,7 @@ import { DriftInputError } from '../../../src/domain/drift/input-error.js';
 import { locateJsonError } from '../../../src/domain/drift/json-syntax.js';
 import { prepareBatch, prepareReference } from '../../../src/domain/drift/prepare.js';
 
-const bytes = (s: string) => new TextEncoder().encode(s);
+const bytes = (s: string) => [new TextEncoder().encode(s)];
 const refusal = (fn: () => unknown): DriftInputError => {
   try {
     fn();
@@ -47,8 +47,14 @@ describe('decodeUpload', () => {
     expect(decodeUpload(bytes('zip\n10115\n'), 'csv', 'observations', { timestamp: '2026-01-01T00:00:00Z' }).timestamp).toBe('2026-01-01T00:00:00Z');
   });
 
+  it('decodes a character split between two blocks', () => {
+    const whole = new TextEncoder().encode('{"features": {"café": [1]}}');
+    const at = whole.indexOf(0xc3) + 1; // between the two bytes of "é"
+    expect(decodeUpload([whole.slice(0, at), whole.slice(at)], 'json', 'reference').features[0]!.name).toBe('café');
+  });
+
   it('refuses a body that is not UTF-8, and an empty one', () => {
-    expect(refusal(() => decodeUpload(new Uint8Array([0x7b, 0xff, 0x7d]), 'json', 'reference'))).toMatchObject({ code: 'invalid_encoding', field: 'body' });
+    expect(refusal(() => decodeUpload([new Uint8Array([0x7b, 0xff, 0x7d])], 'json', 'reference'))).toMatchObject({ code: 'invalid_encoding', field: 'body' });
     expect(refusal(() => decodeUpload(bytes('  \n'), 'csv', 'reference'))).toMatchObject({ code: 'invalid_request', field: 'body' });
   });
 });

@@ -4,7 +4,7 @@ import { runDriftTask, type DriftTask, type StoredColumn } from '../../../src/se
 import { normals, rng } from '../../helpers/drift.js';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-const encode = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+const encode = (v: unknown) => [new TextEncoder().encode(JSON.stringify(v))];
 
 describe('the drift evaluation pool', () => {
   const pool = createEvaluationPool({ size: 2, maxQueue: 3, log: quiet });
@@ -24,15 +24,15 @@ describe('the drift evaluation pool', () => {
     if (!pooled.ok) throw new Error('refused');
     const [x, c] = pooled.value.columns;
     expect(x!.numeric!.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(c!.categoricalJson).toBe(JSON.stringify(values.map((v) => (v > 5 ? 'hi' : 'lo'))));
+    expect(Buffer.from(c!.categorical!).toString()).toBe(JSON.stringify(values.map((v) => (v > 5 ? 'hi' : 'lo'))));
 
-    const reference: StoredColumn[] = pooled.value.columns.map(({ name, role, kind, numeric, categoricalJson }) => ({ name, role, kind, numeric, categoricalJson }));
+    const reference: StoredColumn[] = pooled.value.columns.map(({ name, role, kind, numeric, categorical }) => ({ name, role, kind, numeric, categorical }));
     const current = normals(rng(2), 30_000, 5.3, 2);
     const batch = (): Extract<DriftTask, { type: 'batch' }> => ({ type: 'batch', body: encode({ features: { x: current, c: current.map((v) => (v > 5 ? 'hi' : 'lo')) } }), media: 'json', options: {}, reference, settings: {}, targets: [] });
     const body = batch().body;
-    const scored = await pool.run({ ...batch(), body }, [body.buffer as ArrayBuffer]);
+    const scored = await pool.run({ ...batch(), body }, body.map((b) => b.buffer as ArrayBuffer));
     // Transferred: the caller's copy of the body is gone.
-    expect(body.byteLength).toBe(0);
+    expect(body[0]!.byteLength).toBe(0);
     expect(scored).toEqual(runDriftTask(batch()));
     expect(scored.ok && scored.value.score.drift.columns[0]).toMatchObject({ name: 'x', test: 'wasserstein', drifted: true });
   });
