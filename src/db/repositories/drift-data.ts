@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rowsOf } from '../client.js';
 import { driftBatches, driftReferenceColumns, driftReferences, driftSettings } from '../schema/index.js';
+import { yieldToEventLoop } from '../../shared/yield-to-event-loop.js';
 import type { ProjectScope } from './runs.js';
 
 export type DriftReferenceRow = typeof driftReferences.$inferSelect;
@@ -16,8 +17,13 @@ export type NewReferenceColumn = { name: string; role: DriftRole } & ({ kind: 'n
  * Stores a reference and makes it the project's live one, in the caller's transaction: the previous
  * live reference is marked `current = false` first (batches compared with it keep pointing at it).
  * One row per column; each column is its own statement, so no single message carries the whole
- * sample. Categorical values arrive as JSON text and are cast in SQL, so the driver does not walk
- * a million strings.
+ * sample and the event loop gets a turn between columns.
+ *
+ * Values cross the driver as text that SQL converts: float64 bytes as base64 (`decode`), categorical
+ * values as JSON text (`::jsonb`). PGlite's own bytea parameter and result conversion walks the
+ * bytes one at a time in JavaScript (seconds for a million values, on the event loop), and a jsonb
+ * parameter would make the driver stringify a million strings; base64 is native in Node and C in
+ * PostgreSQL, for pg and PGlite alike.
  */
 export async function insertReferenceIn(
   tx: Db,
@@ -33,12 +39,13 @@ export async function insertReferenceIn(
     .values({ teamId: scope.teamId, projectId: scope.projectId, rows: r.rows, createdBy: r.createdBy, createdAt: r.now, current: true })
     .returning();
   for (const c of r.columns) {
+    await yieldToEventLoop();
     await tx.insert(driftReferenceColumns).values({
       referenceId: ref!.id,
       name: c.name,
       role: c.role,
       kind: c.kind,
-      numeric: c.kind === 'numeric' ? Buffer.from(c.numeric.buffer, c.numeric.byteOffset, c.numeric.byteLength) : null,
+      numeric: c.kind === 'numeric' ? sql`decode(${Buffer.from(c.numeric.buffer, c.numeric.byteOffset, c.numeric.byteLength).toString('base64')}, 'base64')` : null,
       categorical: c.kind === 'categorical' ? sql`${c.categoricalJson}::jsonb` : null,
     });
   }
@@ -71,16 +78,20 @@ export async function referenceColumnHeads(db: Db, referenceId: number): Promise
 }
 
 /**
- * One column's stored values: float64 bytes, or the categorical JSON as text (not parsed here: the
- * caller hands it to a worker thread, which parses it off the event loop).
+ * One column's stored values: float64 bytes (read as base64, see insertReferenceIn), or the
+ * categorical JSON as text (not parsed here: a worker thread parses it, off the event loop).
  */
 export async function referenceColumnData(db: Db, referenceId: number, name: string): Promise<{ numeric: Buffer | null; categoricalJson: string | null }> {
   const [row] = await db
-    .select({ numeric: driftReferenceColumns.numeric, categoricalJson: sql<string | null>`${driftReferenceColumns.categorical}::text` })
+    .select({
+      numericBase64: sql<string | null>`encode(${driftReferenceColumns.numeric}, 'base64')`,
+      categoricalJson: sql<string | null>`${driftReferenceColumns.categorical}::text`,
+    })
     .from(driftReferenceColumns)
     .where(and(eq(driftReferenceColumns.referenceId, referenceId), eq(driftReferenceColumns.name, name)));
   if (!row) throw new Error(`reference ${referenceId} has no column ${name}`);
-  return row;
+  // PostgreSQL's base64 breaks lines every 76 characters; Node's decoder skips the line breaks.
+  return { numeric: row.numericBase64 === null ? null : Buffer.from(row.numericBase64, 'base64'), categoricalJson: row.categoricalJson };
 }
 
 /** The project's drift settings as stored (validated by the caller), or undefined when never set. */
@@ -104,12 +115,13 @@ export type NewBatch = Omit<typeof driftBatches.$inferInsert, 'teamId' | 'projec
  * Inserts a batch; undefined when its Idempotency-Key is already used in the project (the unique
  * index decides, so concurrent retries store one batch).
  */
-export async function insertBatchIn(tx: Db, scope: ProjectScope, b: NewBatch): Promise<DriftBatchRow | undefined> {
+export async function insertBatchIn(tx: Db, scope: ProjectScope, b: NewBatch): Promise<{ id: number } | undefined> {
   const [row] = await tx
     .insert(driftBatches)
     .values({ ...b, teamId: scope.teamId, projectId: scope.projectId })
     .onConflictDoNothing()
-    .returning();
+    // Only the id: the caller has the report, and reading it back would parse it again on the event loop.
+    .returning({ id: driftBatches.id });
   return row;
 }
 

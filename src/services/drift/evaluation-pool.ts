@@ -32,9 +32,12 @@ export interface EvaluationPool {
   close(): Promise<void>;
 }
 
-/** Threads for drift evaluation: the machine's parallelism, at least 1, at most 4. */
+/**
+ * Threads for drift evaluation: one fewer than the machine's parallelism, so that with every thread
+ * busy a core is still free for the event loop (Slack acks, other API calls); at least 1, at most 4.
+ */
 export function defaultPoolSize(): number {
-  return Math.min(4, Math.max(1, availableParallelism()));
+  return Math.min(4, Math.max(1, availableParallelism() - 1));
 }
 
 interface Job {

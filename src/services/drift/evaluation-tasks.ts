@@ -7,6 +7,7 @@ import { scoreBatch, type BatchScore } from '../../domain/drift/score-batch.js';
 import type { DriftSettingsInput } from '../../domain/drift/settings.js';
 import type { MissingCounts } from '../../domain/drift/values.js';
 import type { SuccessMetric } from '../../domain/metrics/success-metric.js';
+import { sharedUtf8, utf8Text } from './shared-text.js';
 
 /**
  * The CPU-heavy part of a drift upload — decoding the body, checking it, typing its columns and
@@ -16,7 +17,8 @@ import type { SuccessMetric } from '../../domain/metrics/success-metric.js';
  * Numeric reference columns travel as Float64Arrays over SharedArrayBuffers: the reference is
  * read by every batch while it is live, so it is shared with the workers rather than copied or
  * transferred (a transfer would take it away from the cache). The request body, used once, is
- * transferred. Categorical columns travel as their JSON text, one string, parsed in the worker.
+ * transferred: its blocks of bytes, each an ArrayBuffer of its own. Categorical reference columns
+ * travel as the UTF-8 bytes of their JSON, shared too, parsed in the worker.
  */
 
 export interface StoredColumn {
@@ -25,15 +27,15 @@ export interface StoredColumn {
   kind: ColumnKind;
   /** numeric: the values, shared memory, nulls marked (columns.ts). */
   numeric?: Float64Array;
-  /** categorical: the values as a JSON array of strings and nulls. */
-  categoricalJson?: string;
+  /** categorical: the values as a JSON array of strings and nulls, UTF-8, shared memory (shared-text.ts). */
+  categorical?: Uint8Array;
 }
 
 export type DriftTask =
-  | { type: 'reference'; body: Uint8Array; media: MediaType; options: UploadOptions }
+  | { type: 'reference'; body: Uint8Array[]; media: MediaType; options: UploadOptions }
   | {
       type: 'batch';
-      body: Uint8Array;
+      body: Uint8Array[];
       media: MediaType;
       options: UploadOptions;
       reference: StoredColumn[];
@@ -72,7 +74,7 @@ function referenceTask(task: Extract<DriftTask, { type: 'reference' }>): Referen
     const { present, ...missing } = missingOf(column);
     return column.kind === 'numeric'
       ? { name, role, kind: column.kind, numeric: column.values, present, missing }
-      : { name, role, kind: column.kind, categoricalJson: JSON.stringify(column.values), present, missing };
+      : { name, role, kind: column.kind, categorical: sharedUtf8(JSON.stringify(column.values)), present, missing };
   });
   return { rows: raw.rows, columns };
 }
@@ -86,5 +88,5 @@ function batchTask(task: Extract<DriftTask, { type: 'batch' }>): BatchTaskValue 
 
 function typedStored(c: StoredColumn): TypedColumn {
   if (c.kind === 'numeric') return { kind: 'numeric', values: c.numeric! };
-  return { kind: 'categorical', values: JSON.parse(c.categoricalJson!) as (string | null)[] };
+  return { kind: 'categorical', values: JSON.parse(utf8Text(c.categorical!)) as (string | null)[] };
 }

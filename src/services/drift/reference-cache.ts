@@ -40,6 +40,11 @@ export class ReferenceCache {
     }
   }
 
+  /** Forgets every entry (the next batch of each project reads its reference from the database). */
+  clear(): void {
+    this.entries.clear();
+  }
+
   private remember(id: number, ref: Promise<CachedReference>, bytes: number): void {
     this.entries.delete(id);
     this.entries.set(id, { ref, bytes });
@@ -55,5 +60,5 @@ export class ReferenceCache {
 }
 
 function sizeOf(ref: CachedReference): number {
-  return ref.columns.reduce((n, c) => n + (c.numeric?.byteLength ?? 0) + 2 * (c.categoricalJson?.length ?? 0), 0);
+  return ref.columns.reduce((n, c) => n + (c.numeric?.byteLength ?? 0) + (c.categorical?.byteLength ?? 0), 0);
 }
