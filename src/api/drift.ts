@@ -147,11 +147,17 @@ async function readBody(req: Request): Promise<Uint8Array[]> {
     stream = req.pipe(inflate);
   }
   try {
-    return await readBlocks(stream, { limit: DRIFT_UPLOAD_LIMITS.bodyBytes });
+    // Decompressed output is cut off at the limit (a small body can inflate without end); the
+    // compressed rest is read and discarded, as an uncompressed body past the limit is.
+    return await readBlocks(stream, { limit: DRIFT_UPLOAD_LIMITS.bodyBytes, stopAtLimit: stream !== req });
   } catch (err) {
     if (err instanceof TooLargeError) {
-      // Whatever the decompressor has not read yet is left to the HTTP server to discard.
-      if (stream !== req) req.unpipe();
+      if (stream !== req) {
+        req.unpipe();
+        stream.destroy();
+        // The rest of the compressed body is read and dropped, so the client can read the answer.
+        if (!req.complete) await new Promise<void>((resolve) => req.resume().once('end', resolve).once('close', resolve).once('error', () => resolve()));
+      }
       throw apiError(tooLargeBody());
     }
     if ((err as { code?: string }).code?.startsWith('Z_')) throw new ApiError(400, 'invalid_encoding', `The body is not valid ${encoding} data.`, 'body');

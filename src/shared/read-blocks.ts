@@ -15,10 +15,11 @@ export class TooLargeError extends Error {
  * copy of tens of megabytes on the event loop — about 50 ms for 7 MB measured here; blocks are
  * instead handed, with their memory, to a worker thread that joins or decodes them there.
  *
- * Past `limit` bytes nothing more is kept, but the stream is still read to its end, so the client
- * can finish sending and read the refusal.
+ * Past `limit` bytes nothing more is kept. By default the stream is still read to its end, so the
+ * client can finish sending and read the refusal; with `stopAtLimit` the error comes at once (for a
+ * decompressing stream, whose output may be far larger than what the client sends).
  */
-export async function readBlocks(stream: Readable, opts: { limit: number; blockSize?: number }): Promise<Uint8Array[]> {
+export async function readBlocks(stream: Readable, opts: { limit: number; blockSize?: number; stopAtLimit?: boolean }): Promise<Uint8Array[]> {
   const blockSize = opts.blockSize ?? 1 << 20;
   const blocks: Uint8Array[] = [];
   let block = new Uint8Array(blockSize);
@@ -26,7 +27,10 @@ export async function readBlocks(stream: Readable, opts: { limit: number; blockS
   let total = 0;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     total += chunk.byteLength;
-    if (total > opts.limit) continue;
+    if (total > opts.limit) {
+      if (opts.stopAtLimit) throw new TooLargeError(opts.limit);
+      continue;
+    }
     let offset = 0;
     while (offset < chunk.byteLength) {
       const n = Math.min(blockSize - used, chunk.byteLength - offset);

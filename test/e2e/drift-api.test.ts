@@ -348,6 +348,10 @@ describe.each(databaseKinds())('drift ingestion through the HTTP API (%s)', (kin
     const corrupt = await send(Buffer.concat([gzipSync(csv).subarray(0, 40), Buffer.from('not gzip at all')]), 'gzip');
     expect(corrupt.status).toBe(400);
     expect(await corrupt.json()).toMatchObject({ error: 'invalid_encoding', field: 'body' });
+    // A small body that inflates past the limit is cut off there.
+    const bomb = await send(gzipSync(Buffer.alloc(101_000_000, 0x20)), 'gzip');
+    expect(bomb.status).toBe(413);
+    expect(await bomb.json()).toMatchObject({ error: 'too_large', field: 'body' });
     const unknown = await send(Buffer.from(csv), 'zstd');
     expect(unknown.status).toBe(415);
     expect(await unknown.json()).toMatchObject({ error: 'unsupported_media_type', field: 'Content-Encoding' });
