@@ -27,6 +27,8 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startApp } from '../src/app.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../src/db/client.js';
 import { insertApiToken } from '../src/db/repositories/api-tokens.js';
 import { binNumeric } from '../src/domain/drift/binning.js';
 import { evaluateColumn } from '../src/domain/drift/evaluate.js';
@@ -282,6 +284,17 @@ async function apiRun(kind: DbKind): Promise<void> {
     // As after a restart or on another replica: the reference is read back from the database.
     app.deps.drift.references.clear();
     await run('POST observations, reference not cached', 'observations', files.batch);
+    // What is stored: the reference column by column, and a batch as its report only.
+    const [size] = rowsOf<{ numeric: string; categorical: string; report: string; reports: string }>(
+      await database.db.execute(sql`select
+        (select coalesce(sum(pg_column_size(numeric)), 0) from drift_reference_columns where reference_id = (select max(id) from drift_references)) as numeric,
+        (select coalesce(sum(pg_column_size(categorical)), 0) from drift_reference_columns where reference_id = (select max(id) from drift_references)) as categorical,
+        (select avg(pg_column_size(report))::int from drift_batches) as report,
+        (select avg(length(report::text))::int from drift_batches) as reports`),
+    );
+    console.log(
+      `  stored: reference ${(Number(size!.numeric) / 1e6).toFixed(1)} MB numeric (40 columns) + ${(Number(size!.categorical) / 1e6).toFixed(2)} MB categorical (10 columns); a batch's report ${(Number(size!.report) / 1000).toFixed(1)} kB on disk (${(Number(size!.reports) / 1000).toFixed(1)} kB as JSON text)`,
+    );
     // What the machine's load does by itself: the same probe, as long, with no request.
     const idle = await probeStall(() => new Promise((resolve) => setTimeout(resolve, Math.max(2000, refMs))));
     console.log(`  ${'no request (the probe alone)'.padEnd(42)}            ${describeStall(idle)}  load average ${load()}`);
