@@ -140,7 +140,7 @@ async function readBody(req: Request): Promise<Uint8Array[]> {
   const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
   let stream: Readable = req;
   if (encoding !== 'identity' && encoding !== '') {
-    const make = DECOMPRESS[encoding];
+    const make = Object.hasOwn(DECOMPRESS, encoding) ? DECOMPRESS[encoding] : undefined;
     if (!make) throw new ApiError(415, 'unsupported_media_type', `Content-Encoding: ${encoding.slice(0, 40)} is not supported; send gzip, deflate, br or none.`, 'Content-Encoding');
     const inflate = make();
     req.on('error', (err) => inflate.destroy(err));
