@@ -21,7 +21,11 @@ export type ColumnRole = 'feature' | 'prediction' | 'label';
 /** The names predictions and labels take among the columns of a report, and in a CSV header. */
 export const PREDICTION_COLUMN = '__prediction';
 export const LABEL_COLUMN = '__label';
-const ROLE_OF_RESERVED: Record<string, ColumnRole> = { [PREDICTION_COLUMN]: 'prediction', [LABEL_COLUMN]: 'label' };
+// A Map, not an object: a column may be called "constructor" or "toString".
+const ROLE_OF_RESERVED = new Map<string, ColumnRole>([
+  [PREDICTION_COLUMN, 'prediction'],
+  [LABEL_COLUMN, 'label'],
+]);
 
 
 // Little-endian words of the null marker: low word 1, high word 0x7ff80000 (a quiet NaN).
@@ -114,8 +118,9 @@ export function checkColumnName(name: string, field: string, opts: { reservedAll
     throw new DriftInputError('invalid_request', `${field}: column name "${shown}" holds U+${code}, a control or invisible character.`, field);
   }
   if (name === '__proto__') throw new DriftInputError('invalid_request', `${field}: "__proto__" cannot be a column name.`, field);
-  if (!opts.reservedAllowed && ROLE_OF_RESERVED[name]) {
-    throw new DriftInputError('invalid_request', `${field}: "${name}" is reserved for ${ROLE_OF_RESERVED[name]}s; send them as "${ROLE_OF_RESERVED[name]}s".`, field);
+  const reserved = ROLE_OF_RESERVED.get(name);
+  if (!opts.reservedAllowed && reserved) {
+    throw new DriftInputError('invalid_request', `${field}: "${name}" is reserved for ${reserved}s; send them as "${reserved}s".`, field);
   }
 }
 
@@ -239,5 +244,5 @@ export function typedColumn(values: readonly unknown[], kind: ColumnKind, source
 }
 
 export function roleOfColumn(name: string): ColumnRole {
-  return ROLE_OF_RESERVED[name] ?? 'feature';
+  return ROLE_OF_RESERVED.get(name) ?? 'feature';
 }

@@ -3,6 +3,7 @@ import { decodeUpload } from '../../../src/domain/drift/input.js';
 import { DriftInputError } from '../../../src/domain/drift/input-error.js';
 import { locateJsonError } from '../../../src/domain/drift/json-syntax.js';
 import { prepareBatch, prepareReference } from '../../../src/domain/drift/prepare.js';
+import { scoreBatch } from '../../../src/domain/drift/score-batch.js';
 
 const bytes = (s: string) => [new TextEncoder().encode(s)];
 const refusal = (fn: () => unknown): DriftInputError => {
@@ -39,6 +40,21 @@ describe('decodeUpload', () => {
       ['x', 'numeric'],
     ]);
     expect(cols[0]!.column.values).toEqual(['10115', '20095']);
+  });
+
+  it('takes columns named like Object properties (constructor, toString) as ordinary columns', () => {
+    const features = { constructor: [1, 2, 3, 4, 5, 6], toString: ['a', 'b', 'a', 'b', 'a', 'b'] };
+    const ref = prepareReference(decodeUpload(bytes(JSON.stringify({ features })), 'json', 'reference'));
+    expect(ref.map((c) => [c.name, c.role, c.column.kind])).toEqual([
+      ['constructor', 'feature', 'numeric'],
+      ['toString', 'feature', 'categorical'],
+    ]);
+    const cur = prepareBatch(decodeUpload(bytes(JSON.stringify({ features })), 'json', 'observations'), ref.map((c) => ({ name: c.name, role: c.role, kind: c.column.kind })));
+    const { drift } = scoreBatch(ref, cur, {}, []);
+    expect(drift.columns.map((c) => [c.name, c.evaluable, c.drifted])).toEqual([
+      ['constructor', true, false],
+      ['toString', true, false],
+    ]);
   });
 
   it('takes kinds from the query for CSV, and a timestamp from the query', () => {
