@@ -17,6 +17,7 @@ import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { type Llm, openAiLlm } from './llm/llm.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
+import { createDriftRuntime } from './services/drift/runtime.js';
 import { slackClients } from './services/workspaces/slack-clients.js';
 import { sealPlainInstallations } from './services/workspaces/installation-secrets.js';
 import { tokenCipher, type TokenCipher } from './shared/token-cipher.js';
@@ -101,6 +102,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     llm,
     slack: slackClients(config, db.db, log),
     kickOutbox: () => runnerRef.current?.kick(),
+    drift: createDriftRuntime({ log }),
   };
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;
@@ -123,6 +125,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     async stop() {
       await runner.stop();
       await closeServer();
+      await deps.drift.close();
       if (socketMode) await slack.stop();
       if (!opts.database) await db.close();
     },

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Llm } from './llm/llm.js';
 import type { Logger } from './logger.js';
+import type { DriftRuntime } from './services/drift/runtime.js';
 
 /** Resolves the bot client of a workspace, for work that runs outside a Slack request (jobs, API, outbox). */
 export interface SlackClients {
@@ -21,4 +22,6 @@ export interface Deps {
   slack: SlackClients;
   /** Wakes the outbox worker after a commit so queued messages go out without waiting for the next tick. */
   kickOutbox(): void;
+  /** Drift evaluation threads, decoded references and the alert seam (services/drift/runtime.ts). */
+  drift: DriftRuntime;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Deps } from '../deps.js';
+import { driftApi } from './drift.js';
 import { apiErrorHandler } from './errors.js';
 import { jsonBody } from './json-body.js';
 import { openApiDocument } from './openapi.js';
@@ -17,6 +18,7 @@ export function registerApi(deps: Deps, opts: ApiOptions = {}): Router {
   const r = Router();
   if (opts.rateLimits !== false) r.use(apiRateLimiters({ ...DEFAULT_API_RATE_LIMITS, ...opts.rateLimits }, deps.log));
   r.get('/openapi.json', (_req, res) => void res.json(openApiDocument()));
+  r.use(driftApi(deps)); // before the JSON parser: drift routes read their own, larger bodies (JSON or CSV)
   r.use(jsonBody());
   r.use(runsApi(deps));
   r.use(projectApi(deps));
