@@ -3,17 +3,8 @@ import { evaluateDataset, type ColumnInput } from '../../src/domain/drift/evalua
 import type { DriftSettingsInput } from '../../src/domain/drift/settings.js';
 import type { RawValue } from '../../src/domain/drift/values.js';
 
-/** A seeded PRNG (mulberry32): test data is the same on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (mulberry32) of the drift helpers: test data is the same on every run. */
+export { seeded as rng } from './drift.js';
 
 /** n normal values, rounded to 4 decimals as sensors and CSV files give them. */
 export function normals(random: () => number, n: number, mean = 0, sd = 1): number[] {
