@@ -42,6 +42,17 @@ export function locateJsonError(text: string): JsonSyntaxProblem | null {
     if (i >= text.length) return fail('expected the closing quote of a string');
     return fail(text[i] === '\\' ? 'expected a valid escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)' : 'expected no control character (a raw line break or tab?) inside a string');
   };
+  /** A property name and its colon, as after '{' or a ',' inside an object. */
+  const propertyName = (): JsonSyntaxProblem | null => {
+    if (text[i] !== '"') return fail('expected a property name in double quotes');
+    i++;
+    const bad = string();
+    if (bad) return bad;
+    skip();
+    if (text[i] !== ':') return fail("expected ':' after the property name");
+    i++;
+    return null;
+  };
   const match = (re: RegExp): boolean => {
     re.lastIndex = i;
     if (!re.test(text)) return false;
@@ -61,13 +72,8 @@ export function locateJsonError(text: string): JsonSyntaxProblem | null {
         i++;
         skip();
         if (closer === '}') {
-          if (text[i] !== '"') return fail('expected a property name in double quotes');
-          i++;
-          const bad = string();
+          const bad = propertyName();
           if (bad) return bad;
-          skip();
-          if (text[i] !== ':') return fail("expected ':' after the property name");
-          i++;
         }
         afterValue = false;
         continue;
@@ -90,13 +96,8 @@ export function locateJsonError(text: string): JsonSyntaxProblem | null {
       }
       stack.push(c === '{' ? '}' : ']');
       if (c === '{') {
-        if (text[i] !== '"') return fail('expected a property name in double quotes');
-        i++;
-        const bad = string();
+        const bad = propertyName();
         if (bad) return bad;
-        skip();
-        if (text[i] !== ':') return fail("expected ':' after the property name");
-        i++;
       }
       continue;
     }
