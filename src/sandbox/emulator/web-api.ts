@@ -13,8 +13,25 @@ export interface EmulatorOptions {
   botId?: string;
 }
 
-/** A fault to inject: the next `times` calls of `method` fail this way (then calls succeed again). */
-export type Fault = { method: string; times: number } & ({ status: 500 } | { status: 429; retryAfter: number } | { error: string });
+/**
+ * A fault to inject: the next `times` calls of `method` fail this way (then calls succeed again).
+ * `afterActing`: Slack did the work (posted, updated) and then answered 500, as happens when its
+ * answer is lost on the way back. `delayMs`: the call succeeds, but only after that long.
+ */
+export type Fault = { method: string; times: number } & ({ status: 500; afterActing?: boolean } | { status: 429; retryAfter: number } | { error: string } | { delayMs: number });
+
+/**
+ * Slack having a bad minute: each Web API call fails with probability `rate`, as a 429 (Retry-After
+ * `retryAfter` seconds, nothing done), a 500 before acting, or a 500 after acting, in equal shares.
+ * `random` is injected so a test can seed it.
+ */
+export interface Flakiness {
+  rate: number;
+  random: () => number;
+  retryAfter?: number;
+  /** Only these methods fail (default: every method). */
+  methods?: string[];
+}
 
 type Args = Record<string, unknown>;
 type Result = Record<string, unknown> & { ok: boolean };
@@ -74,6 +91,7 @@ export class SlackWebApiEmulator {
   readonly responseUrls = new Map<string, { channel: string; user: string; messageTs?: string }>();
   private responseUrlSeq = 0;
   private readonly faults: Fault[] = [];
+  private flakiness: Flakiness | null = null;
   private server?: Server;
   url = '';
 
@@ -108,6 +126,12 @@ export class SlackWebApiEmulator {
 
   clearFaults(): void {
     this.faults.length = 0;
+    this.flakiness = null;
+  }
+
+  /** Fail calls at random until `flaky(null)`; see `Flakiness`. */
+  flaky(f: Flakiness | null): void {
+    this.flakiness = f;
   }
 
   addUser(userId: string, name = userId.toLowerCase(), tz = 'UTC'): void {
@@ -191,20 +215,29 @@ export class SlackWebApiEmulator {
       this.store.calls.push({ method, args, ok: result.ok, error: result.ok ? undefined : String(result.error), status });
     };
     const faultIndex = this.faults.findIndex((f) => f.method === method && f.times > 0);
+    let fault: Fault | undefined;
     if (faultIndex >= 0) {
-      const fault = this.faults[faultIndex]!;
+      fault = this.faults[faultIndex]!;
       fault.times -= 1;
       if (fault.times <= 0) this.faults.splice(faultIndex, 1);
-      if ('error' in fault) {
+    } else if (this.flakiness && (!this.flakiness.methods || this.flakiness.methods.includes(method)) && this.flakiness.random() < this.flakiness.rate) {
+      const kind = Math.floor(this.flakiness.random() * 3);
+      fault = kind === 0 ? { method, times: 1, status: 429, retryAfter: this.flakiness.retryAfter ?? 1 } : { method, times: 1, status: 500, afterActing: kind === 2 };
+    }
+    let afterActing = false;
+    if (fault) {
+      if ('delayMs' in fault) await new Promise((r) => setTimeout(r, fault.delayMs));
+      else if ('error' in fault) {
         record(200, { ok: false, error: fault.error });
         return send(200, { ok: false, error: fault.error });
-      }
-      if (fault.status === 429) {
+      } else if (fault.status === 429) {
         record(429, { ok: false, error: 'ratelimited' });
         return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfter) });
+      } else if (fault.afterActing) afterActing = true;
+      else {
+        record(500, { ok: false, error: 'internal_error' });
+        return send(500, { ok: false, error: 'internal_error' });
       }
-      record(500, { ok: false, error: 'internal_error' });
-      return send(500, { ok: false, error: 'internal_error' });
     }
     const token = str(req.headers.authorization?.replace(/^Bearer /, '')) ?? str(args.token);
     // The OAuth token exchange authenticates with the app's client credentials, not a token.
@@ -220,6 +253,11 @@ export class SlackWebApiEmulator {
     }
     const handler = this.handlers[method];
     const result: Result = handler ? await handler(args, req) : { ok: false, error: 'unknown_method' };
+    if (afterActing) {
+      // The work is done; only the answer is lost.
+      record(500, { ok: false, error: 'internal_error' });
+      return send(500, { ok: false, error: 'internal_error' });
+    }
     record(200, result);
     send(200, result);
   }
