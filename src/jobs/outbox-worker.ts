@@ -2,11 +2,16 @@ import { performance } from 'node:perf_hooks';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
-import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent } from '../db/repositories/outbox.js';
+import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent, renewLease } from '../db/repositories/outbox.js';
 import { OUTBOX_POSTS } from '../db/schema/index.js';
 import type { OutboxRenderer } from '../services/job-handlers.js';
+import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
 
-const LEASE_MS = 60_000;
+/**
+ * A lease outlasts the longest send: a file upload is three calls of at most SLACK_CALL_TIMEOUT_MS
+ * each, and the lease is renewed right before the first of them.
+ */
+const LEASE_MS = Math.max(60_000, 4 * SLACK_CALL_TIMEOUT_MS);
 const BATCH = 50;
 const MAX_ATTEMPTS = 40;
 const MAX_BACKOFF_MS = 15 * 60_000;
@@ -58,39 +63,32 @@ function carryUncertainty(row: ClaimedRow, reason: string): string {
 export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<string, OutboxRenderer> = {}): Promise<number> {
   let delivered = 0;
   for (;;) {
+    // At most one row per lane (a thread, a message's updates) comes back, so rows of one batch
+    // never have to wait for each other; the next row of a lane comes in the next claim.
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
     // A 429 holds the rest of this batch for the same workspace and method until Retry-After.
     const limited = new Map<string, Date>();
-    // Threads whose earlier post did not go out in this batch: their later posts wait for it.
-    const stalledThreads = new Set<number>();
     const started = performance.now();
+    let settled = 0;
     for (const row of rows) {
-      const threadPost = row.parentId !== null && isPost(row.method);
-      // Slow Slack answers must not outlast the batch's lease: rows not tried by half of it go
-      // back to the queue (no attempt used), before another worker could take them over.
+      // Rows not tried by half a lease go back to the queue (no attempt used) rather than sit claimed.
       if (performance.now() - started > LEASE_MS / 2) {
         await markRetry(deps.db, row, now, carryUncertainty(row, 'not tried: the batch ran long'), { refundAttempt: true });
-        if (threadPost) stalledThreads.add(row.parentId!);
-        continue;
-      }
-      if (threadPost && stalledThreads.has(row.parentId!)) {
-        // Not before the earlier post of its thread: claimDueOutbox holds it until that one has gone.
-        await markRetry(deps.db, row, now, carryUncertainty(row, 'waiting for an earlier post in its thread'), { refundAttempt: true });
         continue;
       }
       const key = `${row.teamId}:${row.method}`;
       const heldUntil = limited.get(key);
       if (heldUntil) {
         await markRetry(deps.db, row, heldUntil, carryUncertainty(row, 'held by a rate limit'), { refundAttempt: true });
-        if (threadPost) stalledThreads.add(row.parentId!);
         continue;
       }
       const outcome = await deliverOne(deps, row, now, renderers);
       if (outcome instanceof Date) limited.set(key, outcome);
       if (outcome === 'sent') delivered++;
-      else if (outcome !== 'failed' && threadPost) stalledThreads.add(row.parentId!);
+      if (outcome === 'sent' || outcome === 'failed') settled++;
     }
-    if (rows.length < BATCH || limited.size > 0) return delivered;
+    // Another claim only while this one moved something on: a lane's next row is then free.
+    if (rows.length === 0 || settled === 0 || limited.size > 0) return delivered;
   }
 }
 
@@ -113,6 +111,11 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
     await markFailed(deps.db, row, 'invalid files.upload payload');
     return 'failed';
   }
+  if (row.superseded) {
+    // A later update of this message already went out: this one would only show older content.
+    await markSent(deps.db, row, null, now);
+    return 'sent';
+  }
   let payload = row.payload as Record<string, unknown>;
   try {
     if (mayHavePosted(row) && isPost(row.method)) {
@@ -134,6 +137,14 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
       const { render: _render, ...rest } = payload;
       payload = { ...rest, ...fresh };
     }
+    // Renewed from the database's clock just before the call: if this worker was slow (a long
+    // render, a stalled process) and another took the row over meanwhile, it must not post too.
+    const renewed = await renewLease(deps.db, row, LEASE_MS);
+    if (!renewed) {
+      deps.log.warn(`outbox ${row.id}: lease taken over by another worker before sending; leaving it to that worker`);
+      return 'retry';
+    }
+    row.leaseUntil = renewed.leaseUntil;
     let ts: string | null = null;
     if (row.method === 'chat.postMessage') {
       const res = await client.chat.postMessage({

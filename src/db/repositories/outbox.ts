@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, notExists, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Db, rowsOf } from '../client.js';
 import { OUTBOX_POSTS, outbox } from '../schema/index.js';
@@ -37,12 +37,30 @@ export interface EnqueueInput {
   notBefore?: Date;
 }
 
+/**
+ * The one rule of order, for every feature: the updates of one message go out one at a time in the
+ * order they were queued (so a slow early update can never land after a later one, e.g. a live tally
+ * drawn before a close), and so do the posts of one thread (a reply never overtakes an earlier one
+ * while that one is retried). The migration that added lanes applies the same rule in SQL.
+ */
+export function laneOf(m: { method: OutboxMethod; channelId: string; parentId?: number | null; targetId?: number | null; threadTs?: string; ts?: string }): string | null {
+  if (m.method === 'chat.update') {
+    if (m.targetId) return `message:${m.targetId}`;
+    return m.ts ? `message:${m.channelId}:${m.ts}` : null;
+  }
+  if ((OUTBOX_POSTS as readonly string[]).includes(m.method)) {
+    if (m.parentId) return `thread:${m.parentId}`;
+    return m.threadTs ? `thread:${m.channelId}:${m.threadTs}` : null;
+  }
+  return null;
+}
+
 /** Queues a message; with a dedupe key already used, returns the existing row instead of a second one. */
 export async function enqueue(db: Db, m: EnqueueInput): Promise<OutboxRow> {
   const payload = { ...m.payload, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.ts ? { ts: m.ts } : {}) };
   const rows = await db
     .insert(outbox)
-    .values({ teamId: m.teamId, method: m.method, channelId: m.channelId, payload, dedupeKey: m.dedupeKey ?? null, parentId: m.parentId ?? null, targetId: m.targetId ?? null, status: 'pending', nextAttemptAt: m.notBefore && m.notBefore > m.now ? m.notBefore : m.now, createdAt: m.now })
+    .values({ teamId: m.teamId, method: m.method, channelId: m.channelId, payload, dedupeKey: m.dedupeKey ?? null, parentId: m.parentId ?? null, targetId: m.targetId ?? null, lane: laneOf(m), status: 'pending', nextAttemptAt: m.notBefore && m.notBefore > m.now ? m.notBefore : m.now, createdAt: m.now })
     .onConflictDoNothing()
     .returning();
   if (rows[0]) return rows[0];
@@ -60,66 +78,85 @@ export async function findOutbox(db: Db, id: number): Promise<OutboxRow | undefi
   return row;
 }
 
-/** `orphaned`: the message this row replies to or updates failed for good, so it never will have a ts. */
-export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | null; targetTs: string | null; orphaned: boolean };
+/**
+ * `orphaned`: the message this row replies to or updates failed for good, so it never will have a ts.
+ * `superseded`: an update of a message that a later update of the same message already replaced
+ * (its transaction committed after the later one went out); sending it would show older content.
+ */
+export type ClaimedRow = OutboxRow & { recovering: boolean; parentTs: string | null; targetTs: string | null; orphaned: boolean; superseded: boolean };
+
+/**
+ * The database's clock, in whole milliseconds (JavaScript dates hold no more, and a claim is
+ * recognised by its exact lease). Leases are read and written in this one clock, at the moment of
+ * the statement: neither an app instance's clock nor the start of a slow job pass can make a lease
+ * that is already over when it is taken.
+ */
+const dbNow = sql`date_trunc('milliseconds', clock_timestamp())`;
+const leaseEnd = (leaseMs: number) => sql`${dbNow} + ${leaseMs} * interval '1 millisecond'`;
 
 /**
  * Claims due rows under a lease, skipping rows another worker holds. A row still `sending` after its
  * lease ran out belongs to a worker that died mid-send: it comes back flagged `recovering` so the
  * caller can check whether Slack already has the message before sending it again.
  *
- * Posts in one thread keep their order: a reply (or file) is not claimed while an earlier post of
- * the same thread waits for a retry or is in flight with another worker. Earlier posts that are due
- * now are claimed in the same batch, ahead of it (rows come in id order), and the worker stops a
- * thread at its first post that does not go out (see `deliverOutbox`).
+ * Order: a row with a lane (see `laneOf`) is claimed only when every earlier row of its lane has
+ * been sent or has failed for good — not while one waits for a retry, is in flight with any worker,
+ * or is still being claimed by another (it is then still `pending`). So a claim holds at most one
+ * row per lane, and the next row of a lane is claimed by a later claim.
  */
 export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: number): Promise<ClaimedRow[]> {
   const parent = alias(outbox, 'parent');
   const target = alias(outbox, 'target');
-  const sibling = alias(outbox, 'sibling');
-  const posts = [...OUTBOX_POSTS];
+  const earlier = alias(outbox, 'earlier');
+  const later = alias(outbox, 'later');
   return db.transaction(async (tx) => {
-    const earlierPostWaiting = tx
-      .select({ id: sibling.id })
-      .from(sibling)
-      .where(
-        and(
-          eq(sibling.parentId, outbox.parentId),
-          lt(sibling.id, outbox.id),
-          inArray(sibling.method, posts),
-          or(and(eq(sibling.status, 'pending'), gt(sibling.nextAttemptAt, now)), and(eq(sibling.status, 'sending'), gte(sibling.leaseUntil, now))),
-        ),
-      );
+    const earlierUnsent = tx
+      .select({ id: earlier.id })
+      .from(earlier)
+      .where(and(eq(earlier.lane, outbox.lane), lt(earlier.id, outbox.id), inArray(earlier.status, ['pending', 'sending'])));
+    const laterSent = tx
+      .select({ id: later.id })
+      .from(later)
+      .where(and(eq(later.lane, outbox.lane), gt(later.id, outbox.id), eq(later.method, 'chat.update'), eq(later.status, 'sent')));
     const due = await tx
-      .select({ row: outbox, parentTs: parent.ts, targetTs: target.ts, parentStatus: parent.status, targetStatus: target.status })
+      .select({
+        row: outbox,
+        parentTs: parent.ts,
+        targetTs: target.ts,
+        parentStatus: parent.status,
+        targetStatus: target.status,
+        superseded: sql<boolean>`(${outbox.method} = 'chat.update' and exists ${laterSent})`,
+      })
       .from(outbox)
       .leftJoin(parent, eq(parent.id, outbox.parentId))
       .leftJoin(target, eq(target.id, outbox.targetId))
       .where(
         and(
-          or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now))),
+          or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, dbNow))),
           or(isNull(outbox.parentId), isNotNull(parent.ts), eq(parent.status, 'failed')),
           or(isNull(outbox.targetId), isNotNull(target.ts), eq(target.status, 'failed')),
-          or(isNull(outbox.parentId), notInArray(outbox.method, posts), notExists(earlierPostWaiting)),
+          or(isNull(outbox.lane), notExists(earlierUnsent)),
         ),
       )
       .orderBy(asc(outbox.id))
       .limit(limit)
       .for('update', { of: outbox, skipLocked: true });
     if (due.length === 0) return [];
-    const leaseUntil = new Date(now.getTime() + leaseMs);
-    await tx
+    const leased = await tx
       .update(outbox)
-      .set({ status: 'sending', leaseUntil, attempts: sql`${outbox.attempts} + 1` })
-      .where(inArray(outbox.id, due.map((d) => d.row.id)));
+      .set({ status: 'sending', leaseUntil: leaseEnd(leaseMs), attempts: sql`${outbox.attempts} + 1` })
+      .where(inArray(outbox.id, due.map((d) => d.row.id)))
+      .returning({ id: outbox.id, leaseUntil: outbox.leaseUntil });
+    const leaseOf = new Map(leased.map((l) => [l.id, l.leaseUntil]));
     return due.map((d) => ({
       ...d.row,
-      leaseUntil,
+      leaseUntil: leaseOf.get(d.row.id) ?? null,
       attempts: d.row.attempts + 1,
       recovering: d.row.status === 'sending',
       parentTs: d.parentTs,
       targetTs: d.targetTs,
       orphaned: (d.parentStatus === 'failed' && !d.parentTs) || (d.targetStatus === 'failed' && !d.targetTs),
+      superseded: Boolean(d.superseded),
     }));
   });
 }
@@ -132,6 +169,16 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
 export type OutboxClaim = Pick<OutboxRow, 'id' | 'leaseUntil'>;
 
 const heldBy = (claim: OutboxClaim) => and(eq(outbox.id, claim.id), claim.leaseUntil ? eq(outbox.leaseUntil, claim.leaseUntil) : isNull(outbox.leaseUntil));
+
+/**
+ * Extends a claim's lease from the database's clock right before a Slack call, so the call (bounded
+ * by the client's timeout, well under a lease) ends before anyone may take the row over. Null when
+ * the claim was already taken over: the caller must not send.
+ */
+export async function renewLease(db: Db, claim: OutboxClaim, leaseMs: number): Promise<OutboxClaim | null> {
+  const [row] = await db.update(outbox).set({ leaseUntil: leaseEnd(leaseMs) }).where(and(heldBy(claim), eq(outbox.status, 'sending'))).returning({ id: outbox.id, leaseUntil: outbox.leaseUntil });
+  return row ?? null;
+}
 
 /** False when the claim had been taken over meanwhile (nothing written). */
 export async function markSent(db: Db, claim: OutboxClaim, ts: string | null, now: Date): Promise<boolean> {
@@ -187,8 +234,8 @@ export async function queueCoalescedUpdate(
 ): Promise<boolean> {
   const at = u.now.toISOString();
   const res = await db.execute(sql`
-    insert into ${outbox} (team_id, method, channel_id, payload, target_id, status, next_attempt_at, created_at)
-    select ${u.teamId}, 'chat.update', ${u.channelId}, ${JSON.stringify(u.payload)}::jsonb, ${u.targetId}, 'pending',
+    insert into ${outbox} (team_id, method, channel_id, payload, target_id, lane, status, next_attempt_at, created_at)
+    select ${u.teamId}, 'chat.update', ${u.channelId}, ${JSON.stringify(u.payload)}::jsonb, ${u.targetId}, ${laneOf({ method: 'chat.update', channelId: u.channelId, targetId: u.targetId })}, 'pending',
            greatest(${at}::timestamptz, coalesce((select max(o.sent_at) from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update') + ${u.intervalMs} * interval '1 millisecond', ${at}::timestamptz)),
            ${at}::timestamptz
     where not exists (select 1 from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update' and o.status = 'pending' and o.dedupe_key is null)

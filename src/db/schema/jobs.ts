@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const OUTBOX_STATUS = ['pending', 'sending', 'sent', 'failed'] as const;
@@ -31,8 +32,18 @@ export const outbox = pgTable(
     ts: text('ts'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * Rows of one lane go out one at a time, in id order: the posts of one thread (`thread:…`) and
+     * the updates of one message (`message:…`). Null: no order to keep (top-level posts, ephemerals).
+     */
+    lane: text('lane'),
   },
-  (t) => [uniqueIndex('outbox_dedupe').on(t.dedupeKey), index('outbox_due').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('outbox_dedupe').on(t.dedupeKey),
+    index('outbox_due').on(t.status, t.nextAttemptAt),
+    // "Is an earlier row of this lane still unsent?" is asked for every candidate row of a claim.
+    index('outbox_lane_open').on(t.lane, t.id).where(sql`status in ('pending', 'sending')`),
+  ],
 );
 
 /** Recurring schedules (cron + IANA zone); `nextRunAt` is the next slot any replica may claim. */
