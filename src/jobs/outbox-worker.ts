@@ -220,7 +220,8 @@ async function findAlreadyPosted(deps: Deps, client: WebClient, row: ClaimedRow)
   try {
     const res = row.parentTs
       ? await client.conversations.replies({ channel: row.channelId, ts: row.parentTs, include_all_metadata: true, limit: 200 })
-      : await client.conversations.history({ channel: row.channelId, include_all_metadata: true, limit: 200, oldest: String(Math.floor(row.createdAt.getTime() / 1000) - 60) });
+      : // No \`oldest\` from our clock: Slack's clock is not ours, and a skew would hide the post.
+        await client.conversations.history({ channel: row.channelId, include_all_metadata: true, limit: 200 });
     const found = (res.messages ?? []).find((m) => matches(m as never));
     return found?.ts ?? null;
   } catch (err) {

@@ -16,6 +16,7 @@ import { registerFeatures } from './listeners/register-features.js';
 import { acknowledgeUnhandled } from './ack-unhandled.js';
 import { checkSlackEnvelope } from './envelope.js';
 import { verifySlackRequest } from './verify-request.js';
+import { singleWorkspaceAuthorize } from './single-authorize.js';
 
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'files:write'];
 
@@ -50,8 +51,9 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
 
   // Single-workspace mode: Bolt would call auth.test at construction with nobody awaiting it, so a
   // Slack outage at start-up became an unhandled rejection (which ends a Node process). Deferred,
-  // auth.test runs inside the first request, where a failure is an ordinary request error.
-  const single = slack.kind === 'single' ? { token: slack.botToken, tokenVerificationEnabled: false } : {};
+  // auth.test runs inside the first request, where a failure is an ordinary request error, and its
+  // answer is kept (see singleWorkspaceAuthorize).
+  const single = slack.kind === 'single' ? { authorize: singleWorkspaceAuthorize(deps, slack.botToken) } : {};
   let app: App;
   if (slack.appToken) {
     const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, ...oauth });
