@@ -55,11 +55,15 @@ export function decideOutcome(t: Tally, quorum: number): Outcome {
   return t.go > t.noGo ? 'go' : 'no_go';
 }
 
-/** Every eligible voter has voted; an empty list never closes early (it waits for the deadline). */
-export function shouldCloseEarly(eligible: readonly string[], ballots: readonly Ballot[]): boolean {
+/**
+ * The early close after a vote: every eligible voter has voted. `voted` are people (an anonymous
+ * gate's ballot keys mapped back through its secret), so a ballot that is not an eligible voter's
+ * never fills a seat. An empty list never closes early (it waits for the deadline).
+ */
+export function shouldCloseEarly(eligible: readonly string[], voted: readonly string[]): boolean {
   if (eligible.length === 0) return false;
-  const voted = new Set(ballots.map((b) => b.voter));
-  return eligible.every((v) => voted.has(v));
+  const have = new Set(voted);
+  return eligible.every((v) => have.has(v));
 }
 
 const HOUR_MS = 60 * 60 * 1000;

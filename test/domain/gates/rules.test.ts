@@ -83,16 +83,16 @@ describe('decideOutcome', () => {
   });
 });
 
+// The rule services/gates/cast-vote.ts afterVote applies after every committed vote.
 describe('shouldCloseEarly', () => {
-  const b = (...voters: string[]): Ballot[] => voters.map((voter) => ({ voter, vote: 'abstain' }));
-  it.each<[string, string[], Ballot[], boolean]>([
-    ['all voted', ['A', 'B'], b('B', 'A'), true],
-    ['one missing', ['A', 'B', 'C'], b('A', 'B'), false],
-    ['a vote from outside does not fill a seat', ['A', 'B'], b('A', 'X'), false],
+  it.each<[string, string[], string[], boolean]>([
+    ['all voted', ['A', 'B'], ['B', 'A'], true],
+    ['one missing', ['A', 'B', 'C'], ['A', 'B'], false],
+    ['a vote from outside does not fill a seat', ['A', 'B'], ['A', 'X'], false],
     ['nobody voted', ['A'], [], false],
     ['no eligible voters waits for the deadline', [], [], false],
-  ])('%s', (_name, eligible, given, expected) => {
-    expect(shouldCloseEarly(eligible, given)).toBe(expected);
+  ])('%s', (_name, eligible, voted, expected) => {
+    expect(shouldCloseEarly(eligible, voted)).toBe(expected);
   });
 });
 
