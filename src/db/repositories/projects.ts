@@ -54,3 +54,34 @@ export async function createProject(
 export async function phaseHistory(db: Db, projectId: number): Promise<PhaseChangeRow[]> {
   return db.select().from(phaseChanges).where(eq(phaseChanges.projectId, projectId)).orderBy(asc(phaseChanges.at), asc(phaseChanges.id));
 }
+
+/**
+ * The project row, locked until the transaction ends. Every phase move and every gate close takes
+ * it FOR UPDATE before touching any gate row, and opening a gate takes it FOR SHARE: so moves and
+ * closes on one project run one at a time (always project first, then gates: no deadlock), and a
+ * gate being opened either commits before a move (which then sees and supersedes it) or sees the
+ * moved phase.
+ */
+export async function lockProject(tx: Db, teamId: string, id: number, mode: 'update' | 'share'): Promise<ProjectRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(projects)
+    .where(and(eq(projects.teamId, teamId), eq(projects.id, id)))
+    .for(mode);
+  return row;
+}
+
+/**
+ * The phase change itself (compare-and-set: only if the project is still in `from`) and its history
+ * row. Call it only through services/gates/move-phase.ts, which also supersedes the open gates.
+ */
+export async function updatePhase(tx: Db, m: { projectId: number; from: Phase; to: Phase; via: 'gate' | 'override'; gateId: number | null; actorId: string; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(projects)
+    .set({ phase: m.to, updatedAt: m.now })
+    .where(and(eq(projects.id, m.projectId), eq(projects.phase, m.from)))
+    .returning({ id: projects.id });
+  if (rows.length === 0) return false;
+  await tx.insert(phaseChanges).values({ projectId: m.projectId, fromPhase: m.from, toPhase: m.to, via: m.via, gateId: m.gateId, actorId: m.actorId, at: m.now });
+  return true;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VOTES } from '../../shared/enums.js';
+import { type Phase, VOTES } from '../../shared/enums.js';
 import { DomainError } from '../errors.js';
 
 /** A button value from Slack is parsed with this schema at the edge. */
@@ -64,6 +64,16 @@ export function shouldCloseEarly(eligible: readonly string[], voted: readonly st
   if (eligible.length === 0) return false;
   const have = new Set(voted);
   return eligible.every((v) => have.has(v));
+}
+
+/**
+ * A gate asks whether to move the project from the phase it was in when the gate opened. Once the
+ * project is in another phase that question is gone: the gate is superseded and closes without a
+ * decision, whatever its ballots say. (Coming back to that phase later does not revive it: it was
+ * closed when the project left.)
+ */
+export function isSuperseded(gate: { fromPhase: Phase }, projectPhase: Phase): boolean {
+  return gate.fromPhase !== projectPhase;
 }
 
 const HOUR_MS = 60 * 60 * 1000;

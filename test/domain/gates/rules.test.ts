@@ -5,11 +5,13 @@ import {
   Vote,
   decideOutcome,
   defaultQuorum,
+  isSuperseded,
   reminderTimes,
   shouldCloseEarly,
   tally,
   validateGateOptions,
 } from '../../../src/domain/gates/rules.js';
+import type { Phase } from '../../../src/shared/enums.js';
 import { errorOf } from '../../helpers/errors.js';
 
 const H = 3_600_000;
@@ -93,6 +95,17 @@ describe('shouldCloseEarly', () => {
     ['no eligible voters waits for the deadline', [], [], false],
   ])('%s', (_name, eligible, voted, expected) => {
     expect(shouldCloseEarly(eligible, voted)).toBe(expected);
+  });
+});
+
+describe('isSuperseded', () => {
+  it.each<[Phase, Phase, boolean]>([
+    ['design', 'design', false],
+    ['design', 'development', true],
+    ['development', 'retired', true],
+    ['deployment', 'design', true],
+  ])('a gate from %s on a project in %s: %s', (from, phase, expected) => {
+    expect(isSuperseded({ fromPhase: from }, phase)).toBe(expected);
   });
 });
 
