@@ -57,17 +57,19 @@ export async function phaseHistory(db: Db, projectId: number): Promise<PhaseChan
 
 /**
  * The project row, locked until the transaction ends. Every phase move and every gate close takes
- * it FOR UPDATE before touching any gate row, and opening a gate takes it FOR SHARE: so moves and
- * closes on one project run one at a time (always project first, then gates: no deadlock), and a
- * gate being opened either commits before a move (which then sees and supersedes it) or sees the
- * moved phase.
+ * it 'move' (FOR NO KEY UPDATE) before touching any gate row, and opening a gate takes it 'open'
+ * (FOR SHARE): so moves and closes on one project run one at a time (always project first, then
+ * gates), and a gate being opened either commits before a move (which then sees and supersedes it)
+ * or sees the moved phase. Not FOR UPDATE: a vote's audit insert references the project and takes
+ * FOR KEY SHARE on it while holding its gate FOR SHARE; FOR UPDATE would block that key-share lock
+ * and wait for the same gate — a deadlock. FOR NO KEY UPDATE lets key-share through.
  */
-export async function lockProject(tx: Db, teamId: string, id: number, mode: 'update' | 'share'): Promise<ProjectRow | undefined> {
+export async function lockProject(tx: Db, teamId: string, id: number, purpose: 'move' | 'open'): Promise<ProjectRow | undefined> {
   const [row] = await tx
     .select()
     .from(projects)
     .where(and(eq(projects.teamId, teamId), eq(projects.id, id)))
-    .for(mode);
+    .for(purpose === 'move' ? 'no key update' : 'share');
   return row;
 }
 

@@ -45,7 +45,7 @@ export async function closeGate(deps: Deps, input: CloseInput, now: Date): Promi
   const actorId = input.closedBy === 'owner' ? input.actorId! : 'system';
   const closed = await deps.db.transaction(async (tx) => {
     // Project before gate, as in every phase move (see lockProject): no deadlock between two closes.
-    const project = await lockProject(tx, before.teamId, before.projectId, 'update');
+    const project = await lockProject(tx, before.teamId, before.projectId, 'move');
     if (!project) return null; // deleted, and its gates with it
     const slug = project.slug;
     if (isSuperseded(before, project.phase)) {

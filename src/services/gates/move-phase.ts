@@ -16,7 +16,7 @@ export type PhaseMove = {
 
 /**
  * THE way a project changes phase; nothing else may update `projects.phase`. In the caller's
- * transaction, which must hold the project row FOR UPDATE (lockProject) before any gate row:
+ * transaction, which must hold the project row (lockProject 'move') before any gate row:
  * the phase compare-and-set, the phase history row and its audit entry, and every other gate still
  * open on the project closed as superseded — they all asked about leaving `from`, a question that
  * no longer exists. Without this a gate left open could later apply its GO when the project came

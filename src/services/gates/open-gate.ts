@@ -62,10 +62,10 @@ export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInp
   }
   const evidence = await renderSections(deps, project, 'gate', now);
   const gate = await deps.db.transaction(async (tx) => {
-    // FOR SHARE until commit: a phase move (which takes the project FOR UPDATE) either committed
+    // FOR SHARE until commit: a phase move (which locks the project against it) either committed
     // before this, and the gate would ask about a phase the project has left, or waits for this
     // gate to commit and then supersedes it. Never a gate open on a phase the project is not in.
-    const current = await lockProject(tx, project.teamId, project.id, 'share');
+    const current = await lockProject(tx, project.teamId, project.id, 'open');
     if (!current || current.phase !== from) {
       throw new DomainError('phase_changed', `${project.slug} moved to ${current?.phase ?? 'another phase'} a moment ago; open the gate again if the question still stands.`);
     }
