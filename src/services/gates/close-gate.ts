@@ -91,6 +91,9 @@ export async function closeGate(deps: Deps, input: CloseInput, now: Date): Promi
     return gate;
   });
   deps.kickOutbox();
+  // The owner clicked Close now and someone else (last voter, deadline, a phase move) closed it
+  // first: say so, as cancelGate does, rather than leave the click unanswered.
+  if (!closed && input.closedBy === 'owner') throw new DomainError('gate_closed', 'This gate closed a moment ago.');
   return closed;
 }
 
