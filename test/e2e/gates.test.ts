@@ -284,10 +284,24 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(blocks).toContain('design → development — 0 of 2 voted (quorum 2)');
     // A gate towards retired always has the owner among its voters.
     expect(blocks).toContain('design → retired — 0 of 3 voted');
-    // Only one of them can stay open per transition, even if two requests race past the check.
-    const open = await h.database.db.select().from(gates).where(eq(gates.status, 'open'));
-    const projectId = (await latestGate(h)).projectId;
-    expect(open.filter((g) => g.projectId === projectId && g.toPhase === 'development')).toHaveLength(1);
+  });
+
+  it('only one gate per transition opens, even when the requests race', async () => {
+    const project = await makeProject(h, 'racing', { stakeholders: [ANA, RAJ] });
+    const messagesBefore = h.slack.store.channelMessages(CHANNEL).length;
+    // Truly concurrent: several requests can pass the "already open?" check before any of them inserts.
+    const replies = await Promise.all([command(OWNER, 'gate racing'), command(ANA, 'gate racing'), command(RAJ, 'gate racing'), command(OWNER, 'gate racing --deadline 3d')]);
+    expect(replies.filter((r) => r.includes('Opened a go/no-go gate for racing (design → development)'))).toHaveLength(1);
+    const refused = replies.filter((r) => !r.includes('Opened a go/no-go gate'));
+    expect(refused).toHaveLength(3);
+    for (const r of refused) expect(r).toContain('racing already has an open gate for design → development');
+    const open = (await gateRows(h)).filter((g) => g.projectId === project.id);
+    expect(open).toHaveLength(1);
+    const opened = (await auditForProject(h.database.db, h.slack.teamId, project.id)).filter((a) => a.action === 'gate.opened');
+    expect(opened).toHaveLength(1);
+    await settle(h);
+    // One gate message in the channel, nothing queued for the refused ones.
+    expect(h.slack.store.channelMessages(CHANNEL).slice(messagesBefore).filter((m) => m.text.startsWith('Go/no-go for racing'))).toHaveLength(1);
   });
 
   it('only the owner or a stakeholder may open a gate, and only the owner may choose the voters or the quorum', async () => {
