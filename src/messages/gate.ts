@@ -1,11 +1,14 @@
 import type { Button, ModalView } from '@slack/types';
 import type { Phase } from '../domain/lifecycle.js';
+import type { GateOutcome } from '../shared/enums.js';
 import type { Outcome, Tally, Vote } from '../domain/gates/rules.js';
 import { MAX_REASON_CHARS } from '../domain/gates/vote-check.js';
 import { type Block, context, divider, esc, escapedSectionTexts, fields, header, mention, section, slackDate, type TextLine } from './blocks.js';
 import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, NOGO_CALLBACK, NOGO_REASON_ACTION, NOGO_REASON_BLOCK, voteActionId } from './ids/gate.js';
 
 export const OUTCOME_LABEL: Record<Outcome, string> = { go: 'GO', no_go: 'NO-GO', no_quorum: 'NO QUORUM' };
+/** How a closed gate is named in one line: its outcome, or that it decided nothing. */
+const CLOSED_LABEL: Record<GateOutcome, string> = { ...OUTCOME_LABEL, superseded: 'NO DECISION, superseded' };
 const OUTCOME_EMOJI: Record<Outcome, string> = { go: ':white_check_mark:', no_go: ':no_entry:', no_quorum: ':hourglass:' };
 const VOTE_LABEL: Record<Vote, string> = { go: 'Go', no_go: 'No-go', abstain: 'Abstain' };
 /** A gate message keeps room for its own blocks; evidence beyond this is cut (Slack allows 50). */
@@ -24,7 +27,7 @@ export interface GateView {
   deadline: Date;
   anonymous: boolean;
   status: 'open' | 'closed' | 'cancelled';
-  outcome: Outcome | null;
+  outcome: GateOutcome | null;
   tally: Tally;
   /** Who has voted; null while an anonymous gate is open (names hidden until close). */
   voted: string[] | null;
@@ -57,6 +60,9 @@ export function tallyLine(t: Tally): string {
 function statusLine(v: GateView): string {
   if (v.status === 'cancelled') return `:heavy_multiplication_x: *Cancelled*${v.closedAt ? ` ${slackDate(v.closedAt)}` : ''}; the project stays in ${v.fromPhase}.`;
   if (v.status === 'closed' && v.outcome) {
+    if (v.outcome === 'superseded') {
+      return `:fast_forward: *Closed without a decision* — the project left *${v.fromPhase}* before this vote closed, so its question no longer applies (the thread says what moved it).`;
+    }
     const effect =
       v.outcome === 'go' ? (v.phaseChanged === false ? `the project had already left ${v.fromPhase}, so its phase was not changed` : `the project moved to *${v.toPhase}*`) : `the project stays in *${v.fromPhase}*`;
     return `${OUTCOME_EMOJI[v.outcome]} *Closed: ${OUTCOME_LABEL[v.outcome]}* — ${effect}.`;
@@ -107,7 +113,7 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
   }
   blocks.push(context(`Opened by ${mention(v.openedBy)} · one ballot per voter, changeable until close · only the project owner can close early or cancel`));
   // The fallback text is what notifications show, and it is mrkdwn too: a typed <!here> must not ping.
-  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${OUTCOME_LABEL[v.outcome]})` : ''}`;
+  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${CLOSED_LABEL[v.outcome]})` : ''}`;
   return { text, blocks };
 }
 
@@ -197,6 +203,23 @@ export function gateCancelledReply(slug: string, by: string): { text: string; bl
   return { text, blocks: [section(`:heavy_multiplication_x: ${esc(text)}`)] };
 }
 
+/** Why a gate was superseded: the phase move that made its question moot, or (found at close) where the project is now. */
+export type SupersededCause =
+  | { kind: 'moved'; from: Phase; to: Phase; via: 'gate' }
+  | { kind: 'moved'; from: Phase; to: Phase; via: 'override'; actorId: string }
+  | { kind: 'elsewhere'; phase: Phase };
+
+/** The thread reply of a gate closed without a decision: what moved the project, and what this gate had asked. */
+export function gateSupersededReply(n: { slug: string; fromPhase: Phase; toPhase: Phase; cause: SupersededCause }): { text: string; blocks: Block[] } {
+  const c = n.cause;
+  let what: string;
+  if (c.kind === 'elsewhere') what = `${esc(n.slug)} is in ${c.phase} now, no longer in ${n.fromPhase}`;
+  else if (c.via === 'gate') what = `${esc(n.slug)} moved from ${c.from} to ${c.to} by a GO on its ${transitionText(c.from, c.to)} gate`;
+  else what = `${esc(n.slug)} moved from ${c.from} to ${c.to} by ${mention(c.actorId)}'s owner override`;
+  const text = `Closed without a decision: ${what}; this gate asked about ${transitionText(n.fromPhase, n.toPhase)}. Its ballots are kept for the record but decide nothing; open a new gate if the question still stands.`;
+  return { text, blocks: [section(`:fast_forward: ${text}`)] };
+}
+
 export function quorumReachedReply(voted: number, quorum: number, voters: number): { text: string } {
   return { text: `:ballot_box_with_ballot: Quorum reached: ${voted} of ${voters} voters have voted (quorum ${quorum}). Ballots can still change until the gate closes.` };
 }
@@ -256,8 +279,8 @@ export function openGatesSection(gates: GateSummary[]): Block[] {
   return [section(`*Open gates*\n${lines.join('\n')}`)];
 }
 
-export function lastGateSection(g: { fromPhase: Phase; toPhase: Phase; outcome: Outcome; closedAt: Date; tally: Tally }): Block[] {
-  return [context(`Last gate: ${transitionText(g.fromPhase, g.toPhase)} closed ${slackDate(g.closedAt, '{date_short}')} with *${OUTCOME_LABEL[g.outcome]}* (Go ${g.tally.go}, No-go ${g.tally.noGo}, Abstain ${g.tally.abstain})`)];
+export function lastGateSection(g: { fromPhase: Phase; toPhase: Phase; outcome: GateOutcome; closedAt: Date; tally: Tally }): Block[] {
+  return [context(`Last gate: ${transitionText(g.fromPhase, g.toPhase)} closed ${slackDate(g.closedAt, '{date_short}')} with *${CLOSED_LABEL[g.outcome]}* (Go ${g.tally.go}, No-go ${g.tally.noGo}, Abstain ${g.tally.abstain})`)];
 }
 
 export function gateOpenedReply(g: { slug: string; channelId: string; fromPhase: Phase; toPhase: Phase; voters: number; quorum: number; deadline: Date; anonymous: boolean }): { text: string; blocks: Block[] } {

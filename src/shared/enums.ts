@@ -10,6 +10,14 @@ export type Phase = (typeof PHASES)[number];
 
 export const VOTES = ['go', 'no_go', 'abstain'] as const;
 
+/**
+ * How a closed gate ended. The first three are decided by its ballots (domain/gates/rules.ts);
+ * `superseded` means the project left the gate's starting phase before it closed, so the question
+ * it asked no longer exists and it closed without a decision (services/gates/move-phase.ts).
+ */
+export const GATE_OUTCOMES = ['go', 'no_go', 'no_quorum', 'superseded'] as const;
+export type GateOutcome = (typeof GATE_OUTCOMES)[number];
+
 /** What a person answers to "Is the project still viable? Is it delivering value?". */
 export const VIABILITY_ANSWERS = ['on_track', 'at_risk', 'not_viable'] as const;
 export type ViabilityAnswer = (typeof VIABILITY_ANSWERS)[number];

@@ -3,11 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditForProject } from '../../src/db/repositories/audit.js';
 import { findProject, phaseHistory } from '../../src/db/repositories/projects.js';
 import { outbox } from '../../src/db/schema/index.js';
-import { closeGate } from '../../src/services/gates/close-gate.js';
+import { SlackPeople } from '../../src/sandbox/emulator/person.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { ballotRows, buttonLabels, CHANNEL, ephemeralsFor, lastGateMessage, latestGate, makeProject, OWNER, settle, tallySection, vote } from '../helpers/gates.js';
-import { bootApp, type Harness } from '../helpers/harness.js';
+import { ballotRows, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, tallySection, vote } from '../helpers/gates.js';
+import { bootApp, type Harness, SIGNING_SECRET } from '../helpers/harness.js';
 
 const people = (n: number) => Array.from({ length: n }, (_, i) => `U0V${String(i).padStart(4, '0')}`);
 
@@ -98,22 +98,86 @@ describe.each(databaseKinds())('gates under concurrency (%s)', (kind) => {
     expect(sentFinal).toHaveLength(1);
   });
 
-  it('closing races (deadline on one instance, last vote and owner on another): one close wins', async () => {
+  it('the owner clicks Close now on one instance while every voter clicks Go on another: one close, and every counted ballot is in the tally', async () => {
     const replica = await h.replica();
-    const voters = people(3);
-    const { gate } = await openGate('race', voters, '--quorum 1');
-    const now = h.clock.now();
-    const results = await Promise.allSettled([
-      closeGate(h.app.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now),
-      closeGate(replica.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'all_voted' }, now),
-      closeGate(replica.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now),
-      closeGate(h.app.deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now),
-    ]);
-    const winners = results.filter((r) => r.status === 'fulfilled' && r.value !== null);
-    expect(winners).toHaveLength(1);
-    const project = (await findProject(h.database.db, h.slack.teamId, 'race'))!;
+    // The owner's click goes to the replica, the voters' clicks to the first instance: real signed requests.
+    const onReplica = new SlackPeople(h.slack, replica.url, SIGNING_SECRET, h.clock);
+    // A few rounds, so the close lands at different points among the votes.
+    for (const round of [1, 2, 3, 4]) {
+      const voters = people(6);
+      const slug = `owner-race-${round}`;
+      const { msg, gate } = await openGate(slug, voters, '--quorum 1');
+      const before = new Map(voters.map((v) => [v, ephemeralsFor(h, v).length]));
+      const ownerBefore = ephemeralsFor(h, OWNER).length;
+      const clicks = await Promise.all([onReplica.click(OWNER, msg, 'Close now'), ...voters.map((v) => h.people.click(v, msg, 'Go'))]);
+      expect(clicks.map((c) => c.status)).toEqual(clicks.map(() => 200));
+      const answers = await waitFor(() => (voters.every((v) => ephemeralsFor(h, v).length > before.get(v)!) ? voters.map((v) => ephemeralsFor(h, v)[before.get(v)!]!) : undefined), 'every voter answered');
+      const closed = await waitFor(async () => {
+        const g = (await gateRows(h)).find((x) => x.id === gate.id)!;
+        // The owner's close has run too: it won, or it was told the gate had already closed.
+        return g.status === 'closed' && (g.closedBy === 'owner' || ephemeralsFor(h, OWNER).length > ownerBefore) ? g : undefined;
+      }, 'the gate closed and the owner answered');
+      if (closed.closedBy !== 'owner') expect(ephemeralsFor(h, OWNER)[ownerBefore]).toMatch(/This gate is already closed|This gate closed a moment ago/);
+
+      // Each voter was told either "counted" or "closed"; exactly the counted ones have a ballot, and the tally is theirs.
+      const counted = voters.filter((_, i) => answers[i]!.includes('You voted *Go*'));
+      const refused = voters.filter((_, i) => answers[i]!.includes('This gate closed with outcome'));
+      expect(counted.length + refused.length).toBe(voters.length);
+      expect((await ballotRows(h, gate.id)).map((b) => b.voterKey).sort()).toEqual(counted.sort());
+      expect(closed.finalTally).toEqual({ go: counted.length, noGo: 0, abstain: 0, total: counted.length });
+      expect(closed.outcome).toBe(counted.length >= 1 ? 'go' : 'no_quorum');
+      // A refused vote means the owner closed first; with every ballot in, either close may have won.
+      if (refused.length > 0) expect(closed.closedBy).toBe('owner');
+      else expect(['owner', 'all_voted']).toContain(closed.closedBy);
+
+      const project = (await findProject(h.database.db, h.slack.teamId, slug))!;
+      const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
+      expect(audit.filter((a) => a.action === 'gate.closed')).toHaveLength(1);
+      expect(audit.filter((a) => a.action === 'gate.ballot_cast').map((a) => a.actorId).sort()).toEqual(counted);
+      expect(project.phase).toBe(counted.length >= 1 ? 'development' : 'design');
+      await settle(h);
+      expect(tallySection(msg)).toContain(`*Go:* ${counted.length}   *No-go:* 0   *Abstain:* 0   (${counted.length} of 6 voted`);
+      expect(buttonLabels(msg)).toEqual([]);
+      const results = h.slack.store.threadReplies(CHANNEL, msg.ts).filter((m) => /^(GO|NO QUORUM) for /.test(m.text));
+      expect(results).toHaveLength(1);
+      expect(results[0]!.text).toContain(`Go ${counted.length}, No-go 0, Abstain 0`);
+    }
+  });
+
+  it('votes racing the GO that supersedes their gate: the gate closes once without a decision, with every counted ballot frozen in it', async () => {
+    const replica = await h.replica();
+    const onReplica = new SlackPeople(h.slack, replica.url, SIGNING_SECRET, h.clock);
+    const voters = people(6);
+    const slug = 'superseded-race';
+    // The continue/stop gate: six voters plus the owner (who does not vote), so it can only end by being superseded.
+    const { msg: retire, gate: retireGate } = await openGate(slug, voters, '--to retired');
+    const ANA = 'U0ANA';
+    expect((await h.people.command(OWNER, CHANNEL, `gate ${slug} --voters <@${ANA}> --quorum 1`)).status).toBe(200);
+    await settle(h);
+    const forward = lastGateMessage(h);
+    const before = new Map(voters.map((v) => [v, ephemeralsFor(h, v).length]));
+    // ANA's Go (on the replica) closes design → development, which supersedes the retire gate the others are voting on.
+    await Promise.all([onReplica.click(ANA, forward, 'Go'), ...voters.map((v) => h.people.click(v, retire, 'Go'))]);
+    const answers = await waitFor(() => (voters.every((v) => ephemeralsFor(h, v).length > before.get(v)!) ? voters.map((v) => ephemeralsFor(h, v)[before.get(v)!]!) : undefined), 'every voter answered');
+    const closed = await waitFor(async () => {
+      const g = (await gateRows(h)).find((x) => x.id === retireGate.id)!;
+      return g.status === 'closed' ? g : undefined;
+    }, 'the retire gate closed');
+    const project = (await findProject(h.database.db, h.slack.teamId, slug))!;
+    expect(project.phase).toBe('development');
+    expect(closed.outcome).toBe('superseded');
+    const counted = voters.filter((_, i) => answers[i]!.includes('You voted *Go*'));
+    const refused = voters.filter((_, i) => answers[i]!.includes('This gate closed without a decision'));
+    expect(counted.length + refused.length).toBe(voters.length);
+    expect((await ballotRows(h, retireGate.id)).map((b) => b.voterKey).sort()).toEqual(counted.sort());
+    expect(closed.finalTally).toEqual({ go: counted.length, noGo: 0, abstain: 0, total: counted.length });
     const audit = await auditForProject(h.database.db, h.slack.teamId, project.id);
-    expect(audit.filter((a) => a.action === 'gate.closed')).toHaveLength(1);
-    expect(project.phase).toBe('design'); // NO QUORUM: nobody voted
+    expect(audit.filter((a) => a.action === 'gate.superseded')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'project.phase_changed')).toHaveLength(1);
+    await settle(h);
+    expect(buttonLabels(retire)).toEqual([]);
+    expect(tallySection(retire)).toContain(`Closed without a decision`);
+    expect(tallySection(retire)).toContain(`*Go:* ${counted.length}   *No-go:* 0`);
+    expect(h.slack.store.threadReplies(CHANNEL, retire.ts).filter((m) => m.text.startsWith('Closed without a decision'))).toHaveLength(1);
   });
 });

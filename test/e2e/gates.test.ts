@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditForProject } from '../../src/db/repositories/audit.js';
 import { findProject, phaseHistory } from '../../src/db/repositories/projects.js';
-import { auditLog, gates, outbox, timers } from '../../src/db/schema/index.js';
+import { auditLog, gates, outbox, projects, timers } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
@@ -284,10 +284,24 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(blocks).toContain('design → development — 0 of 2 voted (quorum 2)');
     // A gate towards retired always has the owner among its voters.
     expect(blocks).toContain('design → retired — 0 of 3 voted');
-    // Only one of them can stay open per transition, even if two requests race past the check.
-    const open = await h.database.db.select().from(gates).where(eq(gates.status, 'open'));
-    const projectId = (await latestGate(h)).projectId;
-    expect(open.filter((g) => g.projectId === projectId && g.toPhase === 'development')).toHaveLength(1);
+  });
+
+  it('only one gate per transition opens, even when the requests race', async () => {
+    const project = await makeProject(h, 'racing', { stakeholders: [ANA, RAJ] });
+    const messagesBefore = h.slack.store.channelMessages(CHANNEL).length;
+    // Truly concurrent: several requests can pass the "already open?" check before any of them inserts.
+    const replies = await Promise.all([command(OWNER, 'gate racing'), command(ANA, 'gate racing'), command(RAJ, 'gate racing'), command(OWNER, 'gate racing --deadline 3d')]);
+    expect(replies.filter((r) => r.includes('Opened a go/no-go gate for racing (design → development)'))).toHaveLength(1);
+    const refused = replies.filter((r) => !r.includes('Opened a go/no-go gate'));
+    expect(refused).toHaveLength(3);
+    for (const r of refused) expect(r).toContain('racing already has an open gate for design → development');
+    const open = (await gateRows(h)).filter((g) => g.projectId === project.id);
+    expect(open).toHaveLength(1);
+    const opened = (await auditForProject(h.database.db, h.slack.teamId, project.id)).filter((a) => a.action === 'gate.opened');
+    expect(opened).toHaveLength(1);
+    await settle(h);
+    // One gate message in the channel, nothing queued for the refused ones.
+    expect(h.slack.store.channelMessages(CHANNEL).slice(messagesBefore).filter((m) => m.text.startsWith('Go/no-go for racing'))).toHaveLength(1);
   });
 
   it('only the owner or a stakeholder may open a gate, and only the owner may choose the voters or the quorum', async () => {
@@ -354,6 +368,73 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(thread(msg).filter((m) => m.text.startsWith('GO for late'))).toHaveLength(1);
     expect(blockTexts(thread(msg).at(-1)!)).toContain('the deadline passed');
     expect(sectionText(msg, 'tally')).toContain('Closed: GO');
+  });
+
+  it('a phase move closes the project\'s other open gates without a decision, so a stale gate can never move it later', async () => {
+    const project = await makeProject(h, 'stale', { stakeholders: [ANA, RAJ] });
+    // A continue/stop gate opened while the project is in design, and left open.
+    await command(OWNER, `gate stale --to retired --voters <@${ANA}> <@${OWNER}> --quorum 2`);
+    await settle(h);
+    const retire = lastGateMessage(h);
+    const retireGate = await latestGate(h);
+    // Meanwhile the project moves design → development, and back development → design.
+    await command(OWNER, `gate stale --voters <@${ANA}> --quorum 1`);
+    await settle(h);
+    const forwardGate = await latestGate(h);
+    await vote(h, ANA, lastGateMessage(h), 'Go');
+    await settle(h);
+    await command(OWNER, `gate stale --to design --voters <@${ANA}> --quorum 1`);
+    await settle(h);
+    await vote(h, ANA, lastGateMessage(h), 'Go');
+    await settle(h);
+    expect((await findProject(h.database.db, h.slack.teamId, 'stale'))!.phase).toBe('design');
+
+    // The project is in design again, the phase the old gate started from: its voters click Go on
+    // the buttons a client that never refreshed still shows.
+    const old = staleCopy(retire, retireGate.id);
+    const answers = [await vote(h, ANA, old, 'Go'), await vote(h, OWNER, old, 'Go')];
+    await settle(h);
+    expect((await findProject(h.database.db, h.slack.teamId, 'stale'))!.phase).toBe('design');
+    for (const a of answers) expect(a).toContain('This gate closed without a decision');
+    expect(await ballotRows(h, retireGate.id)).toHaveLength(0);
+    expect((await phaseHistory(h.database.db, project.id)).map((c) => `${c.fromPhase ?? ''}>${c.toPhase}`)).toEqual(['>design', 'design>development', 'development>design']);
+
+    // It was closed when the project first left design: outcome, thread reply, message without buttons, audit, timers.
+    const closed = (await gateRows(h)).find((g) => g.id === retireGate.id)!;
+    expect(closed).toMatchObject({ status: 'closed', outcome: 'superseded', phaseChanged: null });
+    const notice = thread(retire).at(-1)!;
+    expect(notice.text).toContain('Closed without a decision: stale moved from design to development');
+    expect(notice.text).toContain('this gate asked about design → retired');
+    expect(buttonLabels(retire)).toEqual([]);
+    expect(sectionText(retire, 'tally')).toContain('Closed without a decision');
+    expect(sectionText(retire, 'tally')).not.toContain('moved to *retired*');
+    const superseded = (await auditForProject(h.database.db, h.slack.teamId, project.id)).filter((a) => a.action === 'gate.superseded');
+    expect(superseded).toHaveLength(1);
+    expect(superseded[0]).toMatchObject({ actorId: OWNER, detail: { gateId: retireGate.id, byGateId: forwardGate.id, from: 'design', to: 'development' } });
+    const mine = await h.database.db.select().from(timers).where(eq(timers.ref, String(retireGate.id)));
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((t) => t.doneAt || t.cancelledAt)).toBe(true);
+    const status = JSON.stringify((await h.people.command(OWNER, CHANNEL, 'status stale')).body);
+    expect(status).toContain('*Open gates:* none');
+    // "Last gate" is the last decision, not the gate that was closed without one.
+    expect(status).toContain('Last gate: development → design');
+  });
+
+  it('a gate whose project is no longer in its starting phase at close never moves it', async () => {
+    // The project left design without a gate closing (a change made outside this app's rule, or a
+    // gate left open by an earlier version): the open gate still asks about design → development.
+    await makeProject(h, 'moved', { stakeholders: [ANA] });
+    await command(OWNER, 'gate moved');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    const gate = await latestGate(h);
+    await h.database.db.update(projects).set({ phase: 'deployment' }).where(eq(projects.id, gate.projectId));
+    await vote(h, ANA, msg, 'Go');
+    await settle(h);
+    expect((await findProject(h.database.db, h.slack.teamId, 'moved'))!.phase).toBe('deployment');
+    expect((await gateRows(h)).find((g) => g.id === gate.id)).toMatchObject({ status: 'closed', outcome: 'superseded' });
+    expect(thread(msg).at(-1)!.text).toContain('Closed without a decision: moved is in deployment now, no longer in design');
+    expect(buttonLabels(msg)).toEqual([]);
   });
 
   it('requestGate opens a gate with the defaults for other features, and explains refusals', async () => {

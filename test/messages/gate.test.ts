@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { blockErrors, viewErrors } from '../../src/sandbox/emulator/block-limits.js';
 import type { Block } from '../../src/messages/blocks.js';
 import { esc, section } from '../../src/messages/blocks.js';
-import { gateMessage, gateResultMessage, type GateResult, type GateView, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal } from '../../src/messages/gate.js';
+import { gateMessage, gateResultMessage, type GateResult, gateSupersededReply, type GateView, lastGateSection, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal } from '../../src/messages/gate.js';
 import { escapedSectionTexts, splitForEscape } from '../../src/messages/blocks.js';
 import { NoGoMetadata, parseVoteAction, voteActionId } from '../../src/messages/ids/gate.js';
 
@@ -204,6 +204,36 @@ describe('gate result', () => {
     const { blocks } = gateResultMessage({ ...result, ballots: long });
     expect(blockErrors(blocks, 'message')).toEqual([]);
     expect(JSON.stringify(blocks).match(/x{1900}/g)).toHaveLength(6);
+  });
+});
+
+describe('a gate closed without a decision (superseded)', () => {
+  const closed: GateView = { ...base, status: 'closed', outcome: 'superseded', closedAt: new Date('2026-11-30T09:00:00Z'), phaseChanged: null };
+
+  it('has no buttons, says it decided nothing and does not claim a move', () => {
+    const { blocks, text } = gateMessage(closed);
+    expect(buttons(blocks)).toEqual([]);
+    expect(byId(blocks, 'tally')).toContain('*Closed without a decision* — the project left *development* before this vote closed');
+    expect(byId(blocks, 'tally')).not.toContain('moved to');
+    expect(byId(blocks, 'tally')).toContain('*Go:* 1   *No-go:* 1');
+    expect(text).toContain('(closed: NO DECISION, superseded)');
+    expect(blockErrors(blocks, 'message')).toEqual([]);
+  });
+
+  it('the thread reply names the move that superseded it and what it had asked, with the slug escaped', () => {
+    const byGate = gateSupersededReply({ slug: 'churn', fromPhase: 'design', toPhase: 'retired', cause: { kind: 'moved', from: 'design', to: 'development', via: 'gate' } });
+    expect(byGate.text).toMatch(/^Closed without a decision: churn moved from design to development by a GO on its design → development gate; this gate asked about design → retired\./);
+    expect(JSON.stringify(byGate.blocks)).toContain('Closed without a decision: churn moved from design to development');
+    const byOwner = gateSupersededReply({ slug: 'churn', fromPhase: 'design', toPhase: 'retired', cause: { kind: 'moved', from: 'design', to: 'development', via: 'override', actorId: 'U0OWNER' } });
+    expect(byOwner.text).toContain("by <@U0OWNER>'s owner override");
+    const found = gateSupersededReply({ slug: 'a<!here>&b', fromPhase: 'design', toPhase: 'development', cause: { kind: 'elsewhere', phase: 'deployment' } });
+    expect(found.text).toContain('Closed without a decision: a&lt;!here&gt;&amp;b is in deployment now, no longer in design; this gate asked about design → development.');
+    expect(JSON.stringify(found.blocks)).not.toContain('<!here>');
+  });
+
+  it('the status line never calls it a GO or NO-GO', () => {
+    const text = JSON.stringify(lastGateSection({ fromPhase: 'design', toPhase: 'retired', outcome: 'superseded', closedAt: new Date('2026-11-30T09:00:00Z'), tally: base.tally }));
+    expect(text).toContain('with *NO DECISION, superseded*');
   });
 });
 

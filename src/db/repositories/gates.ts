@@ -1,6 +1,6 @@
-import { and, count, desc, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { gateBallots, gates, phaseChanges, projects } from '../schema/index.js';
+import { gateBallots, gates, projects } from '../schema/index.js';
 import { isUniqueViolation } from './projects.js';
 
 export type GateRow = typeof gates.$inferSelect;
@@ -37,11 +37,12 @@ export async function openGatesOfProject(db: Db, teamId: string, projectId: numb
   return db.select().from(gates).where(and(eq(gates.teamId, teamId), eq(gates.projectId, projectId), eq(gates.status, 'open'))).orderBy(gates.deadline);
 }
 
+/** The last gate that closed with a decision (a superseded gate decided nothing; see domain/gates/rules.ts). */
 export async function lastClosedGate(db: Db, teamId: string, projectId: number): Promise<GateRow | undefined> {
   const [row] = await db
     .select()
     .from(gates)
-    .where(and(eq(gates.teamId, teamId), eq(gates.projectId, projectId), eq(gates.status, 'closed')))
+    .where(and(eq(gates.teamId, teamId), eq(gates.projectId, projectId), eq(gates.status, 'closed'), ne(gates.outcome, 'superseded')))
     .orderBy(desc(gates.closedAt), desc(gates.id))
     .limit(1);
   return row;
@@ -130,18 +131,6 @@ export async function completeGate(tx: Db, gateId: number, set: Pick<NewGate, 'o
     .where(eq(gates.id, gateId))
     .returning();
   return row!;
-}
-
-/** GO's phase change: only if the project is still where the gate started (compare-and-set). */
-export async function movePhaseByGate(tx: Db, g: { projectId: number; gateId: number; from: GateRow['fromPhase']; to: GateRow['toPhase']; actorId: string; now: Date }): Promise<boolean> {
-  const rows = await tx
-    .update(projects)
-    .set({ phase: g.to, updatedAt: g.now })
-    .where(and(eq(projects.id, g.projectId), eq(projects.phase, g.from)))
-    .returning({ id: projects.id });
-  if (rows.length === 0) return false;
-  await tx.insert(phaseChanges).values({ projectId: g.projectId, fromPhase: g.from, toPhase: g.to, via: 'gate', gateId: g.gateId, actorId: g.actorId, at: g.now });
-  return true;
 }
 
 export async function gatesByIds(db: Db, ids: number[]): Promise<GateRow[]> {

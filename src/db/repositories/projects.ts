@@ -54,3 +54,36 @@ export async function createProject(
 export async function phaseHistory(db: Db, projectId: number): Promise<PhaseChangeRow[]> {
   return db.select().from(phaseChanges).where(eq(phaseChanges.projectId, projectId)).orderBy(asc(phaseChanges.at), asc(phaseChanges.id));
 }
+
+/**
+ * The project row, locked until the transaction ends. Every phase move and every gate close takes
+ * it 'move' (FOR NO KEY UPDATE) before touching any gate row, and opening a gate takes it 'open'
+ * (FOR SHARE): so moves and closes on one project run one at a time (always project first, then
+ * gates), and a gate being opened either commits before a move (which then sees and supersedes it)
+ * or sees the moved phase. Not FOR UPDATE: a vote's audit insert references the project and takes
+ * FOR KEY SHARE on it while holding its gate FOR SHARE; FOR UPDATE would block that key-share lock
+ * and wait for the same gate — a deadlock. FOR NO KEY UPDATE lets key-share through.
+ */
+export async function lockProject(tx: Db, teamId: string, id: number, purpose: 'move' | 'open'): Promise<ProjectRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(projects)
+    .where(and(eq(projects.teamId, teamId), eq(projects.id, id)))
+    .for(purpose === 'move' ? 'no key update' : 'share');
+  return row;
+}
+
+/**
+ * The phase change itself (compare-and-set: only if the project is still in `from`) and its history
+ * row. Call it only through services/gates/move-phase.ts, which also supersedes the open gates.
+ */
+export async function updatePhase(tx: Db, m: { projectId: number; from: Phase; to: Phase; via: 'gate' | 'override'; gateId: number | null; actorId: string; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(projects)
+    .set({ phase: m.to, updatedAt: m.now })
+    .where(and(eq(projects.id, m.projectId), eq(projects.phase, m.from)))
+    .returning({ id: projects.id });
+  if (rows.length === 0) return false;
+  await tx.insert(phaseChanges).values({ projectId: m.projectId, fromPhase: m.from, toPhase: m.to, via: m.via, gateId: m.gateId, actorId: m.actorId, at: m.now });
+  return true;
+}

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
-import { PHASES, VOTES } from '../../shared/enums.js';
+import { GATE_OUTCOMES, PHASES, VOTES } from '../../shared/enums.js';
 import { projects } from './projects.js';
 
 export const GATE_STATUS = ['open', 'closed', 'cancelled'] as const;
-export const GATE_OUTCOMES = ['go', 'no_go', 'no_quorum'] as const;
 
 /**
  * A go/no-go vote on a phase change. `status` moves open → closed|cancelled exactly once, by a

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VOTES } from '../../shared/enums.js';
+import { type Phase, VOTES } from '../../shared/enums.js';
 import { DomainError } from '../errors.js';
 
 /** A button value from Slack is parsed with this schema at the edge. */
@@ -55,11 +55,25 @@ export function decideOutcome(t: Tally, quorum: number): Outcome {
   return t.go > t.noGo ? 'go' : 'no_go';
 }
 
-/** Every eligible voter has voted; an empty list never closes early (it waits for the deadline). */
-export function shouldCloseEarly(eligible: readonly string[], ballots: readonly Ballot[]): boolean {
+/**
+ * The early close after a vote: every eligible voter has voted. `voted` are people (an anonymous
+ * gate's ballot keys mapped back through its secret), so a ballot that is not an eligible voter's
+ * never fills a seat. An empty list never closes early (it waits for the deadline).
+ */
+export function shouldCloseEarly(eligible: readonly string[], voted: readonly string[]): boolean {
   if (eligible.length === 0) return false;
-  const voted = new Set(ballots.map((b) => b.voter));
-  return eligible.every((v) => voted.has(v));
+  const have = new Set(voted);
+  return eligible.every((v) => have.has(v));
+}
+
+/**
+ * A gate asks whether to move the project from the phase it was in when the gate opened. Once the
+ * project is in another phase that question is gone: the gate is superseded and closes without a
+ * decision, whatever its ballots say. (Coming back to that phase later does not revive it: it was
+ * closed when the project left.)
+ */
+export function isSuperseded(gate: { fromPhase: Phase }, projectPhase: Phase): boolean {
+  return gate.fromPhase !== projectPhase;
 }
 
 const HOUR_MS = 60 * 60 * 1000;

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
-import type { Ballot, Outcome, Vote } from './rules.js';
+import type { GateOutcome } from '../../shared/enums.js';
+import type { Ballot, Vote } from './rules.js';
 
 export type GateStatus = 'open' | 'closed' | 'cancelled';
 
@@ -13,10 +14,15 @@ export interface BallotInput {
   vote: Vote;
   reason?: string | null;
   /** The closed gate's outcome, named in the refusal when known. */
-  outcome?: Outcome | null;
+  outcome?: GateOutcome | null;
 }
 
-const OUTCOME_LABEL: Record<Outcome, string> = { go: 'GO', no_go: 'NO-GO', no_quorum: 'NO QUORUM' };
+const CLOSED_HOW: Record<GateOutcome, string> = {
+  go: ' with outcome GO',
+  no_go: ' with outcome NO-GO',
+  no_quorum: ' with outcome NO QUORUM',
+  superseded: ' without a decision (the project moved to another phase first)',
+};
 
 /**
  * Checks a ballot and normalizes it: the reason is trimmed, an empty one becomes null.
@@ -28,7 +34,7 @@ export function checkBallot(input: BallotInput): Required<Ballot> {
     throw new DomainError('gate_closed', 'This gate was cancelled; votes are no longer accepted.');
   }
   if (input.gateStatus === 'closed') {
-    const how = input.outcome ? ` with outcome ${OUTCOME_LABEL[input.outcome]}` : '';
+    const how = input.outcome ? CLOSED_HOW[input.outcome] : '';
     throw new DomainError('gate_closed', `This gate closed${how}; votes are no longer accepted.`);
   }
   if (!input.eligible.includes(input.voter)) {

@@ -1,14 +1,14 @@
 import { recordAudit } from '../../db/repositories/audit.js';
-import { countBallots, findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallot, type VoteGate } from '../../db/repositories/gates.js';
+import { findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallot, type VoteGate } from '../../db/repositories/gates.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import type { Deps } from '../../deps.js';
 import { voterKeyFor } from '../../domain/gates/anonymity.js';
-import type { Vote } from '../../domain/gates/rules.js';
+import { shouldCloseEarly, type Vote } from '../../domain/gates/rules.js';
 import { checkBallot } from '../../domain/gates/vote-check.js';
 import { DomainError } from '../../domain/errors.js';
 import { quorumReachedReply } from '../../messages/gate.js';
 import { closeGate } from './close-gate.js';
-import { queueMessageUpdate } from './gate-message.js';
+import { queueMessageUpdate, votersWhoVoted } from './gate-message.js';
 
 export interface VoteInput {
   teamId: string;
@@ -95,8 +95,10 @@ export async function castVote(deps: Deps, input: VoteInput, now: Date): Promise
  */
 export async function afterVote(deps: Deps, gate: VoteGate, now: Date): Promise<void> {
   await queueMessageUpdate(deps, gate, now);
-  const n = await countBallots(deps.db, gate.id);
-  if (n >= gate.voters.length) {
+  // `gate` was read in the vote's transaction, so an anonymous gate's secret is still here to match keys to voters.
+  const voted = await votersWhoVoted(deps.db, gate);
+  const n = voted.length;
+  if (shouldCloseEarly(gate.voters, voted)) {
     await closeGate(deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'all_voted' }, now);
   } else if (n >= gate.quorum && !gate.quorumReachedAt && gate.messageOutboxId && (await markQuorumReached(deps.db, gate.id, now))) {
     await enqueue(deps.db, {

@@ -1,16 +1,13 @@
 import { recordAudit } from '../../db/repositories/audit.js';
-import { ballotsOf, claimGateClose, completeGate, findGate, type GateRow, movePhaseByGate } from '../../db/repositories/gates.js';
-import { enqueue } from '../../db/repositories/outbox.js';
-import { findProjectById } from '../../db/repositories/projects.js';
-import { cancelTimers } from '../../db/repositories/schedules.js';
-import type { Db } from '../../db/client.js';
+import { ballotsOf, claimGateClose, completeGate, findGate, type GateRow } from '../../db/repositories/gates.js';
+import { findProjectById, lockProject } from '../../db/repositories/projects.js';
 import type { Deps } from '../../deps.js';
 import { votedAmong } from '../../domain/gates/anonymity.js';
-import { decideOutcome, tally } from '../../domain/gates/rules.js';
+import { decideOutcome, isSuperseded, tally } from '../../domain/gates/rules.js';
 import { DomainError } from '../../domain/errors.js';
 import { gateCancelledReply, gateResultMessage } from '../../messages/gate.js';
-import { renderPayload } from './gate-message.js';
-import { GATE_DEADLINE_TIMER, GATE_REMINDER_TIMER } from './open-gate.js';
+import { finishSideEffects, supersedeGate } from './finish-gate.js';
+import { movePhase } from './move-phase.js';
 
 export interface CloseInput {
   teamId: string;
@@ -27,21 +24,15 @@ async function assertOwner(deps: Deps, gate: GateRow, actorId: string | undefine
   }
 }
 
-async function finishSideEffects(tx: Db, gate: GateRow, now: Date, reply: { text: string; blocks?: unknown[] }): Promise<void> {
-  await cancelTimers(tx, GATE_DEADLINE_TIMER, String(gate.id), now);
-  await cancelTimers(tx, GATE_REMINDER_TIMER, String(gate.id), now);
-  if (!gate.messageOutboxId) return;
-  // The final update renders at send time from the closed gate, so it shows the frozen tally.
-  await enqueue(tx, { teamId: gate.teamId, method: 'chat.update', channelId: gate.channelId, targetId: gate.messageOutboxId, payload: renderPayload(gate), dedupeKey: `gate:${gate.id}:final`, now });
-  await enqueue(tx, { teamId: gate.teamId, method: 'chat.postMessage', channelId: gate.channelId, parentId: gate.messageOutboxId, payload: reply, dedupeKey: `gate:${gate.id}:result`, now });
-}
-
 /**
  * Closes a gate exactly once, however many replicas, timers and last voters try at the same time:
  * the open → closed compare-and-set comes first, so only one caller goes on; the tally is read
  * after it (votes in flight have committed by then, later ones see the gate closed), and the
- * outcome, the phase change, the audit entries, the final message update and the result reply are
- * written in the same transaction. Returns null when the gate was not open.
+ * outcome, the phase change (which supersedes the project's other open gates), the audit entries,
+ * the final message update and the result reply are written in the same transaction. The project
+ * row is locked first, so closes of a project's gates run one at a time and see its current phase.
+ * A gate whose project is no longer in its starting phase never moves it: it closes as superseded.
+ * Returns null when the gate was not open.
  */
 export async function closeGate(deps: Deps, input: CloseInput, now: Date): Promise<GateRow | null> {
   const before = await findGate(deps.db, input.teamId, input.gateId);
@@ -51,9 +42,17 @@ export async function closeGate(deps: Deps, input: CloseInput, now: Date): Promi
     return null;
   }
   if (input.closedBy === 'owner') await assertOwner(deps, before, input.actorId, 'close');
-  const project = await findProjectById(deps.db, before.teamId, before.projectId);
-  const slug = project?.slug ?? `project ${before.projectId}`;
+  const actorId = input.closedBy === 'owner' ? input.actorId! : 'system';
   const closed = await deps.db.transaction(async (tx) => {
+    // Project before gate, as in every phase move (see lockProject): no deadlock between two closes.
+    const project = await lockProject(tx, before.teamId, before.projectId, 'move');
+    if (!project) return null; // deleted, and its gates with it
+    const slug = project.slug;
+    if (isSuperseded(before, project.phase)) {
+      // Defense in depth: every move supersedes the open gates, so this is a gate left open by an
+      // earlier version, or a phase changed behind the app's back. Its GO must not apply.
+      return supersedeGate(tx, before, { slug, cause: { kind: 'elsewhere', phase: project.phase }, actorId, now });
+    }
     const claimed = await claimGateClose(tx, before.id, 'closed', input.closedBy, now);
     if (!claimed) return null;
     const ballots = await ballotsOf(tx, before.id);
@@ -62,19 +61,17 @@ export async function closeGate(deps: Deps, input: CloseInput, now: Date): Promi
     const outcome = decideOutcome(t, before.quorum);
     // The secret is still in `before`: the last moment anyone can map keys to people, and only to say who took part.
     const voted = votedAmong(before, before.voters, keys);
-    const phaseChanged = outcome === 'go' ? await movePhaseByGate(tx, { projectId: before.projectId, gateId: before.id, from: before.fromPhase, to: before.toPhase, actorId: before.openedBy, now }) : null;
+    const phaseChanged =
+      outcome === 'go' ? await movePhase(tx, { project: { teamId: project.teamId, id: project.id, slug }, from: before.fromPhase, to: before.toPhase, via: 'gate', gateId: before.id, actorId: before.openedBy, now }) : null;
     const gate = await completeGate(tx, before.id, { outcome, finalTally: t, participants: before.anonymous ? voted : null, phaseChanged });
     await recordAudit(tx, {
       teamId: gate.teamId,
       projectId: gate.projectId,
-      actorId: input.closedBy === 'owner' ? input.actorId! : 'system',
+      actorId,
       action: 'gate.closed',
       detail: { gateId: gate.id, outcome, tally: t, quorum: gate.quorum, closedBy: input.closedBy },
       at: now,
     });
-    if (phaseChanged) {
-      await recordAudit(tx, { teamId: gate.teamId, projectId: gate.projectId, actorId: gate.openedBy, action: 'project.phase_changed', detail: { from: gate.fromPhase, to: gate.toPhase, via: 'gate', gateId: gate.id }, at: now });
-    }
     const reply = gateResultMessage({
       slug,
       fromPhase: gate.fromPhase,
@@ -94,6 +91,9 @@ export async function closeGate(deps: Deps, input: CloseInput, now: Date): Promi
     return gate;
   });
   deps.kickOutbox();
+  // The owner clicked Close now and someone else (last voter, deadline, a phase move) closed it
+  // first: say so, as cancelGate does, rather than leave the click unanswered.
+  if (!closed && input.closedBy === 'owner') throw new DomainError('gate_closed', 'This gate closed a moment ago.');
   return closed;
 }
 

@@ -67,7 +67,7 @@ export async function queueMessageUpdate(deps: Deps, gate: Pick<VoteGate, 'id' |
 }
 
 /** Who has voted on an open gate (reminders, early close): anonymous keys are matched through the secret. */
-export async function votersWhoVoted(db: Db, gate: GateRow): Promise<string[]> {
+export async function votersWhoVoted(db: Db, gate: Pick<VoteGate, 'id' | 'anonymous' | 'anonSecret' | 'voters'>): Promise<string[]> {
   const ballots = await ballotsOf(db, gate.id);
   return votedAmong(gate, gate.voters, ballots.map((b) => b.voterKey));
 }

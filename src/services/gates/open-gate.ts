@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { insertGate, findOpenGate, setGateMessage, type GateRow } from '../../db/repositories/gates.js';
 import { enqueue } from '../../db/repositories/outbox.js';
-import type { ProjectRow } from '../../db/repositories/projects.js';
+import { lockProject, type ProjectRow } from '../../db/repositories/projects.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { addTimer } from '../../db/repositories/schedules.js';
 import type { Deps } from '../../deps.js';
@@ -62,6 +62,13 @@ export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInp
   }
   const evidence = await renderSections(deps, project, 'gate', now);
   const gate = await deps.db.transaction(async (tx) => {
+    // FOR SHARE until commit: a phase move (which locks the project against it) either committed
+    // before this, and the gate would ask about a phase the project has left, or waits for this
+    // gate to commit and then supersedes it. Never a gate open on a phase the project is not in.
+    const current = await lockProject(tx, project.teamId, project.id, 'open');
+    if (!current || current.phase !== from) {
+      throw new DomainError('phase_changed', `${project.slug} moved to ${current?.phase ?? 'another phase'} a moment ago; open the gate again if the question still stands.`);
+    }
     const row = await insertGate(tx, {
       teamId: project.teamId,
       projectId: project.id,

@@ -5,11 +5,13 @@ import {
   Vote,
   decideOutcome,
   defaultQuorum,
+  isSuperseded,
   reminderTimes,
   shouldCloseEarly,
   tally,
   validateGateOptions,
 } from '../../../src/domain/gates/rules.js';
+import type { Phase } from '../../../src/shared/enums.js';
 import { errorOf } from '../../helpers/errors.js';
 
 const H = 3_600_000;
@@ -83,16 +85,27 @@ describe('decideOutcome', () => {
   });
 });
 
+// The rule services/gates/cast-vote.ts afterVote applies after every committed vote.
 describe('shouldCloseEarly', () => {
-  const b = (...voters: string[]): Ballot[] => voters.map((voter) => ({ voter, vote: 'abstain' }));
-  it.each<[string, string[], Ballot[], boolean]>([
-    ['all voted', ['A', 'B'], b('B', 'A'), true],
-    ['one missing', ['A', 'B', 'C'], b('A', 'B'), false],
-    ['a vote from outside does not fill a seat', ['A', 'B'], b('A', 'X'), false],
+  it.each<[string, string[], string[], boolean]>([
+    ['all voted', ['A', 'B'], ['B', 'A'], true],
+    ['one missing', ['A', 'B', 'C'], ['A', 'B'], false],
+    ['a vote from outside does not fill a seat', ['A', 'B'], ['A', 'X'], false],
     ['nobody voted', ['A'], [], false],
     ['no eligible voters waits for the deadline', [], [], false],
-  ])('%s', (_name, eligible, given, expected) => {
-    expect(shouldCloseEarly(eligible, given)).toBe(expected);
+  ])('%s', (_name, eligible, voted, expected) => {
+    expect(shouldCloseEarly(eligible, voted)).toBe(expected);
+  });
+});
+
+describe('isSuperseded', () => {
+  it.each<[Phase, Phase, boolean]>([
+    ['design', 'design', false],
+    ['design', 'development', true],
+    ['development', 'retired', true],
+    ['deployment', 'design', true],
+  ])('a gate from %s on a project in %s: %s', (from, phase, expected) => {
+    expect(isSuperseded({ fromPhase: from }, phase)).toBe(expected);
   });
 });
 

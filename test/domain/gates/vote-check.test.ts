@@ -39,6 +39,12 @@ describe('checkBallot: refused', () => {
       'gate_closed',
       'This gate closed with outcome NO QUORUM; votes are no longer accepted.',
     ],
+    [
+      'closed without a decision',
+      { gateStatus: 'closed', outcome: 'superseded' },
+      'gate_closed',
+      'This gate closed without a decision (the project moved to another phase first); votes are no longer accepted.',
+    ],
     ['closed, outcome unknown', { gateStatus: 'closed' }, 'gate_closed', 'This gate closed; votes are no longer accepted.'],
     ['cancelled', { gateStatus: 'cancelled' }, 'gate_closed', 'This gate was cancelled; votes are no longer accepted.'],
     ['closed beats ineligible', { gateStatus: 'closed', voter: 'U9', outcome: 'no_go' }, 'gate_closed'],
