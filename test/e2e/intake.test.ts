@@ -131,7 +131,12 @@ describe.each(databaseKinds())('design intake, deterministic (%s)', (kind) => {
       { name: 'latency_p95_ms', direction: 'minimize', target: 150 },
     ]);
     expect(saved.problem).toBe(ANSWERS.problem);
-    await waitFor(() => brief.edited && steps.textOf(brief).includes('Production by July.'), 'brief message updated');
+    // Saved before the modal closed; the Design brief message is updated through the outbox.
+    expect(((await projectRow('ticket-router')).brief as { timeline: string }).timeline).toBe('Production by July.');
+    await waitFor(async () => {
+      await h.app.jobs.tick(h.clock.now());
+      return brief.edited && steps.textOf(brief).includes('Production by July.');
+    }, 'brief message updated');
     expect(steps.textOf(brief)).toContain('`auc` — maximize, at least *0.9*');
     expect(steps.textOf(brief)).toContain(`last edited by <@${ALICE}>`);
     const project = await projectRow('ticket-router');
