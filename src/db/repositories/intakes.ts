@@ -92,10 +92,6 @@ export async function saveIntakeStep(
   });
 }
 
-export async function setBriefTs(db: Db, id: number, briefTs: string): Promise<void> {
-  await db.update(intakes).set({ briefTs }).where(eq(intakes.id, id));
-}
-
 /**
  * Replaces a project's brief (Edit brief) if it is still at `expectedVersion` (compare-and-set), in
  * the caller's transaction, bumping the version and recording who wrote it and which fields in the
