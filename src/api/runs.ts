@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { RunInput } from '../domain/experiments/run-input.js';
 import { runLabel } from '../domain/experiments/summary.js';
-import { enqueueNarrative, logApiRun } from '../services/experiments/post-api-summary.js';
+import { logApiRun } from '../services/experiments/post-api-summary.js';
 import { listProjectRuns, type RunRow } from '../services/experiments/list-runs.js';
 import { authorizeProject, handle } from './auth.js';
 import { ApiError, fromZod } from './errors.js';
@@ -109,13 +109,10 @@ export function runsApi(deps: Deps): Router {
       if (!('queued' in outcome)) {
         throw new ApiError(409, 'idempotency_conflict', `Idempotency-Key "${key}" was already used for run ${outcome.result.run.id} with a different body.`, 'Idempotency-Key');
       }
-      const { result, queued } = outcome;
+      // The summary and the optional narrative were queued with the run (a slow model never holds up CI).
+      const { result } = outcome;
       if (result.kind === 'replayed') res.set('Idempotent-Replayed', 'true');
       res.status(result.kind === 'created' ? 201 : 200).json(runOut(caller.project.slug, result.run));
-      if (result.kind === 'created' && deps.llm) {
-        // After the response: a slow model must not hold up CI.
-        void enqueueNarrative(deps, caller.project, result.run, queued).catch((err: unknown) => deps.log.error('run narrative failed', err));
-      }
     }),
   );
 

@@ -10,6 +10,8 @@ import { DRIFT_DIGEST_TIMER, DRIFT_ESCALATE_TIMER, DRIFT_SNOOZE_TIMER } from '..
 import { escalateDriftIncident } from '../services/drift/alerts/escalate-timer.js';
 import { endDriftSnooze } from '../services/drift/alerts/snooze-timer.js';
 import { postDriftDigest } from '../services/drift/alerts/digest-timer.js';
+import { RUN_NARRATIVE_TIMER, runNarrativeTimer } from '../services/experiments/run-narrative.js';
+import { INTAKE_ANSWER_TIMER, intakeAnswerTimer } from '../services/intake/conversation.js';
 
 /** Every job kind of every feature; features add their handlers here. */
 export function jobRegistry(): JobRegistry {
@@ -22,6 +24,8 @@ export function jobRegistry(): JobRegistry {
       [DRIFT_ESCALATE_TIMER]: escalateDriftIncident,
       [DRIFT_SNOOZE_TIMER]: endDriftSnooze,
       [DRIFT_DIGEST_TIMER]: postDriftDigest,
+      [RUN_NARRATIVE_TIMER]: runNarrativeTimer,
+      [INTAKE_ANSWER_TIMER]: intakeAnswerTimer,
     },
     renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer, [DRIFT_INCIDENT_RENDER_KIND]: incidentMessageRenderer },
   };

@@ -87,6 +87,8 @@ export interface BriefModalMeta {
   projectId: number;
   channelId: string;
   ts: string;
+  /** The brief's version the modal was opened on: a save on an older one is refused. */
+  version: number;
 }
 
 function textInput(field: BriefField, initial: string, multiline = true): Block {

@@ -7,7 +7,6 @@ import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness, SIGNING_SECRET } from '../helpers/harness.js';
 import { intakeSteps } from './intake-steps.js';
-import { WebClient } from '@slack/web-api';
 import { findIntakeByThread } from '../../src/db/repositories/intakes.js';
 import { handleIntakeReply } from '../../src/services/intake/conversation.js';
 
@@ -131,7 +130,12 @@ describe.each(databaseKinds())('design intake, deterministic (%s)', (kind) => {
       { name: 'latency_p95_ms', direction: 'minimize', target: 150 },
     ]);
     expect(saved.problem).toBe(ANSWERS.problem);
-    await waitFor(() => brief.edited && steps.textOf(brief).includes('Production by July.'), 'brief message updated');
+    // Saved before the modal closed; the Design brief message is updated through the outbox.
+    expect(((await projectRow('ticket-router')).brief as { timeline: string }).timeline).toBe('Production by July.');
+    await waitFor(async () => {
+      await h.app.jobs.tick(h.clock.now());
+      return brief.edited && steps.textOf(brief).includes('Production by July.');
+    }, 'brief message updated');
     expect(steps.textOf(brief)).toContain('`auc` — maximize, at least *0.9*');
     expect(steps.textOf(brief)).toContain(`last edited by <@${ALICE}>`);
     const project = await projectRow('ticket-router');
@@ -201,8 +205,9 @@ describe.each(databaseKinds())('design intake, deterministic (%s)', (kind) => {
     expect(before.currentField).toBe('problem');
     // Alice's answer lands first; Bob's reply was read against the same question (the stale row).
     await steps.answer(ALICE, CHANNEL, root.ts, ANSWERS.problem);
-    const client = new WebClient(h.slack.botToken, { slackApiUrl: h.slack.apiUrl });
-    await handleIntakeReply(h.app.deps, client, before, { userId: BOB, text: 'Tickets bounce between teams.' });
+    const late = h.slack.addMessage({ channel: CHANNEL, threadTs: root.ts, user: BOB, text: 'Tickets bounce between teams.' });
+    await handleIntakeReply(h.app.deps, before, { userId: BOB, text: late.text, ts: late.ts });
+    await steps.jobs();
     const brief = (await projectRow('race-model')).brief as Record<string, unknown>;
     expect(brief.problem).toBe(ANSWERS.problem);
     expect(brief.whyMl ?? null).toBeNull();
@@ -248,6 +253,7 @@ describe.each(databaseKinds())('design intake, deterministic (%s)', (kind) => {
     await h.app.stop();
     const next = await h.replica();
     h.people.connect(next.url, SIGNING_SECRET);
+    steps.use(next);
     const fields = ['requirements', 'successMetrics', 'dataSources', 'stakeholders', 'risks', 'timeline'] as const;
     for (const f of fields) await steps.answer(ALICE, 'C0RESTART', root.ts, ANSWERS[f]);
     await steps.briefStored(root.ts);

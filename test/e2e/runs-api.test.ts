@@ -277,7 +277,11 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     try {
       const res = await call('POST', '/projects/churn/runs', { token: churn.token, body: { name: 'narrated', metrics: { auc: 0.87, latency_ms: 120 } } });
       expect(res.status).toBe(201);
-      const update = await waitFor(async () => (await h.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `run-narrative:${res.json.id as number}`)))[0], 'the queued narrative');
+      // The narrative is a timer queued with the run: the job runner asks the model and queues the update.
+      const update = await waitFor(async () => {
+        await h.app.jobs.tick(h.clock.now());
+        return (await h.database.db.select().from(outbox).where(eq(outbox.dedupeKey, `run-narrative:${res.json.id as number}`)))[0];
+      }, 'the queued narrative');
       expect(update.method).toBe('chat.update');
       await deliver();
       await deliver();

@@ -33,11 +33,16 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
 
   const runCount = async () => Number((await h.database.db.select({ n: count() }).from(runs))[0]!.n);
   const posted = () => h.slack.store.callsTo('chat.postMessage').length;
-  /** Sends the command and waits for the summary its follow-up posts. */
+  /** One pass of the job runner: due timers (the narrative), then the outbox. */
+  const jobs = () => h.app.jobs.tick(h.clock.now());
+  /** Sends the command and waits for the summary the outbox posts. */
   const logRun = async (user: string, channel: string, args: string) => {
     const before = h.slack.store.channelMessages(CHANNEL).length;
     const res = await h.people.command(user, channel, `run ${args}`);
-    const message = await waitFor(() => h.slack.store.channelMessages(CHANNEL)[before], 'the run summary');
+    const message = await waitFor(async () => {
+      await jobs();
+      return h.slack.store.channelMessages(CHANNEL)[before];
+    }, 'the run summary');
     return { ack: ackText(res), summary: text(message), message };
   };
 
@@ -205,8 +210,8 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
         const asked = llm.requests.length;
         const { message } = await logRun(ANA, CHANNEL, 'churn auc=0.84 latency_ms=120');
         await waitFor(() => llm.requests.length > asked, 'the LLM call');
-        // The narrative, if accepted, arrives as an update of the posted summary.
-        await new Promise((r) => setTimeout(r, 150));
+        // The narrative, if accepted, arrives as an update of the posted summary, through the outbox.
+        await jobs();
         return text(message);
       };
       const first = await narrated(() => 'The model is now close to the auc target. Latency keeps improving. Try a deeper forest next. A fourth sentence is cut.');

@@ -49,18 +49,18 @@ describe('designBriefMessage', () => {
     const long = 'x'.repeat(3000);
     const big = { ...brief, problem: long, whyMl: long, requirements: long, dataSources: long, risks: long, timeline: long };
     expect(blockErrors(designBriefMessage({ slug: 's', projectId: 1, brief: big, requesterId: 'U0ALICE', assessment: long }).blocks, 'message')).toEqual([]);
-    expect(viewErrors(editBriefModal(big, { projectId: 1, channelId: 'C1', ts: '1.2' }))).toEqual([]);
+    expect(viewErrors(editBriefModal(big, { projectId: 1, channelId: 'C1', ts: '1.2', version: 12 }))).toEqual([]);
   });
 });
 
 describe('editBriefModal', () => {
   it('is prefilled: metrics one per line, stakeholders as initial users', () => {
-    const view = editBriefModal(brief, { projectId: 7, channelId: 'C1', ts: '1.2' });
+    const view = editBriefModal(brief, { projectId: 7, channelId: 'C1', ts: '1.2', version: 3 });
     const input = (id: string) => view.blocks.find((b) => b.block_id === id) as unknown as { element: Record<string, unknown> };
     expect(input('brief_successMetrics').element.initial_value).toBe('auc >= 0.85\nlatency_p95_ms <= 200');
     expect(input('brief_stakeholders').element).toMatchObject({ type: 'multi_users_select', initial_users: ['U0ANA', 'U0RAJ'] });
     expect(input('brief_timeline').element.initial_value).toBe('June.');
-    expect(JSON.parse(view.private_metadata as string)).toEqual({ projectId: 7, channelId: 'C1', ts: '1.2' });
+    expect(JSON.parse(view.private_metadata as string)).toEqual({ projectId: 7, channelId: 'C1', ts: '1.2', version: 3 });
   });
 });
 

@@ -8,7 +8,7 @@ import { channelStatusMessage, projectStatusMessage } from '../../src/messages/s
 
 const at = new Date('2026-11-01T10:00:00Z');
 const project = (slug: string, over: Partial<ProjectRow> = {}): ProjectRow => ({
-  id: 1, teamId: 'T1', slug, channelId: 'C1', ownerId: 'U1', phase: 'development', brief: null, createdAt: at, updatedAt: at, ...over,
+  id: 1, teamId: 'T1', slug, channelId: 'C1', ownerId: 'U1', phase: 'development', brief: null, briefVersion: 0, briefUpdatedBy: null, createdAt: at, updatedAt: at, ...over,
 });
 const textOf = (blocks: unknown[]) => JSON.stringify(blocks);
 

@@ -80,23 +80,46 @@ export async function saveIntakeStep(
       .where(and(eq(intakes.id, s.intake.id), eq(intakes.version, s.intake.version), eq(intakes.status, 'open')))
       .returning();
     if (!row) return null;
-    if (s.brief !== undefined) await tx.update(projects).set({ brief: s.brief, updatedAt: s.now }).where(eq(projects.id, s.intake.projectId));
+    if (s.brief !== undefined) {
+      await tx
+        .update(projects)
+        .set({ brief: s.brief, briefVersion: sql`${projects.briefVersion} + 1`, briefUpdatedBy: s.audit?.actorId ?? null, updatedAt: s.now })
+        .where(eq(projects.id, s.intake.projectId));
+    }
     if (s.audit) await tx.insert(auditLog).values({ teamId: s.intake.teamId, projectId: s.intake.projectId, actorId: s.audit.actorId, action: s.audit.action, detail: s.audit.detail ?? {}, at: s.now });
     if (s.also) await s.also(tx);
     return row;
   });
 }
 
-export async function setBriefTs(db: Db, id: number, briefTs: string): Promise<void> {
-  await db.update(intakes).set({ briefTs }).where(eq(intakes.id, id));
+/**
+ * Replaces a project's brief (Edit brief) if it is still at `expectedVersion` (compare-and-set), in
+ * the caller's transaction, bumping the version and recording who wrote it and which fields in the
+ * audit log. False when someone else wrote the brief since that version: then nothing is written.
+ */
+export async function updateBrief(tx: Db, u: { teamId: string; projectId: number; expectedVersion: number; brief: unknown; audit: AuditEntry; now: Date }): Promise<boolean> {
+  const rows = await tx
+    .update(projects)
+    .set({ brief: u.brief, briefVersion: sql`${projects.briefVersion} + 1`, briefUpdatedBy: u.audit.actorId, updatedAt: u.now })
+    .where(and(eq(projects.teamId, u.teamId), eq(projects.id, u.projectId), eq(projects.briefVersion, u.expectedVersion)))
+    .returning({ id: projects.id });
+  if (rows.length === 0) return false;
+  await tx.insert(auditLog).values({ teamId: u.teamId, projectId: u.projectId, actorId: u.audit.actorId, action: u.audit.action, detail: u.audit.detail ?? {}, at: u.now });
+  return true;
 }
 
-/** Replaces a project's brief (Edit brief) and records who changed which fields. */
-export async function updateBrief(db: Db, u: { teamId: string; projectId: number; brief: unknown; audit: AuditEntry; now: Date }): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.update(projects).set({ brief: u.brief, updatedAt: u.now }).where(and(eq(projects.teamId, u.teamId), eq(projects.id, u.projectId)));
-    await tx.insert(auditLog).values({ teamId: u.teamId, projectId: u.projectId, actorId: u.audit.actorId, action: u.audit.action, detail: u.audit.detail ?? {}, at: u.now });
-  });
+/**
+ * Locks the project row for the rest of the caller's transaction and tells whether its brief is
+ * still at `expectedVersion`: an edit that writes no field of the brief (only a stakeholder
+ * proposal) must still not be based on a brief someone changed meanwhile.
+ */
+export async function briefStillAt(tx: Db, teamId: string, projectId: number, expectedVersion: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ version: projects.briefVersion })
+    .from(projects)
+    .where(and(eq(projects.teamId, teamId), eq(projects.id, projectId)))
+    .for('update');
+  return row?.version === expectedVersion;
 }
 
 /** Undoes a project whose intake never reached Slack (the root message could not be posted), so the slug is free again. */

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { projects, stakeholderProposals } from '../schema/index.js';
 
@@ -33,7 +33,11 @@ export async function decideProposal(tx: Db, d: { proposal: ProposalRow; confirm
     .returning({ id: stakeholderProposals.id });
   if (rows.length === 0) return false;
   if (d.confirm) {
-    await tx.update(projects).set({ brief: d.brief, updatedAt: d.now }).where(and(eq(projects.teamId, d.proposal.teamId), eq(projects.id, d.proposal.projectId)));
+    // A new version of the brief: an Edit brief modal opened before the confirmation cannot overwrite it.
+    await tx
+      .update(projects)
+      .set({ brief: d.brief, briefVersion: sql`${projects.briefVersion} + 1`, briefUpdatedBy: d.by, updatedAt: d.now })
+      .where(and(eq(projects.teamId, d.proposal.teamId), eq(projects.id, d.proposal.projectId)));
   }
   return true;
 }

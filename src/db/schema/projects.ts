@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgTable, text, timestamp, uniqueIndex, bigint } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, bigint } from 'drizzle-orm/pg-core';
 
 import { PHASES } from '../../shared/enums.js';
 
@@ -13,6 +13,14 @@ export const projects = pgTable(
     phase: text('phase', { enum: PHASES }).notNull().default('design'),
     /** The design brief as validated by the domain's zod schema; null until intake starts filling it. */
     brief: jsonb('brief'),
+    /**
+     * Bumped by every write of the brief (an intake answer, Edit brief, a confirmed stakeholder
+     * list), so an Edit brief modal can be saved only on the version it was opened on: a
+     * submission on an older version is refused instead of silently overwriting someone's edit.
+     */
+    briefVersion: integer('brief_version').notNull().default(0),
+    /** Who wrote the brief last (for "… changed the brief while you were editing"); null before anyone did. */
+    briefUpdatedBy: text('brief_updated_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },

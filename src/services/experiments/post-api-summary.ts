@@ -5,7 +5,7 @@ import type { Db } from '../../db/client.js';
 import { insertRunIn, type InsertRunResult, type NewRun, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import type { RunSummary } from '../../domain/experiments/summary.js';
 import { runsThreadRoot } from '../../messages/run-summary.js';
-import { narrate, summarizeStoredRun, summaryMessage } from './summarize.js';
+import { queueRunSummary } from './queue-summary.js';
 
 /** The UTC day a run belongs to for threading; one experiments thread per project per day. */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
@@ -13,8 +13,9 @@ export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 export type ApiRunOutcome = { result: Exclude<InsertRunResult, { kind: 'conflict' }>; queued: { outboxId: number; summary: RunSummary } } | { result: Extract<InsertRunResult, { kind: 'conflict' }> };
 
 /**
- * Logs a run from the API and queues its summary in one transaction: the run and its summary are
- * committed together (one commit per request), and a 409 writes nothing. A replay (same
+ * Logs a run from the API and queues its summary (and, with an LLM, its narrative's timer) in one
+ * transaction: the run and everything that follows from it are committed together (one commit per
+ * request) before the response, and a 409 writes nothing. A replay (same
  * Idempotency-Key and body) queues under the same dedupe keys, which return the rows already
  * there, so it never posts twice.
  */
@@ -23,7 +24,7 @@ export async function logApiRun(deps: Deps, project: ProjectRow, run: NewRun): P
     const db: Db = tx;
     const result = await insertRunIn(db, scopeOf(project), run);
     if (result.kind === 'conflict') return { result };
-    return { result, queued: await enqueueApiRunSummary({ ...deps, db }, project, result.run, run.now) };
+    return { result, queued: await enqueueApiRunSummary(deps, db, project, result.run, run.now) };
   });
   if ('queued' in outcome) deps.kickOutbox();
   return outcome;
@@ -34,44 +35,12 @@ export async function logApiRun(deps: Deps, project: ProjectRow, run: NewRun): P
  * (the root is queued once per day by its dedupe key). Keyed by run id, so a replayed request
  * (same Idempotency-Key) never posts a second summary. Returns the summary's outbox id.
  */
-export async function enqueueApiRunSummary(deps: Deps, project: ProjectRow, run: RunRow, now: Date): Promise<{ outboxId: number; summary: RunSummary }> {
-  const summary = await summarizeStoredRun(deps, project, run);
+export async function enqueueApiRunSummary(deps: Deps, tx: Db, project: ProjectRow, run: RunRow, now: Date): Promise<{ outboxId: number; summary: RunSummary }> {
   const day = utcDay(run.createdAt);
   const rootKey = `runs-thread:${project.id}:${day}`;
   // Looked up first: after the day's first run the root exists, and a read costs less than an insert that conflicts.
   const root =
-    (await findOutboxByDedupeKey(deps.db, rootKey)) ??
-    (await enqueue(deps.db, { teamId: project.teamId, method: 'chat.postMessage', channelId: project.channelId, payload: runsThreadRoot(project.slug, day), dedupeKey: rootKey, now }));
-  const key = `run-summary:${run.id}`;
-  const row = await enqueue(deps.db, {
-    teamId: project.teamId,
-    method: 'chat.postMessage',
-    channelId: project.channelId,
-    payload: summaryMessage(project, run, summary),
-    dedupeKey: key,
-    parentId: root.id,
-    now,
-  });
-  return { outboxId: row.id, summary };
-}
-
-/**
- * Adds the optional LLM narrative to a queued summary by queueing an update of that message, with
- * the same figures (`summary`) the message was queued with.
- */
-export async function enqueueNarrative(deps: Deps, project: ProjectRow, run: RunRow, queued: { outboxId: number; summary: RunSummary }): Promise<void> {
-  if (!deps.llm) return;
-  const { summary } = queued;
-  const narrative = await narrate(deps, project.slug, summary);
-  if (!narrative) return;
-  await enqueue(deps.db, {
-    teamId: project.teamId,
-    method: 'chat.update',
-    channelId: project.channelId,
-    payload: summaryMessage(project, run, summary, narrative),
-    dedupeKey: `run-narrative:${run.id}`,
-    targetId: queued.outboxId,
-    now: deps.clock.now(),
-  });
-  deps.kickOutbox();
+    (await findOutboxByDedupeKey(tx, rootKey)) ??
+    (await enqueue(tx, { teamId: project.teamId, method: 'chat.postMessage', channelId: project.channelId, payload: runsThreadRoot(project.slug, day), dedupeKey: rootKey, now }));
+  return queueRunSummary(deps, tx, project, run, { parentId: root.id, now });
 }

@@ -1,7 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../../deps.js';
 import { findProjectById, type ProjectRow } from '../../db/repositories/projects.js';
-import { deleteUnstartedIntake, findIntake, findIntakeByThread, type IntakeRow, saveIntakeStep, setBriefTs, setIntakeThread } from '../../db/repositories/intakes.js';
+import type { Db } from '../../db/client.js';
+import { deleteUnstartedIntake, findIntake, findIntakeByThread, type IntakeRow, saveIntakeStep, setIntakeThread } from '../../db/repositories/intakes.js';
+import { enqueue, findOutboxByDedupeKey } from '../../db/repositories/outbox.js';
+import { addTimer } from '../../db/repositories/schedules.js';
+import type { TimerHandler } from '../job-handlers.js';
 import { answerIntake, type NextQuestion } from '../../domain/intake/answer.js';
 import { assessBrief } from '../../domain/intake/assess.js';
 import { Brief, BRIEF_FIELDS, BriefDraft, BriefField, missingFields, parseMentions } from '../../domain/intake/brief.js';
@@ -50,28 +54,66 @@ export interface Reply {
   /** Already unescaped (&lt; → <), mentions as <@U…>. */
   text: string;
   botUserId?: string;
+  /** The Slack message's ts: identifies the answer (one stored answer, one bot post per message). */
+  ts: string;
 }
 
 const CANCEL = /^\s*cancel\s*[.!]?\s*$/i;
+
+/** The one-shot timer that turns a stored answer into the intake's next step. */
+export const INTAKE_ANSWER_TIMER = 'intake.answer';
+
+interface StoredAnswer extends Reply {
+  /** The field whose question was open when the answer was written. */
+  field: string | null;
+}
+
+/** The bot's one post in answer to a person's message (next question, re-ask, note…). */
+const answerPostKey = (intakeId: number, ts: string) => `intake-answer:${intakeId}:${ts}`;
+/** The Design brief message of a completed intake, which Edit brief and stakeholder changes update. */
+export const briefPostKey = (intakeId: number) => `intake-brief:${intakeId}`;
 
 /**
  * A message in a thread: when the thread is an open intake and the author is in its conversation,
  * it is an answer (or `cancel`). Messages in other threads, and from people outside the
  * conversation, are ignored.
+ *
+ * The answer is stored right here, while Slack's event is handled, as a one-shot timer
+ * (`intake.answer`) carrying the text and the question it answers; reading it (with the LLM when
+ * configured) and asking the next question is that timer's work. So once stored, an answer is
+ * never lost: an instance that dies before or while reading it leaves the timer to another one,
+ * and the next question is still asked.
  */
-export async function replyInThread(deps: Deps, client: WebClient, where: { teamId: string; channelId: string; threadTs: string }, reply: Reply): Promise<void> {
+export async function replyInThread(deps: Deps, where: { teamId: string; channelId: string; threadTs: string }, reply: Reply): Promise<void> {
   const intake = await findIntakeByThread(deps.db, where.teamId, where.channelId, where.threadTs);
   if (!intake || intake.status !== 'open' || !intake.participants.includes(reply.userId)) return;
-  await handleIntakeReply(deps, client, intake, reply);
+  const answer: StoredAnswer = { ...reply, field: intake.currentField };
+  await addTimer(deps.db, { teamId: intake.teamId, kind: INTAKE_ANSWER_TIMER, ref: `intake:${intake.id}:${reply.ts}`, dueAt: deps.clock.now(), payload: { ...answer } });
+  // Wakes this instance's job runner, which runs due timers before it delivers the outbox.
+  deps.kickOutbox();
 }
+
+/** Reads one stored answer: the intake's next step, and the bot's post about it through the outbox. */
+export const intakeAnswerTimer: TimerHandler = async (deps, { timer }) => {
+  const id = Number(timer.ref.split(':')[1]);
+  const answer = timer.payload as Partial<StoredAnswer>;
+  if (!Number.isSafeInteger(id) || typeof answer.userId !== 'string' || typeof answer.text !== 'string' || typeof answer.ts !== 'string') return;
+  const intake = await findIntake(deps.db, id);
+  if (!intake) return;
+  await handleIntakeReply(deps, { ...intake, currentField: answer.field ?? null }, { userId: answer.userId, text: answer.text, botUserId: answer.botUserId, ts: answer.ts });
+};
 
 /**
  * One reply in an intake thread from someone in the conversation: `cancel`, or an answer that the
- * domain reads (with the LLM when configured). Every step is a compare-and-set on the intake, so a
- * reply handled twice at once, or by two replicas, applies once; the loser re-reads and retries.
+ * domain reads (with the LLM when configured). `start` is the intake as it was when the reply was
+ * written (its `currentField` is the question answered). Every step is a compare-and-set on the
+ * intake, so a reply handled twice at once, or by two replicas, applies once; the loser re-reads
+ * and retries. The step and the bot's post are committed together, and the post's dedupe key
+ * marks the reply as handled: a timer run again after a crash does not post or apply it twice.
  */
-export async function handleIntakeReply(deps: Deps, client: WebClient, start: IntakeRow, reply: Reply): Promise<void> {
-  let intake: IntakeRow | undefined = start;
+export async function handleIntakeReply(deps: Deps, start: IntakeRow, reply: Reply): Promise<void> {
+  if (await findOutboxByDedupeKey(deps.db, answerPostKey(start.id, reply.ts))) return;
+  let intake: IntakeRow | undefined = await findIntake(deps.db, start.id);
   for (let attempt = 0; attempt < 3 && intake?.status === 'open'; attempt++) {
     // A reply answers the question that was open when it was written. If someone else's answer
     // moved the intake on meanwhile, re-applying this one would file it under the next field.
@@ -79,28 +121,50 @@ export async function handleIntakeReply(deps: Deps, client: WebClient, start: In
       if (intake.threadTs && intake.currentQuestion) {
         const project = await findProjectById(deps.db, intake.teamId, intake.projectId);
         const problem = `<@${reply.userId}>, someone answered that question just before you, so I did not use your reply. Here is the next one.`;
-        await client.chat.postMessage({ channel: intake.channelId, thread_ts: intake.threadTs, ...questionMessage(project ? draftOf(project) : {}, intake.currentQuestion, problem) });
+        await postInThread(deps, deps.db, intake, reply, questionMessage(project ? draftOf(project) : {}, intake.currentQuestion, problem));
+        deps.kickOutbox();
       }
       return;
     }
-    const done = await step(deps, client, intake, reply);
-    if (done) return;
+    const done = await step(deps, intake, reply);
+    if (done) {
+      deps.kickOutbox();
+      return;
+    }
     intake = await findIntake(deps.db, start.id);
   }
 }
 
-async function step(deps: Deps, client: WebClient, intake: IntakeRow, reply: Reply): Promise<boolean> {
+/** Queues the bot's post in answer to `reply`, in the intake's thread, inside the caller's transaction. */
+async function postInThread(deps: Deps, tx: Db, intake: IntakeRow, reply: Reply, message: { text: string; blocks: unknown[] }, opts: { broadcast?: boolean; key?: string } = {}): Promise<void> {
+  await enqueue(tx, {
+    teamId: intake.teamId,
+    method: 'chat.postMessage',
+    channelId: intake.channelId,
+    threadTs: intake.threadTs!,
+    payload: { ...message, ...(opts.broadcast ? { reply_broadcast: true } : {}) },
+    dedupeKey: opts.key ?? answerPostKey(intake.id, reply.ts),
+    now: deps.clock.now(),
+  });
+}
+
+async function step(deps: Deps, intake: IntakeRow, reply: Reply): Promise<boolean> {
   const now = deps.clock.now();
   const project = await findProjectById(deps.db, intake.teamId, intake.projectId);
   if (!project || !intake.threadTs) return true;
-  const thread = { channel: intake.channelId, thread_ts: intake.threadTs };
 
   if (CANCEL.test(reply.text)) {
-    const saved = await saveIntakeStep(deps.db, { intake, patch: { status: 'cancelled', closedAt: now, lastActivityAt: now }, audit: { actorId: reply.userId, action: 'intake.cancelled' }, now });
-    if (!saved) return false;
-    await stopIdleTimer(deps.db, intake.id, now);
-    await client.chat.postMessage({ ...thread, ...intakeClosedMessage('cancelled', reply.userId) });
-    return true;
+    const saved = await saveIntakeStep(deps.db, {
+      intake,
+      patch: { status: 'cancelled', closedAt: now, lastActivityAt: now },
+      audit: { actorId: reply.userId, action: 'intake.cancelled' },
+      now,
+      also: async (tx) => {
+        await stopIdleTimer(tx, intake.id, now);
+        await postInThread(deps, tx, intake, reply, intakeClosedMessage('cancelled', reply.userId));
+      },
+    });
+    return saved !== null;
   }
 
   const mentioned = parseMentions(reply.text).filter((u) => u !== reply.botUserId);
@@ -111,10 +175,13 @@ async function step(deps: Deps, client: WebClient, intake: IntakeRow, reply: Rep
   const outcome = await answerIntake(deps.llm, state, reply.text);
 
   if (outcome.kind === 'rejected') {
-    const saved = await saveIntakeStep(deps.db, { intake, patch: { participants, lastActivityAt: now }, now });
-    if (!saved) return false;
-    await client.chat.postMessage({ ...thread, ...questionMessage(draft, outcome.question, outcome.message) });
-    return true;
+    const saved = await saveIntakeStep(deps.db, {
+      intake,
+      patch: { participants, lastActivityAt: now },
+      now,
+      also: (tx) => postInThread(deps, tx, intake, reply, questionMessage(draft, outcome.question, outcome.message)),
+    });
+    return saved !== null;
   }
 
   if (outcome.via === 'fallback') deps.log.warn(`intake ${project.slug}: LLM output unusable twice; read the answer as given`);
@@ -130,16 +197,13 @@ async function step(deps: Deps, client: WebClient, intake: IntakeRow, reply: Rep
       patch: { participants, status: 'complete', closedAt: now, lastActivityAt: now, currentField: null, currentQuestion: null, followUps: outcome.asked, assessment },
       audit,
       now,
+      also: async (tx) => {
+        await stopIdleTimer(tx, intake.id, now);
+        const message = designBriefMessage({ slug: project.slug, projectId: project.id, brief: outcome.draft, requesterId: intake.requesterId, assessment });
+        await postInThread(deps, tx, intake, reply, message, { broadcast: true, key: briefPostKey(intake.id) });
+      },
     });
-    if (!saved) return false;
-    await stopIdleTimer(deps.db, intake.id, now);
-    const res = await client.chat.postMessage({
-      ...thread,
-      reply_broadcast: true,
-      ...designBriefMessage({ slug: project.slug, projectId: project.id, brief: outcome.draft, requesterId: intake.requesterId, assessment }),
-    });
-    if (res.ts) await setBriefTs(deps.db, intake.id, res.ts);
-    return true;
+    return saved !== null;
   }
   if (!next) return true;
   const saved = await saveIntakeStep(deps.db, {
@@ -148,8 +212,7 @@ async function step(deps: Deps, client: WebClient, intake: IntakeRow, reply: Rep
     patch: { participants, lastActivityAt: now, currentField: next.field, currentQuestion: next.question, followUps: outcome.asked },
     audit,
     now,
+    also: (tx) => postInThread(deps, tx, intake, reply, questionMessage(outcome.draft, next.question)),
   });
-  if (!saved) return false;
-  await client.chat.postMessage({ ...thread, ...questionMessage(outcome.draft, next.question) });
-  return true;
+  return saved !== null;
 }

@@ -1,7 +1,8 @@
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { findIntakeByProject } from '../../db/repositories/intakes.js';
-import { enqueue } from '../../db/repositories/outbox.js';
+import { enqueue, findOutboxByDedupeKey } from '../../db/repositories/outbox.js';
+import { briefPostKey } from './conversation.js';
 import { findProjectById } from '../../db/repositories/projects.js';
 import { decideProposal, findProposal } from '../../db/repositories/stakeholder-proposals.js';
 import { assertMay, stakeholdersOf } from '../../domain/access.js';
@@ -45,9 +46,12 @@ export async function decideStakeholders(deps: Deps, c: { teamId: string; propos
       detail: { proposalId: proposal.id, proposedBy: proposal.proposedBy, stakeholders: proposal.stakeholders },
       at: now,
     });
-    if (c.confirm && intake?.briefTs) {
+    // The Design brief message: by its ts when it was posted directly (older intakes), else by its outbox row.
+    const briefRow = intake && !intake.briefTs ? await findOutboxByDedupeKey(tx, briefPostKey(intake.id)) : undefined;
+    if (c.confirm && intake && (intake.briefTs || briefRow)) {
       const message = designBriefMessage({ slug: project.slug, projectId: project.id, brief, requesterId: intake.requesterId, assessment: intake.assessment, editedBy: c.userId });
-      await enqueue(tx, { teamId: c.teamId, method: 'chat.update', channelId: intake.channelId, ts: intake.briefTs, payload: message, dedupeKey: `stakeholders-confirmed:${proposal.id}`, now });
+      const target = intake.briefTs ? { ts: intake.briefTs } : { targetId: briefRow!.id };
+      await enqueue(tx, { teamId: c.teamId, method: 'chat.update', channelId: intake.channelId, ...target, payload: message, dedupeKey: `stakeholders-confirmed:${proposal.id}`, now });
     }
     return true;
   });

@@ -16,7 +16,7 @@ export function editBriefClicked(deps: Deps) {
     const teamId = c.team?.id ?? c.user.team_id ?? '';
     try {
       const { project, brief } = await briefForEditing(deps, teamId, Number(c.actions[0]!.value), c.user.id);
-      await client.views.open({ trigger_id: c.trigger_id, view: editBriefModal(brief, { projectId: project.id, channelId: c.container.channel_id, ts: c.container.message_ts }) });
+      await client.views.open({ trigger_id: c.trigger_id, view: editBriefModal(brief, { projectId: project.id, channelId: c.container.channel_id, ts: c.container.message_ts, version: project.briefVersion }) });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await tellUser(deps, client, c.container.channel_id, c.user.id, err.message, c.container.thread_ts);

@@ -10,7 +10,7 @@ export const BriefButtonClick = z.object({
 });
 export type BriefButtonClick = z.infer<typeof BriefButtonClick>;
 
-export const BriefModalMeta = z.object({ projectId: z.number().int().positive(), channelId: z.string().min(1), ts: z.string().min(1) });
+export const BriefModalMeta = z.object({ projectId: z.number().int().positive(), channelId: z.string().min(1), ts: z.string().min(1), version: z.number().int().nonnegative() });
 
 const InputState = z.object({ value: z.string().nullish(), selected_users: z.array(z.string()).nullish() });
 export const BriefModalSubmission = z.object({

@@ -23,12 +23,13 @@ const ThreadMessage = z.object({
  * Custom slash commands do not work in threads, so answers arrive this way.
  */
 export function intakeThreadReply(deps: Deps) {
-  return async ({ event, client, context, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
+  return async ({ event, context, body }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
     const parsed = ThreadMessage.safeParse(event);
     if (!parsed.success) return;
     const m = parsed.data;
     if (m.bot_id || !PERSON_SUBTYPES.has(m.subtype) || m.thread_ts === m.ts) return;
     const teamId = context.teamId ?? (body as { team_id?: string }).team_id ?? '';
-    await replyInThread(deps, client, { teamId, channelId: m.channel, threadTs: m.thread_ts }, { userId: m.user, text: unescapeSlack(m.text), botUserId: context.botUserId });
+    // Stores the answer; the next question is durable work (see replyInThread).
+    await replyInThread(deps, { teamId, channelId: m.channel, threadTs: m.thread_ts }, { userId: m.user, text: unescapeSlack(m.text), botUserId: context.botUserId, ts: m.ts });
   };
 }

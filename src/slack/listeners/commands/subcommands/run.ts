@@ -1,9 +1,8 @@
 import { runLabel } from '../../../../domain/experiments/summary.js';
 import { esc } from '../../../../messages/blocks.js';
-import { logSlackRun, postSlackRunSummary } from '../../../../services/experiments/log-slack-run.js';
+import { logSlackRun } from '../../../../services/experiments/log-slack-run.js';
 import { requireProjectFor } from '../../../../services/projects/find-project.js';
 import { formatMetric } from '../../../../shared/format-metric.js';
-import { tellUser } from '../../tell-user.js';
 import type { Subcommand } from '../subcommand.js';
 import { parseRunCommand } from './run-args.js';
 
@@ -11,20 +10,14 @@ export const runCommand: Subcommand = {
   name: 'run',
   usage: '/mlops run <slug> <metric>=<number>… [--param k=v]… [--dataset v] [--commit sha] [--name n] [--note "…"]  ·  /mlops run <slug> {"metrics":{…},"params":{…}}',
   summary: 'Log an experiment run; its summary against the targets and the best earlier run is posted in the project channel.',
-  async run(deps, req, client) {
+  async run(deps, req) {
     const { slug, input } = parseRunCommand(req);
     const project = await requireProjectFor(deps, req.teamId, slug, 'log_run', { userId: req.userId, channelId: req.channelId });
+    // Stored, and its summary queued in the outbox, before the ack says "Logged".
     const run = await logSlackRun(deps, project, req.userId, input);
     const figures = Object.entries(run.metrics).slice(0, 10).map(([k, v]) => `${k}=${formatMetric(v)}`).join(', ');
     return {
       text: `:white_check_mark: Logged *${esc(runLabel(run))}* in *${esc(project.slug)}* (${figures}${Object.keys(run.metrics).length > 10 ? ', …' : ''}). The summary follows in <#${project.channelId}>.`,
-      // The comparison, the post and the LLM narrative are slow work: after the ack.
-      after: async () => {
-        const out = await postSlackRunSummary(deps, client, project, run);
-        if (!out.posted) {
-          await tellUser(deps, client, req.channelId, req.userId, `The run is saved, but its summary could not be posted in <#${project.channelId}> (${out.reason}). Is the app in that channel?`);
-        }
-      },
     };
   },
 };
