@@ -1,54 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_LEASE_MS } from '../../src/services/slack-requests/mark-seen.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
-
-/**
- * A Slack Web API in front of the emulator that can hold calls of one method until the test lets
- * them go: a listener "still running" is one waiting on a slow Slack answer.
- */
-class SlowSlack {
-  target = '';
-  url = '';
-  private server?: Server;
-  private holding: string | null = null;
-  readonly held: (() => void)[] = [];
-
-  hold(method: string | null): void {
-    this.holding = method;
-  }
-
-  releaseAll(): void {
-    for (const go of this.held.splice(0)) go();
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer(async (req, res) => {
-      const chunks: Buffer[] = [];
-      for await (const c of req) chunks.push(c as Buffer);
-      const method = (req.url ?? '').split('/').pop()?.split('?')[0] ?? '';
-      if (this.holding && method === this.holding) {
-        this.holding = null; // only the next call waits
-        await new Promise<void>((go) => this.held.push(go));
-      }
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
-      const answer = await fetch(new URL(req.url!.replace(/^\/api\//, ''), this.target), { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
-      res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await answer.arrayBuffer()));
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/`;
-    return this;
-  }
-
-  async close(): Promise<void> {
-    this.releaseAll();
-    this.server?.closeAllConnections();
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
+import { SlowSlack } from '../helpers/slow-slack.js';
 
 describe.each(databaseKinds())('Events API deliveries count as seen only once their listener finished (%s)', (kind) => {
   let h: Harness;
@@ -90,7 +45,7 @@ describe.each(databaseKinds())('Events API deliveries count as seen only once th
       firstAnswered = true;
       return d;
     });
-    await waitFor(() => slow.held.length === 1, 'the first delivery waiting on Slack');
+    await waitFor(() => slow.held('views.publish') === 1, 'the first delivery waiting on Slack');
 
     // Slack's http_timeout retry arrives while the first delivery is still running.
     const during = await h.people.openHome(user, { eventId, retryNum: 1, retryReason: 'http_timeout' });
@@ -99,7 +54,7 @@ describe.each(databaseKinds())('Events API deliveries count as seen only once th
     expect(firstAnswered).toBe(false);
     expect(publishes(user)).toBe(0);
 
-    slow.releaseAll();
+    slow.release();
     const first = await firstP;
     expect(first.status).toBe(200);
     expect(first.eventId).toBe(eventId);
@@ -117,7 +72,7 @@ describe.each(databaseKinds())('Events API deliveries count as seen only once th
     const eventId = 'Ev0GONE0001';
     slow.hold('views.publish');
     const firstP = h.people.openHome(user, { eventId });
-    await waitFor(() => slow.held.length === 1, 'the first delivery waiting on Slack');
+    await waitFor(() => slow.held('views.publish') === 1, 'the first delivery waiting on Slack');
 
     h.clock.advance(EVENT_LEASE_MS + 1000);
     const retry = await h.people.openHome(user, { eventId, retryNum: 1, retryReason: 'http_timeout' });
@@ -126,7 +81,7 @@ describe.each(databaseKinds())('Events API deliveries count as seen only once th
     expect(homeOf(user)).toBeDefined();
 
     // The stalled first delivery finishing late does not make the event retryable again.
-    slow.releaseAll();
+    slow.release();
     await firstP;
     const again = await h.people.openHome(user, { eventId, retryNum: 2, retryReason: 'http_timeout' });
     expect(again.status).toBe(200);
