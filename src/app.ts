@@ -9,6 +9,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
+import { createDrain } from './http/drain.js';
 import { lastErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
 import { jobRegistry } from './jobs/index.js';
@@ -66,7 +67,10 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   let wired = false;
   const http = express();
   http.disable('x-powered-by');
-  http.use(healthRoutes(async () => wired && database !== undefined && (await database.ready())));
+  // First: counts what is in flight, and once stopping refuses new Slack and API requests (503).
+  const drain = createDrain();
+  http.use(drain.track);
+  http.use(healthRoutes(async () => wired && !drain.draining && database !== undefined && (await database.ready())));
   http.use(['/slack', '/api'], (_req, res, next) => {
     if (wired) return next();
     res.status(503).set('retry-after', '2').json({ ok: false, error: 'starting' });
@@ -109,6 +113,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
 
   http.use('/api/v1', registerApi(deps, { rateLimits: opts.apiRateLimits }));
   const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
+  // A listener goes on after its ack (the HTTP answer): a stop waits for that work too.
+  const processEvent = slack.processEvent.bind(slack);
+  slack.processEvent = (event) => drain.during(processEvent(event));
   http.use(lastErrorHandler(log));
   const socketMode = config.slack.kind !== 'sandbox' && Boolean(config.slack.appToken);
   if (socketMode) await slack.start();
@@ -122,14 +129,47 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     database: db,
     slack,
     jobs: runner,
+    /**
+     * A graceful stop (SIGTERM): new Slack and API requests get 503 + Retry-After and
+     * `Connection: close` (and /readyz 503, so a load balancer stops sending); requests in flight and
+     * the work their listeners started finish, and the job runner finishes its current pass (so an
+     * outbox send in flight ends with its outcome recorded, not 'sending' until its lease runs out) —
+     * all bounded by `config.shutdownTimeoutMs`, after which what is left is cut and logged. Then the
+     * app stops listening and the database closes.
+     *
+     * The listener stays open while draining, answering 503: closing a listening socket resets the
+     * connections the kernel has already accepted for the app but Node has not picked up yet — under
+     * load, requests Slack has already sent — whereas a 503 is a clean "try again later".
+     */
     async stop() {
-      await runner.stop();
-      await closeServer();
+      const timeoutMs = config.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+      const deadline = Date.now() + timeoutMs;
+      log.info(`stopping: finishing ${drain.inFlight()} request(s) in flight and the current job pass (at most ${timeoutMs / 1000} s)`);
+      const jobsStopped = runner.stop();
+      if (!(await drain.drain(timeoutMs))) log.warn(`stopping: ${drain.inFlight()} request(s) still running after ${timeoutMs / 1000} s; closing their connections`);
+      // Stop listening; Node also closes the connections that are idle now. One still busy is past the deadline.
+      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!(await settlesWithin(serverClosed, 1000))) server.closeAllConnections();
+      await serverClosed;
+      if (!(await settlesWithin(jobsStopped, deadline - Date.now()))) log.warn('stopping: the job runner\'s pass is still running at the deadline; rows it holds go back to the queue when their lease ends');
       await deps.drift.close();
       if (socketMode) await slack.stop();
       if (!opts.database) await db.close();
     },
   };
+}
+
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/** True if `p` settles within `ms` (its outcome is the caller's to log elsewhere). */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, ms))));
+  try {
+    return await Promise.race([p.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** OAuth mode: encrypts installations stored in plain text by an earlier version; says so if the key cannot read the stored ones. */

@@ -45,6 +45,7 @@ export const Env = z
     PORT: wholeNumber('PORT must be a whole number from 0 to 65535', 0, 65535),
     MIN_SCHEDULE_INTERVAL_SECONDS: wholeNumber('MIN_SCHEDULE_INTERVAL_SECONDS must be a whole number of seconds, at least 1', 1, 31_536_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    SHUTDOWN_TIMEOUT_SECONDS: wholeNumber('SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 300', 1, 300),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, because: string) => {
@@ -79,6 +80,8 @@ export interface Config {
   port: number;
   minScheduleIntervalSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** On SIGTERM, how long requests in flight and the job runner's current pass may take before the app stops anyway (default 10 s). */
+  shutdownTimeoutMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -112,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT ?? 3000,
     minScheduleIntervalSeconds: e.MIN_SCHEDULE_INTERVAL_SECONDS ?? 60,
     logLevel: e.LOG_LEVEL ?? 'info',
+    shutdownTimeoutMs: (e.SHUTDOWN_TIMEOUT_SECONDS ?? 10) * 1000,
   };
 }
 

@@ -28,10 +28,15 @@ async function main(): Promise<void> {
   // embedded database can take seconds) waits for start-up, then stops cleanly.
   let emulator: SlackWebApiEmulator | undefined;
   let running: RunningApp | undefined;
+  // A stop (see RunningApp.stop) lets requests in flight and the current job pass finish, within
+  // SHUTDOWN_TIMEOUT_SECONDS, then closes the database and exits 0. A second signal is not caught
+  // (`once`): it ends the process at once, for someone who does not want to wait.
   let stopRequested = false;
+  let stopping = false;
   const shutdown = async () => {
     stopRequested = true;
-    if (!running) return;
+    if (!running || stopping) return;
+    stopping = true;
     await running.stop();
     await emulator?.close();
     process.exit(0);

@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, ExpressReceiver, HTTPModuleFunctions, SocketModeReceiver } from '@slack/bolt';
 import webApi from '@slack/web-api';
 import type { Express } from 'express';
 import type { Deps } from '../deps.js';
@@ -15,6 +15,7 @@ import { dedupeRetries } from './listeners/middleware/dedupe.js';
 import { registerFeatures } from './listeners/register-features.js';
 import { acknowledgeUnhandled } from './ack-unhandled.js';
 import { checkSlackEnvelope } from './envelope.js';
+import { answerEventsAfterListeners, eventDeliveryErrorHandler } from './event-delivery.js';
 import { verifySlackRequest } from './verify-request.js';
 import { singleWorkspaceAuthorize } from './single-authorize.js';
 
@@ -62,10 +63,15 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
     // Our verifier runs first (with the injected clock, capping the body), then the shape check;
     // Bolt then reuses the raw body they kept.
     http.use('/slack/events', verifySlackRequest(slack.signingSecret, deps.clock), checkSlackEnvelope());
-    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, app: http, logger, ...oauth });
+    // An event not handled (its listener failed, or another delivery is running it) is answered
+    // 500/503 so Slack sends it again; see event-delivery.ts.
+    const processEventErrorHandler = eventDeliveryErrorHandler(deps.log, HTTPModuleFunctions.defaultProcessEventErrorHandler);
+    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, app: http, logger, processEventErrorHandler, ...oauth });
     app = new App({ receiver, logger, clientOptions, ...single });
   }
   acknowledgeUnhandled(app, deps.log);
+  // Wraps acknowledgeUnhandled's wrapper: an event's ack, given by Bolt or by it, is held until the listeners finished.
+  answerEventsAfterListeners(app);
   app.use(dedupeRetries(deps));
   registerMlopsCommand(app, deps, SUBCOMMANDS);
   registerEvents(app, deps);

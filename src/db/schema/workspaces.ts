@@ -12,10 +12,20 @@ export const installations = pgTable('installations', {
   installedAt: timestamp('installed_at', { withTimezone: true }).notNull(),
 });
 
-/** Requests already seen (Events API event_id, interaction trigger ids), so Slack's retries apply once. */
+/**
+ * Requests already seen (Events API event_id, interaction trigger ids), so Slack's retries apply once.
+ * An event counts as seen only once its listener has finished: while a delivery runs its row is
+ * 'processing' under a lease (held by `claim`, the id of that delivery), and a listener that fails
+ * leaves it 'failed', so Slack's retry of that event runs again; so does one whose lease ran out (the
+ * instance died mid-listener). Interactions are 'done' as soon as they are seen: Slack does not retry
+ * them, and a replayed signed copy must not act twice even if the first run failed half-way.
+ */
 export const slackRequestsSeen = pgTable('slack_requests_seen', {
   key: text('key').primaryKey(),
   seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
+  state: text('state', { enum: ['processing', 'done', 'failed'] }).notNull().default('done'),
+  leaseUntil: timestamp('lease_until', { withTimezone: true }),
+  claim: text('claim'),
 });
 
 /**
