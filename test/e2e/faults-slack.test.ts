@@ -2,14 +2,13 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../src/db/repositories/projects.js';
 import { gateBallots, gates, outbox } from '../../src/db/schema/index.js';
-import { OUTBOX_EVENT_TYPE } from '../../src/jobs/outbox-worker.js';
-import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { seeded } from '../helpers/drift.js';
 import { choices, normals, rng, type JsonColumn } from '../helpers/drift-samples.js';
 import { buttonLabels, lastGateMessage, makeProject, OWNER, settle, tallySection } from '../helpers/gates.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
+import { expectEachPostOnceInOrder } from '../helpers/outbox-proof.js';
 import { api, projectWithTargets, tokenFor } from '../helpers/runs.js';
 
 const VOTERS = Array.from({ length: 40 }, (_, i) => `U0STORM${String(i).padStart(2, '0')}`);
@@ -88,22 +87,7 @@ describe.each(databaseKinds())('Slack failing 30%% of calls for a minute (%s)', 
     // Nothing failed for good, and every queued post is in Slack exactly once.
     const rows = await h.database.db.select().from(outbox);
     expect(rows.filter((r) => r.status !== 'sent').map((r) => `${r.id} ${r.method} ${r.status} ${r.lastError}`)).toEqual([]);
-    const all = h.slack.store.messages;
-    const posted = (id: number): StoredMessage[] => all.filter((m) => m.metadata?.event_type === OUTBOX_EVENT_TYPE && Number(m.metadata.event_payload.outbox_id) === id);
-    const uploaded = (filename: string): StoredMessage[] => all.filter((m) => (m.files ?? []).some((f) => f.filename === filename));
-    const messageOf = (r: (typeof rows)[number]): StoredMessage[] =>
-      r.method === 'files.upload' ? uploaded((r.payload as { filename: string }).filename) : posted(r.id);
-    const posts = rows.filter((r) => (r.method === 'chat.postMessage' && r.ts) || r.method === 'files.upload');
-    expect(posts.length, 'posts queued').toBeGreaterThan(10);
-    for (const r of posts) expect(messageOf(r).map((m) => `${m.ts} ${m.text}`), `outbox row ${r.id} (${r.method}, ${r.lastError})`).toHaveLength(1);
-    // In each thread, posts appear in the order they were queued.
-    const threads = new Map<string, typeof posts>();
-    for (const r of posts.filter((p) => p.lane?.startsWith('thread:'))) threads.set(r.lane!, [...(threads.get(r.lane!) ?? []), r]);
-    expect(threads.size).toBeGreaterThan(1);
-    for (const lane of threads.values()) {
-      const byId = [...lane].sort((a, b) => a.id - b.id).map((r) => messageOf(r)[0]!.ts);
-      expect(byId).toEqual([...byId].sort((a, b) => Number(a) - Number(b)));
-    }
+    expect(expectEachPostOnceInOrder(rows, h.slack.store.messages), 'threads checked').toBeGreaterThan(1);
     // The storm really hit: Slack failed many calls, including some after acting.
     expect(h.slack.store.calls.filter((c) => c.status === 500).length, '500s').toBeGreaterThan(5);
     expect(h.slack.store.calls.filter((c) => c.status === 429).length, '429s').toBeGreaterThan(3);
