@@ -1,8 +1,6 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +10,12 @@ import { createProject } from '../../src/db/repositories/projects.js';
 import { outbox, runs } from '../../src/db/schema/index.js';
 import { newToken } from '../../src/domain/experiments/api-token.js';
 import { SlackWebApiEmulator } from '../../src/sandbox/emulator/web-api.js';
-import { slackSignature } from '../../src/slack/signing.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds, freshDatabase } from '../helpers/db.js';
 import { SlowSlack } from '../helpers/slow-slack.js';
+import { type Answer, buildDist, postRun as postApiRun, request, slackHeaders, slashCommand as sendCommand, spawnApp } from '../helpers/app-process.js';
 
 // The compiled app as `npm start` runs it, stopped with SIGTERM while Slack and API traffic is arriving.
-const ROOT = new URL('../..', import.meta.url).pathname;
 const SECRET = 'shutdown-test-signing-secret';
 const CHANNEL = 'C0LOAD';
 const OWNER = 'U0OWNER';
@@ -30,65 +27,10 @@ afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   for (const f of cleanups.splice(0).reverse()) await f();
 });
-beforeAll(() => {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-}, 180_000);
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
-interface Answer {
-  status?: number;
-  headers?: http.IncomingHttpHeaders;
-  body?: string;
-  /** A network error instead of an answer (ECONNREFUSED: the app no longer listened; ECONNRESET: cut). */
-  error?: string;
-  reusedSocket?: boolean;
-}
-
-/** One HTTP request; a fresh connection unless an agent is given. */
-function request(url: string, headers: Record<string, string>, body: string, agent?: http.Agent): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: agent ?? false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: text, reusedSocket: req.reusedSocket }));
-      res.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => resolve({ error: err.code ?? err.message }));
-    req.end(body);
-  });
-}
-
-/** Signed as Slack signs (v0, now). */
-function slackHeaders(body: string, contentType: string): Record<string, string> {
-  const ts = Math.floor(Date.now() / 1000);
-  return { 'content-type': contentType, 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(SECRET, ts, body) };
-}
+beforeAll(() => buildDist(), 180_000);
 
 function slashCommand(appUrl: string, emulator: SlackWebApiEmulator, text: string, triggerId: string, agent?: http.Agent): Promise<Answer> {
-  const body = new URLSearchParams({
-    token: 'legacy',
-    team_id: emulator.teamId,
-    team_domain: 'load',
-    channel_id: CHANNEL,
-    channel_name: 'load',
-    user_id: OWNER,
-    user_name: 'owner',
-    command: '/mlops',
-    text,
-    api_app_id: 'A0MLOPS',
-    is_enterprise_install: 'false',
-    response_url: emulator.newResponseUrl(CHANNEL, OWNER),
-    trigger_id: triggerId,
-  }).toString();
-  return request(`${appUrl}/slack/events`, slackHeaders(body, 'application/x-www-form-urlencoded'), body, agent);
+  return sendCommand(appUrl, emulator, { secret: SECRET, channel: CHANNEL, user: OWNER, text, triggerId }, agent);
 }
 
 function openHome(appUrl: string, emulator: SlackWebApiEmulator, user: string, agent?: http.Agent): Promise<Answer> {
@@ -102,13 +44,10 @@ function openHome(appUrl: string, emulator: SlackWebApiEmulator, user: string, a
     event: { type: 'app_home_opened', user, channel: `D${user.slice(1)}`, tab: 'home', event_ts: `${Date.now() / 1000}` },
     authorizations: [{ team_id: emulator.teamId, user_id: emulator.botUserId, is_bot: true, is_enterprise_install: false }],
   });
-  return request(`${appUrl}/slack/events`, slackHeaders(body, 'application/json'), body, agent);
+  return request(`${appUrl}/slack/events`, slackHeaders(SECRET, body, 'application/json'), body, agent);
 }
 
-function postRun(appUrl: string, token: string, name: string): Promise<Answer> {
-  const body = JSON.stringify({ name, metrics: { auc: 0.8 } });
-  return request(`${appUrl}/api/v1/projects/load/runs`, { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body);
-}
+const postRun = (appUrl: string, token: string, name: string) => postApiRun(appUrl, token, 'load', name);
 
 describe.each(databaseKinds())('SIGTERM under load (%s)', (kind) => {
   it('answers what it accepted, refuses the rest with 503 or no connection, finishes the outbox send in flight, and exits 0 in time', async () => {
@@ -141,20 +80,9 @@ describe.each(databaseKinds())('SIGTERM under load (%s)', (kind) => {
     await insertApiToken(seedDb.db, { teamId: emulator.teamId, projectId: project.id, publicId: token.publicId, tokenHash: token.hash, createdBy: OWNER, now: new Date() });
     await seedDb.close();
 
-    const port = await freePort();
-    const appUrl = `http://127.0.0.1:${port}`;
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLACK_|OPENAI_|DATABASE_URL|PORT|DATA_DIR|TOKEN_ENCRYPTION_KEY|SHUTDOWN_)/.test(k)));
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: ROOT,
-      env: { ...env, ...dbEnv, PORT: String(port), SLACK_BOT_TOKEN: emulator.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slow.url, SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const app = await spawnApp({ ...dbEnv, SLACK_BOT_TOKEN: emulator.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: slow.url, SHUTDOWN_TIMEOUT_SECONDS: String(SHUTDOWN_TIMEOUT_SECONDS), LOG_LEVEL: 'info' });
+    const { child, exited, url: appUrl } = app;
     children.push(child);
-    let output = '';
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor(async () => (await fetch(`${appUrl}/readyz`).catch(() => null))?.status === 200, `the app ready:\n${output}`, 30_000);
 
     // Work in flight when SIGTERM comes: an outbox send (the summary of a run posted through the
     // API) and two App Home events, all waiting on a slow Slack.
@@ -183,7 +111,7 @@ describe.each(databaseKinds())('SIGTERM under load (%s)', (kind) => {
     }
 
     // Stopping: the first App Home finishes, and the next request on its kept-alive connection is refused.
-    await waitFor(() => /stopping/.test(output), 'the app saying it is stopping', 5000).catch(() => undefined);
+    await waitFor(() => /stopping/.test(app.output()), 'the app saying it is stopping', 5000).catch(() => undefined);
     slow.release('views.publish');
     const a = await homeA;
     expect(a.status).toBe(200);
@@ -199,7 +127,7 @@ describe.each(databaseKinds())('SIGTERM under load (%s)', (kind) => {
     const results = await Promise.all(burst);
     const code = await exited;
     const stopSeconds = (Date.now() - stoppedAt) / 1000;
-    expect(code, output).toBe(0);
+    expect(code, app.output()).toBe(0);
     expect(stopSeconds).toBeLessThan(SHUTDOWN_TIMEOUT_SECONDS + 2);
 
     // No request was cut: each was answered, or never connected (the app had stopped listening).
