@@ -93,6 +93,9 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     throw err;
   }
   const db = database;
+  // PostgreSQL stopped or restarted: each idle pooled connection breaks once. The pool replaces it on
+  // demand, requests meanwhile are answered "try again", and /readyz says not ready.
+  db.onConnectionLost((err) => log.warn(`lost an idle database connection (${err.message}); the pool reconnects when the database is back`));
   if (config.slack.kind === 'oauth') await sealStoredTokens(db, tokenCipher(config.slack.tokenKey), log);
   const llm = opts.llm !== undefined ? opts.llm : config.llm ? openAiLlm(config.llm) : null;
   const instanceId = opts.instanceId ?? `${process.pid}-${randomBytes(3).toString('hex')}`;

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { DomainError } from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../shared/database-unavailable.js';
 import { printable } from '../shared/printable.js';
 
 /** The body of every API error: a code, the field at fault (dotted path) when there is one, and a sentence. */
@@ -62,7 +63,14 @@ function fromHttpError(err: unknown): ApiError | undefined {
   return undefined;
 }
 
-/** Maps every error once: ApiError as is, zod → 400 naming the field, a body or path that cannot be read → 4xx, domain codes by table. */
+/** Seconds a client is asked to wait when the database is unavailable: about a server restart. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5;
+
+/**
+ * Maps every error once: ApiError as is, zod → 400 naming the field, a body or path that cannot be
+ * read → 4xx, domain codes by table, the database unreachable → 503 with Retry-After (a client, CI
+ * say, should retry: nothing was written, and the app reconnects on its own).
+ */
 export function apiErrorHandler(log: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, _next) => {
     let e: ApiError;
@@ -72,13 +80,18 @@ export function apiErrorHandler(log: Logger): ErrorRequestHandler {
     else {
       const mapped = fromHttpError(err);
       if (mapped) e = mapped;
-      else {
+      else if (isDatabaseUnavailable(err)) {
+        // Not a bug of ours and no stack to read: one line, not an error report per request.
+        log.warn(`API request refused: the database is unavailable (${err instanceof Error ? err.message : String(err)})`);
+        e = new ApiError(503, 'unavailable', 'The database is unavailable right now, so nothing was changed. Try again in a few seconds.');
+      } else {
         log.error('API request failed', err);
         e = new ApiError(500, 'internal', 'Something went wrong on our side; nothing was changed.');
       }
     }
     if (res.headersSent) return;
     const body: ApiErrorBody = { error: e.code, field: e.field, message: e.message };
+    if (e.status === 503 && !res.get('retry-after')) res.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
     res.status(e.status).json(body);
   };
 }

@@ -22,6 +22,11 @@ export interface Database {
   /** True when the database answers and every migration in `migrations/` has been applied. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Called with the error when a pooled connection that was not in use breaks (the server stopped or
+   * restarted). The pool has already dropped it and opens a fresh one on the next query.
+   */
+  onConnectionLost(listener: (err: Error) => void): void;
 }
 
 /** Raw `execute` results differ in type between pg and PGlite, but both carry `rows`. */
@@ -52,8 +57,39 @@ async function isReady(db: Db): Promise<boolean> {
 // Any fixed number works; it only has to be the same in every replica.
 const MIGRATION_LOCK_ID = 724_311_001;
 
+/**
+ * Connecting to PostgreSQL (TCP and authentication) must take less than this. Slack wants an answer
+ * within 3 s; a server that is down but does not refuse (a host gone, a packet filter) would
+ * otherwise hold a request for the operating system's TCP timeout, minutes. Past it the query fails
+ * as "database unavailable" and the person is told to try again.
+ */
+export const CONNECT_TIMEOUT_MS = 2_000;
+
+/**
+ * How long a query may wait for a free pooled connection when all are busy: so that nothing waits
+ * for ever, yet a burst of API requests (not bound to Slack's 3 s) queues rather than fails.
+ */
+export const POOL_WAIT_TIMEOUT_MS = 10_000;
+
+/**
+ * pg-pool's one `connectionTimeoutMillis` bounds both the wait for a free connection and the
+ * connection attempt; node-postgres' Client has its own connect timeout, set here to the shorter bound.
+ */
+class BoundedConnectClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
 export function openPostgres(url: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: POOL_WAIT_TIMEOUT_MS, Client: BoundedConnectClient });
+  // An idle connection that breaks (PostgreSQL stopped or restarted) is reported as an 'error'
+  // event on the pool, and an 'error' event with no listener ends the Node process. The pool has
+  // already discarded the connection and reconnects on demand; the app only needs to hear of it.
+  const lostListeners: ((err: Error) => void)[] = [];
+  pool.on('error', (err) => {
+    for (const l of lostListeners) l(err);
+  });
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
     db,
@@ -71,6 +107,7 @@ export function openPostgres(url: string, poolSize = 10): Database {
     },
     ready: () => isReady(db),
     close: () => pool.end(),
+    onConnectionLost: (listener) => void lostListeners.push(listener),
   };
 }
 
@@ -95,6 +132,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
       await client.close();
       restrict();
     },
+    // In-process: there is no connection to lose.
+    onConnectionLost: () => {},
   };
 }
 

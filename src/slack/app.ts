@@ -11,6 +11,7 @@ import { oauthCallbackOptions } from './oauth-callback-pages.js';
 import { registerMlopsCommand } from './listeners/commands/mlops.js';
 import { SUBCOMMANDS } from './listeners/commands/subcommands/index.js';
 import { registerEvents } from './listeners/events/index.js';
+import { answerDatabaseUnavailable } from './listeners/middleware/database-unavailable.js';
 import { dedupeRetries } from './listeners/middleware/dedupe.js';
 import { registerFeatures } from './listeners/register-features.js';
 import { acknowledgeUnhandled } from './ack-unhandled.js';
@@ -72,6 +73,8 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   acknowledgeUnhandled(app, deps.log);
   // Wraps acknowledgeUnhandled's wrapper: an event's ack, given by Bolt or by it, is held until the listeners finished.
   answerEventsAfterListeners(app);
+  // First, around everything: the database being down is answered "try again", not left unanswered.
+  app.use(answerDatabaseUnavailable(deps));
   app.use(dedupeRetries(deps));
   registerMlopsCommand(app, deps, SUBCOMMANDS);
   registerEvents(app, deps);

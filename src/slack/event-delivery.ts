@@ -8,10 +8,12 @@ import type { Logger } from '../logger.js';
  * - 'handled': the listener ran to the end (or an earlier delivery had): answer 200;
  * - 'failed': the listener threw: answer 500, so Slack sends the event again;
  * - 'busy': another delivery of the same event is running now: not run here, and answered 503 so
- *   that, should that delivery fail, Slack's next retry still comes (a 200 would end Slack's retries).
+ *   that, should that delivery fail, Slack's next retry still comes (a 200 would end Slack's retries);
+ * - 'unavailable': the database could not be reached (set by `middleware/database-unavailable.ts`):
+ *   answered 503, so Slack sends the event again once it may be back.
  */
 export interface EventDeliveryOutcome {
-  result: 'handled' | 'failed' | 'busy';
+  result: 'handled' | 'failed' | 'busy' | 'unavailable';
 }
 
 /** The context property (Bolt's customProperties) that carries an event delivery's outcome object. */
@@ -24,8 +26,8 @@ export function eventDeliveryOf(context: Record<string, unknown>): EventDelivery
 /** Thrown to the receiver so an event delivery that did not complete gets a non-2xx answer. */
 export class EventNotHandled extends Error {
   override name = 'EventNotHandled';
-  constructor(readonly outcome: 'failed' | 'busy') {
-    super(outcome === 'busy' ? 'the same event is being handled by another delivery' : 'the event listener failed');
+  constructor(readonly outcome: 'failed' | 'busy' | 'unavailable') {
+    super(outcome === 'busy' ? 'the same event is being handled by another delivery' : outcome === 'unavailable' ? 'the database is unavailable' : 'the event listener failed');
   }
 }
 
@@ -64,7 +66,8 @@ type ProcessEventErrorHandler = NonNullable<ExpressReceiverOptions['processEvent
 
 /**
  * The HTTP receiver's answer to a `processEvent` that threw: an event not handled gets 500 (its
- * listener failed) or 503 with Retry-After (it is being handled by another delivery), and an info
+ * listener failed) or 503 with Retry-After (it is being handled by another delivery, or the
+ * database is unavailable), and an info
  * line rather than Bolt's error; anything else goes to Bolt's own handler.
  */
 export function eventDeliveryErrorHandler(log: Logger, fallback: ProcessEventErrorHandler): ProcessEventErrorHandler {
@@ -74,6 +77,9 @@ export function eventDeliveryErrorHandler(log: Logger, fallback: ProcessEventErr
     if (response.headersSent) return true;
     if (error.outcome === 'busy') {
       log.info('a Slack event arrived again while its first delivery is still running; answered 503 so Slack retries later');
+      response.writeHead(503, { 'retry-after': '60' });
+    } else if (error.outcome === 'unavailable') {
+      // Logged by the middleware that set it; Slack retries after about a minute, then five.
       response.writeHead(503, { 'retry-after': '60' });
     } else {
       response.writeHead(500);

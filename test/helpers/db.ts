@@ -13,7 +13,17 @@ export function databaseKinds(): DbKind[] {
  * A new, empty, migrated database: in-memory PGlite, or a freshly created PostgreSQL database that
  * is dropped on close — so test files never see each other's rows.
  */
-export async function freshDatabase(kind: DbKind, opts: { poolSize?: number } = {}): Promise<Database & { url?: string }> {
+export interface FreshDatabaseOptions {
+  poolSize?: number;
+  /**
+   * PostgreSQL: the URL the app's pool connects to, given the new database's own (e.g. through a TCP
+   * proxy that a test stops and starts to take the database away). Creating and dropping the
+   * database always go straight to the server.
+   */
+  connectThrough?: (url: string) => string;
+}
+
+export async function freshDatabase(kind: DbKind, opts: FreshDatabaseOptions = {}): Promise<Database & { url?: string }> {
   if (kind === 'pglite') {
     const db = await openPglite();
     await db.migrate();
@@ -28,7 +38,7 @@ export async function freshDatabase(kind: DbKind, opts: { poolSize?: number } = 
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = openPostgres(url.toString(), opts.poolSize ?? 10);
+  const db = openPostgres(opts.connectThrough ? opts.connectThrough(url.toString()) : url.toString(), opts.poolSize ?? 10);
   await db.migrate();
   return {
     ...db,

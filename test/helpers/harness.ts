@@ -5,7 +5,7 @@ import { openAiLlm } from '../../src/llm/llm.js';
 import { SlackPeople } from '../../src/sandbox/emulator/person.js';
 import { SlackWebApiEmulator } from '../../src/sandbox/emulator/web-api.js';
 import { TestClock } from './clock.js';
-import { type DbKind, freshDatabase } from './db.js';
+import { type DbKind, freshDatabase, type FreshDatabaseOptions } from './db.js';
 import type { FakeOpenAi } from './openai-server.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -38,9 +38,9 @@ export function testConfig(slack: SlackWebApiEmulator, overrides: Partial<Config
  * with a test clock (it starts at the real time, so Slack signatures verify) and jobs driven by the
  * test through `app.jobs.tick(now)`.
  */
-export async function bootApp(kind: DbKind, opts: { llm?: FakeOpenAi; clock?: TestClock; config?: Partial<Config>; start?: Partial<StartOptions> } = {}): Promise<Harness> {
+export async function bootApp(kind: DbKind, opts: { llm?: FakeOpenAi; clock?: TestClock; config?: Partial<Config>; start?: Partial<StartOptions>; database?: FreshDatabaseOptions } = {}): Promise<Harness> {
   const slack = await new SlackWebApiEmulator().start();
-  const database = await freshDatabase(kind);
+  const database = await freshDatabase(kind, opts.database);
   const clock = opts.clock ?? new TestClock();
   const config = testConfig(slack, opts.config);
   const llm = opts.llm ? openAiLlm({ apiKey: 'test-key', baseURL: opts.llm.url, model: 'test-model', timeoutMs: 5000 }) : null;

@@ -4,6 +4,8 @@ import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
 import { tokenize, unescapeSlack } from '../../command-parser.js';
 import { helpMessage, usageError } from '../../../messages/help.js';
+import { DATABASE_UNAVAILABLE_TEXT } from '../../../messages/unavailable.js';
+import { isDatabaseUnavailable } from '../../../shared/database-unavailable.js';
 import type { CommandReply, Subcommand } from './subcommand.js';
 
 const HELP = { usage: '/mlops help', summary: 'This list.' };
@@ -66,6 +68,11 @@ function errorReply(deps: Deps, err: unknown, sub: Subcommand | undefined): Comm
     const issue = err.issues[0];
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
     return usageError(`${where}${issue?.message ?? 'invalid input'}`, sub?.usage ?? HELP.usage);
+  }
+  // The database went away mid-command (the middleware answers the case where it was already away).
+  if (isDatabaseUnavailable(err)) {
+    deps.log.warn(`/mlops ${sub?.name ?? ''}: the database is unavailable (${err instanceof Error ? err.message : String(err)})`);
+    return { text: DATABASE_UNAVAILABLE_TEXT };
   }
   deps.log.error(`/mlops ${sub?.name ?? ''} failed`, err);
   return { text: ':x: Something went wrong on our side; nothing was changed. Please try again in a moment.' };
