@@ -73,6 +73,29 @@ async function timerFailed(deps: Deps, timer: TimerRow, now: Date, err: unknown,
 }
 
 /**
+ * A schedule whose slots cannot be computed (only a row written around the validation, or a zone
+ * the platform no longer knows): left active it would fail on every tick, so it is turned off, and
+ * its kind's stop handler tells its owner in the same transaction. A kind without one (a mechanism
+ * with nobody to tell) is turned off here, with an error logged.
+ */
+async function stopUnusable(deps: Deps, registry: JobRegistry, schedule: ScheduleRow, err: unknown, now: Date): Promise<void> {
+  const what = `schedule ${schedule.kind}/${schedule.ref} cannot be computed (cron "${schedule.cron}", zone ${schedule.timezone})`;
+  const stop = registry.scheduleStops?.[schedule.kind];
+  try {
+    if (!stop) {
+      deps.log.error(`${what}; turning it off`, err);
+      await deactivateScheduleById(deps.db, schedule.id, now);
+      return;
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    if (await stop(deps, { schedule, reason, now })) deps.log.error(`${what}; turned it off and told its owner`, err);
+  } catch (stopErr) {
+    // Left on, it is tried again on the next tick.
+    deps.log.error(`${what}, and turning it off failed`, stopErr);
+  }
+}
+
+/**
  * Fires every due slot once across replicas. A schedule whose next slot passed long ago (the app
  * was down) runs only its latest missed slot, never a burst. Schedules are read from the database
  * on every call, so a schedule created, changed or turned off by any replica takes effect on the
@@ -100,9 +123,7 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
         const { latest, next } = slots;
         plans.push({ schedule, slotAt: latest ?? schedule.nextRunAt, next });
       } catch (err) {
-        // Only a row written around the validation could get here; left active it would stall every tick.
-        deps.log.error(`schedule ${schedule.kind}/${schedule.ref} has an unusable cron "${schedule.cron}" (${schedule.timezone}); turning it off`, err);
-        await deactivateScheduleById(deps.db, schedule.id, now);
+        await stopUnusable(deps, registry, schedule, err, now);
       }
     }
     // Claim first, then advance: a crash in between leaves the slot claimed, and the next pass only

@@ -62,6 +62,28 @@ describe.each(databaseKinds())('viability schedules through the emulator (%s)', 
     expect(checkinMessages(p)).toHaveLength(4);
   });
 
+  it('a schedule the app can no longer compute is turned off and its owner told in the channel, escaped', async () => {
+    const p = await project('zone-model');
+    await command('zone-model --every "daily 09:00" --tz Europe/Berlin');
+    // As if written by an older version, or a zone the platform dropped: its slots cannot be computed.
+    await h.database.db.update(schedules).set({ timezone: 'Mars/<Base>', nextRunAt: clock.now() }).where(eq(schedules.ref, String(p.id)));
+    await h.app.jobs.tick(clock.advance(1000));
+    await h.app.jobs.tick(clock.advance(1000));
+    const [row] = await h.database.db.select().from(schedules).where(eq(schedules.ref, String(p.id)));
+    expect(row!.active).toBe(false);
+    const notices = h.slack.store.channelMessages(p.channelId).filter((m) => m.text.includes('are off'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain(`<@${OWNER}> Viability check-ins for *zone-model* are off`);
+    expect(notices[0]!.text).toContain('(Mars/&lt;Base&gt;) can no longer be computed. Unknown time zone "Mars/&lt;Base&gt;"');
+    expect(notices[0]!.text).not.toContain('<Base>');
+    const audit = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'viability.schedule_stopped'));
+    expect(audit.map((a) => a.projectId)).toEqual([p.id]);
+    // Later ticks neither post again nor run it.
+    await h.app.jobs.tick(clock.advance(HOUR));
+    expect(h.slack.store.channelMessages(p.channelId).filter((m) => m.text.includes('are off'))).toHaveLength(1);
+    expect(await command('zone-model')).toContain('No viability check-ins are scheduled');
+  });
+
   it('off stops a slot already claimed: the check-in handler finds the schedule off in its transaction', async () => {
     const p = await project('late-off-model');
     await command('late-off-model --every "daily 09:00"');

@@ -236,6 +236,24 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
     expect(await countClaims(db(), row.id)).toBe(1);
   });
 
+  it('a schedule that cannot be computed is turned off through its kind\'s stop handler, which is told why', async () => {
+    const stops: { ref: string; reason: string }[] = [];
+    const withStop: JobRegistry = {
+      ...registry,
+      scheduleStops: {
+        test: async (deps, { schedule: s, reason, now }) => {
+          stops.push({ ref: s.ref, reason });
+          return deactivateSchedule(deps.db, s.kind, s.ref, now);
+        },
+      },
+    };
+    const now = new Date('2026-04-11T00:00:00Z');
+    await db().insert(schedules).values({ teamId: TEAM, kind: 'test', ref: 'told', cron: '0 9 * * *', timezone: 'Mars/Base', nextRunAt: now, createdAt: now, updatedAt: now });
+    await runDueSchedules(h.app.deps, withStop, new Date('2026-04-11T00:10:00Z'), 'stopper');
+    expect(stops).toEqual([{ ref: 'told', reason: 'Unknown time zone "Mars/Base". Use an IANA name such as Europe/Berlin.' }]);
+    expect((await findSchedule(db(), 'test', 'told'))!.active).toBe(false);
+  });
+
   it('a timer that keeps failing is never given up: retried after 1, 2, 4 … minutes, at most an hour apart, each failure logged', async () => {
     const due = new Date('2026-04-09T00:00:00Z');
     await addTimer(db(), { teamId: TEAM, kind: 'test', ref: 'deadline', dueAt: due });

@@ -44,6 +44,19 @@ export async function deactivateScheduleById(db: Db, id: number, now: Date): Pro
 }
 
 /**
+ * Turns a schedule off only if it is still active with the cron and zone the caller read: one
+ * changed meanwhile (its owner fixed it with `--every`) stays on. True when it was turned off.
+ */
+export async function deactivateScheduleIfUnchanged(db: Db, s: { id: number; cron: string; timezone: string; now: Date }): Promise<boolean> {
+  const rows = await db
+    .update(schedules)
+    .set({ active: false, updatedAt: s.now })
+    .where(and(eq(schedules.id, s.id), eq(schedules.active, true), eq(schedules.cron, s.cron), eq(schedules.timezone, s.timezone)))
+    .returning({ id: schedules.id });
+  return rows.length > 0;
+}
+
+/**
  * The schedule, if it is still active, locked for share until the caller's transaction ends: a
  * slot's handler checks this in the transaction that does the slot's work, so a schedule turned
  * off before that transaction stops the slot, and one turned off later waits for it to commit.
