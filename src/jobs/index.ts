@@ -5,6 +5,7 @@ import { VIABILITY_RENDER_KIND, viabilityMessageRenderer } from '../services/via
 import type { JobRegistry } from './registry.js';
 import { runViabilitySlot, VIABILITY_SCHEDULE, VIABILITY_CLOSE_TIMER } from '../services/viability/checkin.js';
 import { closeViabilityCheckin } from '../services/viability/close.js';
+import { stopUnusableViabilitySchedule } from '../services/viability/schedule.js';
 import { DRIFT_INCIDENT_RENDER_KIND, incidentMessageRenderer } from '../services/drift/alerts/incident-message.js';
 import { DRIFT_DIGEST_TIMER, DRIFT_ESCALATE_TIMER, DRIFT_SNOOZE_TIMER } from '../services/drift/alerts/timers.js';
 import { escalateDriftIncident } from '../services/drift/alerts/escalate-timer.js';
@@ -17,6 +18,7 @@ import { INTAKE_ANSWER_TIMER, intakeAnswerTimer } from '../services/intake/conve
 export function jobRegistry(): JobRegistry {
   return {
     schedules: { [VIABILITY_SCHEDULE]: runViabilitySlot },
+    scheduleStops: { [VIABILITY_SCHEDULE]: stopUnusableViabilitySchedule },
     timers: {
       [INTAKE_IDLE_TIMER]: intakeIdleTimer,
       [VIABILITY_CLOSE_TIMER]: closeViabilityCheckin,

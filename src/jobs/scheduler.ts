@@ -1,17 +1,18 @@
 import type { Deps } from '../deps.js';
 import { z } from 'zod';
 import {
-  addTimer,
   advanceSchedules,
   claimDueTimers,
   claimSlots,
   completeTimer,
+  completeTimers,
   deactivateScheduleById,
   dueSchedules,
   findScheduleById,
   laterSlotClaimed,
   retryTimer,
   type ScheduleRow,
+  type TimerRow,
 } from '../db/repositories/schedules.js';
 import { dueSlotAndNext } from '../domain/schedule/slots.js';
 import type { JobRegistry, TimerHandler } from './registry.js';
@@ -22,51 +23,75 @@ const BATCH = 200;
 const RETRY_BASE_MS = 60_000;
 const RETRY_MAX_MS = 3_600_000;
 
-/** The one-shot timer that runs a schedule slot again after its handler failed. */
+/**
+ * The one-shot timer that runs a claimed schedule slot (ref `<scheduleId>@<slot>`), and runs it
+ * again after a failure. The kind keeps its first name, from when it only retried failed slots, so
+ * timers already queued still run.
+ */
 export const SCHEDULE_RETRY_TIMER = 'schedule.retry';
-const RetryPayload = z.object({ scheduleId: z.number().int().positive(), slotAt: z.iso.datetime() });
+const SlotPayload = z.object({ scheduleId: z.number().int().positive(), slotAt: z.iso.datetime() });
 
 export function timerRetryDelayMs(attempts: number): number {
   return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(20, Math.max(0, attempts - 1)));
 }
 
+/** Runs one slot with its kind's handler; an unknown kind fails (and is retried: a newer replica may know it). */
+async function runSlot(deps: Deps, registry: JobRegistry, schedule: ScheduleRow, slotAt: Date, now: Date): Promise<void> {
+  const handler = registry.schedules[schedule.kind];
+  if (!handler) throw new Error(`no handler for schedule kind ${schedule.kind}`);
+  await handler(deps, { schedule, slotAt, now });
+}
+
 /**
- * Runs a slot whose handler failed, again. Skipped when the schedule was deleted or turned off
- * meanwhile, or has already run a later slot (as after downtime, only the latest slot matters).
- * Schedule handlers are idempotent per slot, so running one twice is safe.
+ * A slot's timer, when it runs from the timer queue: the instance that claimed the slot died before
+ * finishing it (its lease ran out), or the slot's handler failed. Skipped when the schedule was
+ * deleted or turned off meanwhile, or has already run a later slot (as after downtime, only the
+ * latest slot matters). Schedule handlers are idempotent per slot, so running one twice is safe.
  */
-function retrySlot(registry: JobRegistry): TimerHandler {
+function slotTimer(registry: JobRegistry): TimerHandler {
   return async (deps, { timer, now }) => {
-    const { scheduleId, slotAt: slotIso } = RetryPayload.parse(timer.payload);
+    const { scheduleId, slotAt: slotIso } = SlotPayload.parse(timer.payload);
     const slotAt = new Date(slotIso);
     const schedule = await findScheduleById(deps.db, scheduleId);
     if (!schedule?.active) {
-      deps.log.info(`schedule ${scheduleId} is gone or off; not retrying its slot ${slotIso}`);
+      deps.log.info(`schedule ${scheduleId} is gone or off; not running its slot ${slotIso}`);
       return;
     }
     if (await laterSlotClaimed(deps.db, scheduleId, slotAt)) {
-      deps.log.warn(`schedule ${schedule.kind}/${schedule.ref} slot ${slotIso} is superseded by a later slot; not retrying it`);
+      deps.log.warn(`schedule ${schedule.kind}/${schedule.ref} slot ${slotIso} is superseded by a later slot; not running it`);
       return;
     }
-    const handler = registry.schedules[schedule.kind];
-    if (!handler) throw new Error(`no handler for schedule kind ${schedule.kind}`);
-    await handler(deps, { schedule, slotAt, now });
+    await runSlot(deps, registry, schedule, slotAt, now);
   };
 }
 
-/** Queues a retry of a failed slot; failing to queue it is logged, as the slot is then lost. */
-async function queueSlotRetry(deps: Deps, schedule: ScheduleRow, slotAt: Date, now: Date): Promise<void> {
-  const slotIso = slotAt.toISOString();
+/** Puts a timer that failed back in the queue, with the backoff for its attempt count. */
+async function timerFailed(deps: Deps, timer: TimerRow, now: Date, err: unknown, what = `timer ${timer.kind}/${timer.ref}`): Promise<void> {
+  const at = new Date(now.getTime() + timerRetryDelayMs(timer.attempts));
+  deps.log.error(`${what} failed (attempt ${timer.attempts}); trying again at ${at.toISOString()}`, err);
+  await retryTimer(deps.db, timer.id, at);
+}
+
+/**
+ * A schedule whose slots cannot be computed (only a row written around the validation, or a zone
+ * the platform no longer knows): left active it would fail on every tick, so it is turned off, and
+ * its kind's stop handler tells its owner in the same transaction. A kind without one (a mechanism
+ * with nobody to tell) is turned off here, with an error logged.
+ */
+async function stopUnusable(deps: Deps, registry: JobRegistry, schedule: ScheduleRow, err: unknown, now: Date): Promise<void> {
+  const what = `schedule ${schedule.kind}/${schedule.ref} cannot be computed (cron "${schedule.cron}", zone ${schedule.timezone})`;
+  const stop = registry.scheduleStops?.[schedule.kind];
   try {
-    await addTimer(deps.db, {
-      teamId: schedule.teamId,
-      kind: SCHEDULE_RETRY_TIMER,
-      ref: `${schedule.id}@${slotIso}`,
-      dueAt: new Date(now.getTime() + RETRY_BASE_MS),
-      payload: { scheduleId: schedule.id, slotAt: slotIso },
-    });
-  } catch (err) {
-    deps.log.error(`could not queue a retry of schedule ${schedule.kind}/${schedule.ref} slot ${slotIso}; that slot is lost`, err);
+    if (!stop) {
+      deps.log.error(`${what}; turning it off`, err);
+      await deactivateScheduleById(deps.db, schedule.id, now);
+      return;
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    if (await stop(deps, { schedule, reason, now })) deps.log.error(`${what}; turned it off and told its owner`, err);
+  } catch (stopErr) {
+    // Left on, it is tried again on the next tick.
+    deps.log.error(`${what}, and turning it off failed`, stopErr);
   }
 }
 
@@ -98,32 +123,34 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
         const { latest, next } = slots;
         plans.push({ schedule, slotAt: latest ?? schedule.nextRunAt, next });
       } catch (err) {
-        // Only a row written around the validation could get here; left active it would stall every tick.
-        deps.log.error(`schedule ${schedule.kind}/${schedule.ref} has an unusable cron "${schedule.cron}" (${schedule.timezone}); turning it off`, err);
-        await deactivateScheduleById(deps.db, schedule.id, now);
+        await stopUnusable(deps, registry, schedule, err, now);
       }
     }
-    // Claim first, then advance: a crash in between leaves the slot claimed, and the next pass
-    // only advances the schedule (its claim conflicts), so the slot still runs at most once.
-    const won = await claimSlots(deps.db, plans.map((p) => ({ scheduleId: p.schedule.id, slotAt: p.slotAt })), instanceId, now);
+    // Claim first, then advance: a crash in between leaves the slot claimed, and the next pass only
+    // advances the schedule (its claim conflicts). Each slot won comes with its timer, leased to
+    // this instance and committed with the claim: a crash after the claim leaves the timer, which
+    // another pass runs when the lease runs out, so a claimed slot is run, once, rather than lost.
+    const started = await claimSlots(
+      deps.db,
+      plans.map((p) => ({ scheduleId: p.schedule.id, teamId: p.schedule.teamId, slotAt: p.slotAt })),
+      { timerKind: SCHEDULE_RETRY_TIMER, claimedBy: instanceId, now, leaseUntil: new Date(now.getTime() + TIMER_LEASE_MS) },
+    );
     await advanceSchedules(deps.db, plans.map((p) => ({ id: p.schedule.id, expected: p.schedule.nextRunAt, next: p.next })));
+    const done: number[] = [];
     for (const { schedule, slotAt } of plans) {
-      if (!won.has(`${schedule.id}@${slotAt.getTime()}`)) continue;
-      const handler = registry.schedules[schedule.kind];
-      if (!handler) {
-        deps.log.warn(`no handler for schedule kind ${schedule.kind}`);
-        continue;
-      }
+      const timer = started.get(`${schedule.id}@${slotAt.getTime()}`);
+      if (!timer) continue;
       ran++;
-      // The slot is claimed before it runs, so a crash here loses that one slot rather than doubling
-      // it; a handler that fails is tried again through a one-shot timer a minute later.
+      // A handler that fails leaves its timer to run the slot again a minute later, with the timers' backoff.
       try {
-        await handler(deps, { schedule, slotAt, now });
+        await runSlot(deps, registry, schedule, slotAt, now);
+        done.push(timer.id);
       } catch (err) {
-        deps.log.error(`schedule ${schedule.kind}/${schedule.ref} slot ${slotAt.toISOString()} failed; retrying it in a minute`, err);
-        await queueSlotRetry(deps, schedule, slotAt, now);
+        await timerFailed(deps, timer, now, err, `schedule ${schedule.kind}/${schedule.ref} slot ${slotAt.toISOString()}`);
       }
     }
+    // A crash before this line runs those slots again when their leases run out: handlers are idempotent per slot.
+    await completeTimers(deps.db, done, now);
     if (fetched.length < BATCH) return ran;
   }
 }
@@ -134,20 +161,18 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
  */
 export async function runDueTimers(deps: Deps, registry: JobRegistry, now: Date, instanceId: string): Promise<number> {
   let ran = 0;
-  const retry = retrySlot(registry);
+  const slot = slotTimer(registry);
   for (;;) {
     const claimed = await claimDueTimers(deps.db, now, instanceId, TIMER_LEASE_MS, BATCH);
     for (const timer of claimed) {
-      const handler = registry.timers[timer.kind] ?? (timer.kind === SCHEDULE_RETRY_TIMER ? retry : undefined);
+      const handler = registry.timers[timer.kind] ?? (timer.kind === SCHEDULE_RETRY_TIMER ? slot : undefined);
       try {
         if (!handler) throw new Error(`no handler for timer kind ${timer.kind}`);
         await handler(deps, { timer, now });
         await completeTimer(deps.db, timer.id, now);
         ran++;
       } catch (err) {
-        const at = new Date(now.getTime() + timerRetryDelayMs(timer.attempts));
-        deps.log.error(`timer ${timer.kind}/${timer.ref} failed (attempt ${timer.attempts}); trying again at ${at.toISOString()}`, err);
-        await retryTimer(deps.db, timer.id, at);
+        await timerFailed(deps, timer, now, err);
       }
     }
     if (claimed.length < BATCH) return ran;

@@ -1,5 +1,5 @@
 import { formatDuration } from '../domain/gates/deadline.js';
-import { slackDate } from './blocks.js';
+import { esc, mention, slackDate } from './blocks.js';
 
 export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; nextRunAt: Date; windowMs: number }): string {
   return (
@@ -15,4 +15,18 @@ export function scheduleOffText(slug: string): string {
 export function scheduleShownText(slug: string, s: { cron: string; timezone: string; nextRunAt: Date } | undefined): string {
   if (!s) return `No viability check-ins are scheduled for *${slug}*. Schedule them with \`/mlops viability ${slug} --every "weekly mon 09:00" --tz Europe/Berlin\`.`;
   return `Viability check-ins for *${slug}*: \`${s.cron}\` (${s.timezone}); next ${slackDate(s.nextRunAt)}.`;
+}
+
+/**
+ * Posted in the project's channel when the app turned a schedule off because it could not compute
+ * its check-ins any more (a stored cron or zone it no longer accepts): the owner is told, by
+ * mention, what was wrong and how to schedule again. The cron, zone and reason are escaped, as the
+ * stored values are whatever was written.
+ */
+export function scheduleStoppedText(d: { slug: string; ownerId: string; cron: string; tz: string; reason: string }): string {
+  const code = (text: string) => `\`${esc(text).replace(/`/g, "'")}\``;
+  return (
+    `:warning: ${mention(d.ownerId)} Viability check-ins for *${esc(d.slug)}* are off: their schedule ${code(d.cron)} (${esc(d.tz)}) can no longer be computed. ${esc(d.reason)} ` +
+    `Schedule them again with \`/mlops viability ${esc(d.slug)} --every "weekly mon 09:00" --tz Europe/Berlin\`.`
+  );
 }

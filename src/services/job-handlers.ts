@@ -11,6 +11,14 @@ import type { ScheduleRow, TimerRow } from '../db/repositories/schedules.js';
 /** Runs one claimed slot of a recurring schedule. */
 export type ScheduleHandler = (deps: Deps, run: { schedule: ScheduleRow; slotAt: Date; now: Date }) => Promise<void>;
 
+/**
+ * Turns off a schedule whose slots can no longer be computed (its stored cron or zone is unusable)
+ * and tells the people it belongs to, in one transaction of its own, so a schedule is never turned
+ * off silently. `reason` says what is wrong. Returns whether it turned the schedule off (false when
+ * it was changed or turned off meanwhile).
+ */
+export type ScheduleStopHandler = (deps: Deps, stop: { schedule: ScheduleRow; reason: string; now: Date }) => Promise<boolean>;
+
 /** Runs one due one-shot timer (gate deadline, reminder, escalation…). */
 export type TimerHandler = (deps: Deps, run: { timer: TimerRow; now: Date }) => Promise<void>;
 

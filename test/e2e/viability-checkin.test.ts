@@ -1,8 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../src/db/client.js';
 import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
 import { findCheckin } from '../../src/db/repositories/viability.js';
 import { gates, outbox, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
+import { answerCheckin } from '../../src/services/viability/answer.js';
 import { closeViabilityCheckin } from '../../src/services/viability/close.js';
 import { openAiLlm } from '../../src/llm/llm.js';
 import type { TimerRow } from '../../src/db/repositories/schedules.js';
@@ -227,27 +229,35 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
     const p = await project('inflight-model');
     const msg = await postNow(p, '--window 1h');
     const checkinId = Number(JSON.stringify(msg.blocks).match(/"value":"(\d+)"/)![1]);
+    await answer(ANA, msg, 'On track');
+    // Holding Ana's response row makes the real answer verb stop half-way: after it has locked the
+    // check-in for share, before its upsert of her changed answer can finish.
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    // As recordAnswer does: the check-in locked for share, the answer written, not yet committed.
     let locked!: () => void;
-    const lockTaken = new Promise<void>((r) => (locked = r));
-    const answering = h.database.db.transaction(async (tx) => {
-      await tx.select().from(viabilityCheckins).where(eq(viabilityCheckins.id, checkinId)).for('share');
-      await tx.insert(viabilityResponses).values({ checkinId, userId: ANA, answer: 'not_viable', comment: 'Blocked on data access', createdAt: clock.now(), updatedAt: clock.now() });
+    const rowHeld = new Promise<void>((r) => (locked = r));
+    const holding = h.database.db.transaction(async (tx) => {
+      await tx.select().from(viabilityResponses).where(and(eq(viabilityResponses.checkinId, checkinId), eq(viabilityResponses.userId, ANA))).for('update');
       locked();
       await held;
     });
-    await lockTaken;
+    await rowHeld;
+    const waiting = async () => {
+      const r = await h.database.db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`);
+      return Number(rowsOf<{ n: number }>(r)[0]!.n);
+    };
+    const answering = answerCheckin(h.app.deps, { teamId: h.slack.teamId, checkinId, userId: ANA, answer: 'not_viable', comment: 'Blocked on data access' });
+    await waitFor(async () => (await waiting()) === 1, 'the answer to wait in its transaction');
     const now = clock.advance(HOUR);
     const timer = { teamId: h.slack.teamId, payload: { checkinId } } as unknown as TimerRow;
     let done = false;
     const closing = closeViabilityCheckin(h.app.deps, { timer, now }).then(() => (done = true));
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(async () => done || (await waiting()) === 2, 'the close to wait for the answer');
     // The close waits for the answer's transaction instead of taking the tally without it.
     expect(done).toBe(false);
     release();
-    await answering;
+    await holding;
+    expect(await answering).toMatchObject({ ok: true });
     await closing;
     const closed = (await findCheckin(h.database.db, h.slack.teamId, checkinId))!;
     expect(closed.verdict).toBe('not_viable');

@@ -4,6 +4,8 @@ import { startApp } from '../../src/app.js';
 import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
 import { auditLog, schedules, slotClaims, viabilityCheckins } from '../../src/db/schema/index.js';
 import { createLogger } from '../../src/logger.js';
+import { runDueSchedules } from '../../src/jobs/scheduler.js';
+import { runViabilitySlot } from '../../src/services/viability/checkin.js';
 import { TestClock, waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness, testConfig } from '../helpers/harness.js';
@@ -58,6 +60,59 @@ describe.each(databaseKinds())('viability schedules through the emulator (%s)', 
     expect(await command('dst-model off')).toContain('are off');
     await tickEvery(HOUR, '2026-04-02T00:00:00Z');
     expect(checkinMessages(p)).toHaveLength(4);
+  });
+
+  it('a schedule the app can no longer compute is turned off and its owner told in the channel, escaped', async () => {
+    const p = await project('zone-model');
+    await command('zone-model --every "daily 09:00" --tz Europe/Berlin');
+    // As if written by an older version, or a zone the platform dropped: its slots cannot be computed.
+    await h.database.db.update(schedules).set({ timezone: 'Mars/<Base>', nextRunAt: clock.now() }).where(eq(schedules.ref, String(p.id)));
+    await h.app.jobs.tick(clock.advance(1000));
+    await h.app.jobs.tick(clock.advance(1000));
+    const [row] = await h.database.db.select().from(schedules).where(eq(schedules.ref, String(p.id)));
+    expect(row!.active).toBe(false);
+    const notices = h.slack.store.channelMessages(p.channelId).filter((m) => m.text.includes('are off'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain(`<@${OWNER}> Viability check-ins for *zone-model* are off`);
+    expect(notices[0]!.text).toContain('(Mars/&lt;Base&gt;) can no longer be computed. Unknown time zone "Mars/&lt;Base&gt;"');
+    expect(notices[0]!.text).not.toContain('<Base>');
+    const audit = await h.database.db.select().from(auditLog).where(eq(auditLog.action, 'viability.schedule_stopped'));
+    expect(audit.map((a) => a.projectId)).toEqual([p.id]);
+    // Later ticks neither post again nor run it.
+    await h.app.jobs.tick(clock.advance(HOUR));
+    expect(h.slack.store.channelMessages(p.channelId).filter((m) => m.text.includes('are off'))).toHaveLength(1);
+    expect(await command('zone-model')).toContain('No viability check-ins are scheduled');
+  });
+
+  it('off stops a slot already claimed: the check-in handler finds the schedule off in its transaction', async () => {
+    const p = await project('late-off-model');
+    await command('late-off-model --every "daily 09:00"');
+    const [claimed] = await h.database.db.select().from(schedules).where(eq(schedules.ref, String(p.id)));
+    // The scheduler read the schedule as active and claimed its slot; the owner turns it off before the handler runs.
+    expect(await command('late-off-model off')).toContain('are off');
+    await runViabilitySlot(h.app.deps, { schedule: claimed!, slotAt: claimed!.nextRunAt, now: clock.now() });
+    await h.app.jobs.tick(clock.advance(1000));
+    expect(await checkinRows(p)).toEqual([]);
+    expect(checkinMessages(p)).toHaveLength(0);
+  });
+
+  it('a slot claimed by an instance that died before posting it is posted by another once the claim\'s lease runs out', async () => {
+    const p = await project('orphan-model');
+    await command('orphan-model --every "daily 09:00"');
+    const [sched] = await h.database.db.select().from(schedules).where(eq(schedules.ref, String(p.id)));
+    const slot = sched!.nextRunAt;
+    clock.set(slot);
+    // The dying instance claims the slot and never gets further (a crash inside its pass).
+    let claimed = false;
+    void runDueSchedules(h.app.deps, { schedules: { viability: () => ((claimed = true), new Promise<void>(() => undefined)) }, timers: {} }, slot, 'dying');
+    await waitFor(() => claimed, 'the dying instance to claim the slot');
+    await h.app.jobs.tick(clock.advance(60_000));
+    expect(checkinMessages(p)).toHaveLength(0);
+    await h.app.jobs.tick(clock.advance(5 * 60_000));
+    await h.app.jobs.tick(clock.advance(1000));
+    expect((await checkinRows(p)).map((c) => c.slotAt.toISOString())).toEqual([slot.toISOString()]);
+    expect(checkinMessages(p)).toHaveLength(1);
+    await command('orphan-model off');
   });
 
   it('refuses bad input with a reason naming it, writing nothing', async () => {

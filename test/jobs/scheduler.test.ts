@@ -4,7 +4,8 @@ import { addTimer, countClaims, deactivateSchedule, findSchedule, upsertSchedule
 import { schedules, timers } from '../../src/db/schema/index.js';
 import { nextSlot } from '../../src/domain/schedule/slots.js';
 import type { JobRegistry } from '../../src/jobs/registry.js';
-import { TestClock } from '../helpers/clock.js';
+import { runDueSchedules } from '../../src/jobs/scheduler.js';
+import { TestClock, waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
 import type { RunningApp } from '../../src/app.js';
@@ -175,15 +176,18 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
     const slot = new Date('2026-04-07T01:00:00Z');
     await tickAll(slot);
     expect(fired).toEqual([]);
-    expect(errors.some((e) => e.includes('test/retried slot 2026-04-07T01:00:00.000Z failed'))).toBe(true);
+    expect(errors.some((e) => e.includes('test/retried slot 2026-04-07T01:00:00.000Z failed (attempt 1)'))).toBe(true);
+    // The slot's own timer, claimed with the slot, is put back for a minute later.
     const [retry] = await db().select().from(timers).where(eq(timers.ref, `${(await findSchedule(db(), 'test', 'retried'))!.id}@2026-04-07T01:00:00.000Z`));
-    expect(retry).toMatchObject({ kind: 'schedule.retry', dueAt: new Date('2026-04-07T01:01:00Z') });
+    expect(retry).toMatchObject({ kind: 'schedule.retry', attempts: 1, leaseUntil: new Date('2026-04-07T01:01:00Z'), doneAt: null });
     await tickAll(new Date('2026-04-07T01:00:30Z'));
-    expect(fired).toEqual([]);
     await tickAll(new Date('2026-04-07T01:01:00Z'));
+    expect(fired).toEqual([]);
+    // The heartbeat's next tick, a second later.
+    await tickAll(new Date('2026-04-07T01:01:01Z'));
     await tickAll(new Date('2026-04-07T01:02:00Z'));
     expect(fired).toEqual([{ ref: 'retried', slotAt: '2026-04-07T01:00:00.000Z' }]);
-    expect(attempts.map((a) => a.at)).toEqual(['2026-04-07T01:00:00.000Z', '2026-04-07T01:01:00.000Z']);
+    expect(attempts.map((a) => a.at)).toEqual(['2026-04-07T01:00:00.000Z', '2026-04-07T01:01:01.000Z']);
     // The next slot runs as usual.
     await tickAll(new Date('2026-04-07T02:00:00Z'));
     expect(fired.map((f) => f.slotAt)).toEqual(['2026-04-07T01:00:00.000Z', '2026-04-07T02:00:00.000Z']);
@@ -193,15 +197,12 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
     const start = new Date('2026-04-08T00:00:00Z');
     await schedule('stubborn', '0 * * * *', 'UTC', start);
     failSlots.set('stubborn', 3);
-    await h.app.jobs.tick(new Date('2026-04-08T01:00:00Z'));
-    await h.app.jobs.tick(new Date('2026-04-08T01:01:00Z'));
-    await h.app.jobs.tick(new Date('2026-04-08T01:02:00Z'));
-    await h.app.jobs.tick(new Date('2026-04-08T01:03:00Z'));
-    expect(attempts.map((a) => a.at)).toEqual(['2026-04-08T01:00:00.000Z', '2026-04-08T01:01:00.000Z', '2026-04-08T01:03:00.000Z']);
+    for (const t of ['01:00:00', '01:01:01', '01:02:00', '01:03:02']) await h.app.jobs.tick(new Date(`2026-04-08T${t}Z`));
+    expect(attempts.map((a) => a.at)).toEqual(['2026-04-08T01:00:00.000Z', '2026-04-08T01:01:01.000Z', '2026-04-08T01:03:02.000Z']);
     expect(fired).toEqual([]);
-    // Off before the next retry (01:07): the retry finds it off and ends without running.
+    // Off before the next retry (01:07:02): the retry finds it off and ends without running.
     await deactivateSchedule(db(), 'test', 'stubborn', new Date('2026-04-08T01:04:00Z'));
-    await h.app.jobs.tick(new Date('2026-04-08T01:07:00Z'));
+    await h.app.jobs.tick(new Date('2026-04-08T01:08:00Z'));
     await h.app.jobs.tick(new Date('2026-04-08T02:00:00Z'));
     expect(attempts).toHaveLength(3);
     const open = await db().select().from(timers).where(eq(timers.kind, 'schedule.retry'));
@@ -210,11 +211,47 @@ describe.each(databaseKinds())('scheduler and timers (%s)', (kind) => {
     // Superseded: a retry that comes due after the schedule's next slot ran is dropped, not run late.
     await schedule('moved-on', '*/2 * * * *', 'UTC', new Date('2026-04-08T03:00:00Z'));
     failSlots.set('moved-on', 2);
-    for (const m of ['02', '03', '04', '05', '06', '07']) await h.app.jobs.tick(new Date(`2026-04-08T03:${m}:00Z`));
+    for (const t of ['03:02:00', '03:03:01', '03:04:00', '03:05:02', '03:06:00', '03:07:00']) await h.app.jobs.tick(new Date(`2026-04-08T${t}Z`));
     // 03:02 failed and so did its retry at 03:03; 03:04 ran; the next retry of 03:02 (after 03:04) was dropped.
     expect(attempts.filter((a) => a.ref === 'moved-on').map((a) => a.at.slice(11, 16))).toEqual(['03:02', '03:03', '03:04', '03:06']);
     expect(errors.some((e) => e.startsWith('timer schedule.retry/'))).toBe(true);
     expect(fired.filter((f) => f.ref === 'moved-on').map((f) => f.slotAt.slice(11, 16))).toEqual(['03:04', '03:06']);
+  });
+
+  it('a slot claimed by an instance that died before running it is run by another once the lease runs out, once', async () => {
+    const start = new Date('2026-04-10T00:00:00Z');
+    const row = await schedule('orphan-slot', '0 9 * * *', 'UTC', start);
+    // An instance claims the 09:00 slot, then dies in the handler: its pass never finishes.
+    let claimedByTheDead = false;
+    const dying: JobRegistry = { schedules: { test: () => ((claimedByTheDead = true), new Promise<void>(() => undefined)) }, timers: {} };
+    void runDueSchedules(h.app.deps, dying, new Date('2026-04-10T09:00:00Z'), 'dead');
+    await waitFor(() => claimedByTheDead, 'the dead instance to claim the slot');
+    // Its lease (5 minutes) holds the slot meanwhile.
+    await tickAll(new Date('2026-04-10T09:01:00Z'));
+    await tickAll(new Date('2026-04-10T09:05:00Z'));
+    expect(fired).toEqual([]);
+    await tickAll(new Date('2026-04-10T09:05:01Z'));
+    await tickAll(new Date('2026-04-10T09:06:00Z'));
+    expect(fired).toEqual([{ ref: 'orphan-slot', slotAt: '2026-04-10T09:00:00.000Z' }]);
+    expect(await countClaims(db(), row.id)).toBe(1);
+  });
+
+  it('a schedule that cannot be computed is turned off through its kind\'s stop handler, which is told why', async () => {
+    const stops: { ref: string; reason: string }[] = [];
+    const withStop: JobRegistry = {
+      ...registry,
+      scheduleStops: {
+        test: async (deps, { schedule: s, reason, now }) => {
+          stops.push({ ref: s.ref, reason });
+          return deactivateSchedule(deps.db, s.kind, s.ref, now);
+        },
+      },
+    };
+    const now = new Date('2026-04-11T00:00:00Z');
+    await db().insert(schedules).values({ teamId: TEAM, kind: 'test', ref: 'told', cron: '0 9 * * *', timezone: 'Mars/Base', nextRunAt: now, createdAt: now, updatedAt: now });
+    await runDueSchedules(h.app.deps, withStop, new Date('2026-04-11T00:10:00Z'), 'stopper');
+    expect(stops).toEqual([{ ref: 'told', reason: 'Unknown time zone "Mars/Base". Use an IANA name such as Europe/Berlin.' }]);
+    expect((await findSchedule(db(), 'test', 'told'))!.active).toBe(false);
   });
 
   it('a timer that keeps failing is never given up: retried after 1, 2, 4 … minutes, at most an hour apart, each failure logged', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { schedules, slotClaims, timers } from '../schema/index.js';
 
@@ -43,23 +43,82 @@ export async function deactivateScheduleById(db: Db, id: number, now: Date): Pro
   await db.update(schedules).set({ active: false, updatedAt: now }).where(eq(schedules.id, id));
 }
 
+/**
+ * Turns a schedule off only if it is still active with the cron and zone the caller read: one
+ * changed meanwhile (its owner fixed it with `--every`) stays on. True when it was turned off.
+ */
+export async function deactivateScheduleIfUnchanged(db: Db, s: { id: number; cron: string; timezone: string; now: Date }): Promise<boolean> {
+  const rows = await db
+    .update(schedules)
+    .set({ active: false, updatedAt: s.now })
+    .where(and(eq(schedules.id, s.id), eq(schedules.active, true), eq(schedules.cron, s.cron), eq(schedules.timezone, s.timezone)))
+    .returning({ id: schedules.id });
+  return rows.length > 0;
+}
+
+/**
+ * The schedule, if it is still active, locked for share until the caller's transaction ends: a
+ * slot's handler checks this in the transaction that does the slot's work, so a schedule turned
+ * off before that transaction stops the slot, and one turned off later waits for it to commit.
+ */
+export async function lockActiveSchedule(tx: Db, id: number): Promise<ScheduleRow | undefined> {
+  const [row] = await tx.select().from(schedules).where(and(eq(schedules.id, id), eq(schedules.active, true))).for('share');
+  return row;
+}
+
 export async function dueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
   return db.select().from(schedules).where(and(eq(schedules.active, true), lte(schedules.nextRunAt, now))).orderBy(asc(schedules.nextRunAt)).limit(limit);
 }
 
 /**
- * Claims many slots in one statement; returns the `${scheduleId}@${slotMs}` keys this caller won.
- * Inserting the claim row is the exactly-once decision: the primary key lets exactly one replica's
- * row in.
+ * Claims many slots and, in the same transaction, adds for each slot this caller won the one-shot
+ * timer that runs it, already leased to the caller (attempt 1). Inserting the claim row is the
+ * exactly-once decision: the primary key lets exactly one replica's row in. The timer makes the
+ * claimed slot durable work: if the caller dies before running it, the timer's lease runs out and
+ * another replica runs the slot. Returns the timers by `${scheduleId}@${slotMs}`.
  */
-export async function claimSlots(db: Db, claims: { scheduleId: number; slotAt: Date }[], claimedBy: string, now: Date): Promise<Set<string>> {
-  if (claims.length === 0) return new Set();
-  const rows = await db
-    .insert(slotClaims)
-    .values(claims.map((c) => ({ ...c, claimedBy, claimedAt: now })))
-    .onConflictDoNothing()
-    .returning({ scheduleId: slotClaims.scheduleId, slotAt: slotClaims.slotAt });
-  return new Set(rows.map((r) => `${r.scheduleId}@${r.slotAt.getTime()}`));
+export async function claimSlots(
+  db: Db,
+  claims: { scheduleId: number; teamId: string; slotAt: Date }[],
+  run: { timerKind: string; claimedBy: string; now: Date; leaseUntil: Date },
+): Promise<Map<string, TimerRow>> {
+  if (claims.length === 0) return new Map();
+  return db.transaction(async (txn) => {
+    const tx: Db = txn;
+    const won = await tx
+      .insert(slotClaims)
+      .values(claims.map((c) => ({ scheduleId: c.scheduleId, slotAt: c.slotAt, claimedBy: run.claimedBy, claimedAt: run.now })))
+      .onConflictDoNothing()
+      .returning({ scheduleId: slotClaims.scheduleId, slotAt: slotClaims.slotAt });
+    if (won.length === 0) return new Map();
+    const teams = new Map(claims.map((c) => [c.scheduleId, c.teamId]));
+    const rows = await tx
+      .insert(timers)
+      .values(
+        won.map((w) => ({
+          teamId: teams.get(w.scheduleId)!,
+          kind: run.timerKind,
+          ref: slotRef(w.scheduleId, w.slotAt),
+          dueAt: run.now,
+          payload: { scheduleId: w.scheduleId, slotAt: w.slotAt.toISOString() },
+          leaseUntil: run.leaseUntil,
+          claimedBy: run.claimedBy,
+          attempts: 1,
+        })),
+      )
+      .onConflictDoNothing()
+      .returning();
+    const bySlot = new Map(rows.map((r) => [r.ref, r]));
+    return new Map(won.flatMap((w) => {
+      const timer = bySlot.get(slotRef(w.scheduleId, w.slotAt));
+      return timer ? [[`${w.scheduleId}@${w.slotAt.getTime()}`, timer] as const] : [];
+    }));
+  });
+}
+
+/** The ref of the timer that runs a schedule's slot: `<scheduleId>@<slot ISO time>`. */
+export function slotRef(scheduleId: number, slotAt: Date): string {
+  return `${scheduleId}@${slotAt.toISOString()}`;
 }
 
 /**
@@ -127,7 +186,12 @@ export async function claimDueTimers(db: Db, now: Date, by: string, leaseMs: num
 }
 
 export async function completeTimer(db: Db, id: number, now: Date): Promise<void> {
-  await db.update(timers).set({ doneAt: now, leaseUntil: null }).where(eq(timers.id, id));
+  await completeTimers(db, [id], now);
+}
+
+export async function completeTimers(db: Db, ids: number[], now: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db.update(timers).set({ doneAt: now, leaseUntil: null }).where(inArray(timers.id, ids));
 }
 
 /** Puts a failed timer back: it is claimed again from `at` on (its attempts count stays). */

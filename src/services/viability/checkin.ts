@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { Deps } from '../../deps.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import { findProjectById, phaseHistory, type ProjectRow } from '../../db/repositories/projects.js';
-import { addTimer, deactivateScheduleById, type ScheduleRow } from '../../db/repositories/schedules.js';
+import { addTimer, deactivateScheduleById, lockActiveSchedule, type ScheduleRow } from '../../db/repositories/schedules.js';
 import { type CheckinRow, createCheckin, lastClosedCheckin, setCheckinOutbox } from '../../db/repositories/viability.js';
 import { DEFAULT_WINDOW_MS } from '../../domain/viability/window.js';
 import { renderSections } from '../projects/sections.js';
@@ -22,7 +22,10 @@ export function checkinDedupeKey(c: { scheduleId: number | null; projectId: numb
 /**
  * Posts a check-in for one slot (or an on-demand `now`): the check-in row, its message in the
  * outbox and the timer that closes it are written in one transaction, so a crash leaves all or
- * nothing, and a second attempt at the same slot finds the row and does nothing (null).
+ * nothing, and a second attempt at the same slot finds the row and does nothing (null). A slot of a
+ * schedule is posted only if the schedule is still active in that transaction: `viability off`
+ * committed after the scheduler claimed the slot stops it (null), and one committed later waits
+ * for the check-in, which was then posted before the schedule was turned off.
  */
 export async function postCheckin(
   deps: Deps,
@@ -34,6 +37,7 @@ export async function postCheckin(
   const signals = await renderSections(deps, project, 'viability', now);
   const created = await deps.db.transaction(async (txn) => {
     const tx: Db = txn;
+    if (c.scheduleId !== null && !(await lockActiveSchedule(tx, c.scheduleId))) return null;
     const checkin = await createCheckin(tx, { teamId: project.teamId, projectId: project.id, scheduleId: c.scheduleId, slotAt: c.slotAt, requestedBy: c.requestedBy, channelId: project.channelId, closesAt, now });
     if (!checkin) return null;
     const message = checkinMessage({ slug: project.slug, checkinId: checkin.id, closesAt, facts, signals, counts: ZERO });

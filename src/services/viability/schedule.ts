@@ -1,13 +1,18 @@
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
-import { deactivateSchedule, findSchedule, type ScheduleRow, upsertSchedule } from '../../db/repositories/schedules.js';
+import type { Db } from '../../db/client.js';
+import { enqueue } from '../../db/repositories/outbox.js';
+import { findProjectById } from '../../db/repositories/projects.js';
+import { deactivateSchedule, deactivateScheduleIfUnchanged, findSchedule, type ScheduleRow, upsertSchedule } from '../../db/repositories/schedules.js';
 import { type Actor, assertMay } from '../../domain/access.js';
 import { DomainError } from '../../domain/errors.js';
 import { assertMinInterval, nextSlot } from '../../domain/schedule/slots.js';
 import { parseScheduleSpec, parseTimezone } from '../../domain/schedule/spec.js';
 import { checkinWindowMs, parseWindow } from '../../domain/viability/window.js';
 import type { CheckinRow } from '../../db/repositories/viability.js';
+import { scheduleStoppedText } from '../../messages/viability-commands.js';
+import type { ScheduleStopHandler } from '../job-handlers.js';
 import { postCheckin, scheduleWindowMs, VIABILITY_SCHEDULE } from './checkin.js';
 
 const DEFAULT_NOW_WINDOW_MS = 24 * 3_600_000;
@@ -73,6 +78,28 @@ export async function stopViabilitySchedule(deps: Deps, project: ProjectRow, act
     return true;
   });
 }
+
+/**
+ * The scheduler could not compute a project's check-in slots any more (a stored cron or zone the app
+ * no longer accepts): turns the schedule off and, in the same transaction, queues a message to the
+ * project's channel that tells the owner why and how to schedule again, with an audit row. Nothing
+ * happens if the schedule was changed or turned off meanwhile (the owner may just have fixed it).
+ */
+export const stopUnusableViabilitySchedule: ScheduleStopHandler = async (deps, { schedule, reason, now }) => {
+  const project = await findProjectById(deps.db, schedule.teamId, Number(schedule.ref));
+  const stopped = await deps.db.transaction(async (txn) => {
+    const tx: Db = txn;
+    if (!(await deactivateScheduleIfUnchanged(tx, { id: schedule.id, cron: schedule.cron, timezone: schedule.timezone, now }))) return false;
+    if (project) {
+      const text = scheduleStoppedText({ slug: project.slug, ownerId: project.ownerId, cron: schedule.cron, tz: schedule.timezone, reason });
+      await enqueue(tx, { teamId: project.teamId, method: 'chat.postMessage', channelId: project.channelId, payload: { text }, dedupeKey: `viability-stopped:${schedule.id}:${now.toISOString()}`, now });
+    }
+    await recordAudit(tx, { teamId: schedule.teamId, projectId: project?.id ?? null, actorId: 'system', action: 'viability.schedule_stopped', detail: { cron: schedule.cron, timezone: schedule.timezone, reason }, at: now });
+    return true;
+  });
+  if (stopped) deps.kickOutbox();
+  return stopped;
+};
 
 /**
  * Posts a check-in now, with the schedule's window (or `window`, or 24 h). At most one per project

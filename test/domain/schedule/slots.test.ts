@@ -3,6 +3,7 @@ import { DomainError } from '../../../src/domain/errors.js';
 import { parseScheduleSpec } from '../../../src/domain/schedule/spec.js';
 import {
   assertMinInterval,
+  dueSlotAndNext,
   latestSlotAtOrBefore,
   minIntervalSeconds,
   nextSlot,
@@ -108,6 +109,63 @@ describe('daylight saving in America/New_York', () => {
       '2026-11-02T06:30:00.000Z',
     ]);
     expect(nextSlot('30 1 * * *', 'America/New_York', d('2026-11-01T06:10:00Z')).toISOString()).toBe('2026-11-02T06:30:00.000Z');
+  });
+});
+
+// Zones whose changes are not an hour at 02:00 (all checked over every zone in dst-zones.test.ts).
+describe('daylight saving in zones with unusual changes', () => {
+  // Australia/Lord_Howe: +10:30 in winter, +11:00 in summer. 2026-10-04 02:00 -> 02:30 (15:30Z);
+  // 2026-04-05 02:00 -> 01:30 (15:00Z), so 01:30-01:59 local happens twice.
+  it('Lord_Howe: a 02:15 job on the day the clock skips 02:00-02:29 fires at 02:45, after the 30-minute gap, not skipped', () => {
+    expect(isos(slotsBetween('15 2 * * *', 'Australia/Lord_Howe', d('2026-10-02T12:00:00Z'), d('2026-10-05T12:00:00Z')))).toEqual([
+      '2026-10-02T15:45:00.000Z', // 02:15 +10:30
+      '2026-10-03T15:45:00.000Z', // 02:45 +11:00
+      '2026-10-04T15:15:00.000Z', // 02:15 +11:00
+    ]);
+  });
+
+  it('Lord_Howe: slots after the April change are found, not a "loop limit exceeded" error', () => {
+    const now = d('2026-04-04T18:00:00Z'); // 04:30 +10:30, three hours after the change
+    expect(nextSlot('0 9 * * *', 'Australia/Lord_Howe', now).toISOString()).toBe('2026-04-04T22:30:00.000Z');
+    expect(dueSlotAndNext('0 * * * *', 'Australia/Lord_Howe', now, d('2026-04-04T16:59:59.999Z'))).toEqual({
+      latest: d('2026-04-04T17:30:00Z'),
+      next: d('2026-04-04T18:30:00Z'),
+    });
+    // 01:45 happens twice; a daily job fires in the first pass only, a half-hourly one in both.
+    expect(isos(slotsBetween('45 1 * * *', 'Australia/Lord_Howe', d('2026-04-04T12:00:00Z'), d('2026-04-05T12:00:00Z')))).toEqual(['2026-04-04T14:45:00.000Z']);
+    expect(isos(slotsBetween('*/30 * * * *', 'Australia/Lord_Howe', d('2026-04-04T13:45:00Z'), d('2026-04-04T15:30:00Z')))).toEqual([
+      '2026-04-04T14:00:00.000Z', // 01:00 +11:00
+      '2026-04-04T14:30:00.000Z', // 01:30 +11:00
+      '2026-04-04T15:00:00.000Z', // 01:30 +10:30
+      '2026-04-04T15:30:00.000Z', // 02:00 +10:30
+    ]);
+  });
+
+  // America/Havana: -05:00 / -04:00, changing at midnight: 2026-03-08 00:00 -> 01:00 (05:00Z),
+  // 2026-11-01 01:00 -> 00:00 (05:00Z), so the midnight hour happens twice.
+  it('Havana: a midnight job fires at 01:00 on the day midnight is skipped, and once, in the first pass, when it repeats', () => {
+    expect(isos(slotsBetween('0 0 * * *', 'America/Havana', d('2026-03-07T00:00:00Z'), d('2026-03-09T12:00:00Z')))).toEqual([
+      '2026-03-07T05:00:00.000Z',
+      '2026-03-08T05:00:00.000Z', // 01:00 -04:00
+      '2026-03-09T04:00:00.000Z',
+    ]);
+    expect(isos(slotsBetween('30 0 * * *', 'America/Havana', d('2026-10-31T00:00:00Z'), d('2026-11-02T12:00:00Z')))).toEqual([
+      '2026-10-31T04:30:00.000Z',
+      '2026-11-01T04:30:00.000Z', // 00:30 -04:00, the first pass; not 05:30Z
+      '2026-11-02T05:30:00.000Z',
+    ]);
+  });
+
+  // Pacific/Chatham: +12:45 / +13:45, changing at 02:45 / 03:45 local: 2026-09-27 02:45 -> 03:45
+  // (2026-09-26T14:00Z); 2026-04-05 03:45 -> 02:45 (2026-04-04T14:00Z).
+  it('Chatham: a 03:00 job fires at 04:00 on the day 02:45-03:44 is skipped; a 02:45 job fires once on the day it repeats', () => {
+    expect(isos(slotsBetween('0 3 * * *', 'Pacific/Chatham', d('2026-09-25T12:00:00Z'), d('2026-09-27T14:00:00Z')))).toEqual([
+      '2026-09-25T14:15:00.000Z',
+      '2026-09-26T14:15:00.000Z', // 04:00 +13:45
+      '2026-09-27T13:15:00.000Z',
+    ]);
+    // Asked a moment before the change, the repeated 02:45 (14:00Z) is not a second run that day.
+    expect(nextSlot('45 2 * * *', 'Pacific/Chatham', d('2026-04-04T13:59:59.999Z')).toISOString()).toBe('2026-04-05T14:00:00.000Z');
   });
 });
 
