@@ -242,12 +242,3 @@ export async function queueCoalescedUpdate(
     returning id`);
   return rowsOf(res).length === 1;
 }
-
-/** Whether an update of the message that outbox row `targetId` posted is being sent right now. */
-export async function updateInFlight(db: Db, targetId: number): Promise<boolean> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outbox)
-    .where(and(eq(outbox.targetId, targetId), eq(outbox.method, 'chat.update'), eq(outbox.status, 'sending')));
-  return Number(row?.n ?? 0) > 0;
-}

@@ -104,15 +104,6 @@ export async function markSummaryQueued(tx: Db, id: number): Promise<boolean> {
   return rows.length === 1;
 }
 
-/** Whether an update of the check-in's message is being sent right now (rendered, maybe before a close). */
-export async function checkinUpdateInFlight(db: Db, outboxId: number): Promise<boolean> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(outbox)
-    .where(and(eq(outbox.targetId, outboxId), eq(outbox.method, 'chat.update'), eq(outbox.status, 'sending')));
-  return Number(row?.n ?? 0) > 0;
-}
-
 /** The verdict of the project's last closed check-in before `slotAt` that got any answers. */
 export async function previousVerdict(db: Db, projectId: number, beforeSlot: Date): Promise<ViabilityVerdict | null> {
   const [row] = await db

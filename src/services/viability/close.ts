@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import type { Deps } from '../../deps.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import { findProjectById } from '../../db/repositories/projects.js';
-import { checkinUpdateInFlight, claimCheckinClose, findCheckin, markSummaryQueued, previousVerdict, recordCheckinResult, responsesFor } from '../../db/repositories/viability.js';
+import { claimCheckinClose, findCheckin, markSummaryQueued, previousVerdict, recordCheckinResult, responsesFor } from '../../db/repositories/viability.js';
 import { ANSWER_LABELS } from '../../domain/viability/answers.js';
 import { decideEscalation } from '../../domain/viability/escalation.js';
 import { type CheckinSummary, summarizeResponses } from '../../domain/viability/summary.js';
@@ -36,12 +36,9 @@ export const closeViabilityCheckin: TimerHandler = async (deps, { timer, now }) 
       const summary = summarizeResponses(await responsesFor(tx, checkin.id));
       const decision = decideEscalation(summary.verdict, await previousVerdict(tx, checkin.projectId, checkin.slotAt));
       await recordCheckinResult(tx, checkin.id, { verdict: summary.verdict, counts: summary.counts, escalated: decision.escalate });
+      // The outbox sends a message's updates in order, so a live tally drawn before this close
+      // (even one in flight on another replica) lands before this final update, never after it.
       await enqueue(tx, { ...base, method: 'chat.update', payload: checkinRenderPayload(checkin.id), targetId: outboxId, dedupeKey: `viability-closed:${checkin.id}` });
-      // A live tally update rendered just before this close may still reach Slack after the final
-      // update: send the final state once more after that update's lease has run out.
-      if (await checkinUpdateInFlight(tx, outboxId)) {
-        await enqueue(tx, { ...base, method: 'chat.update', payload: checkinRenderPayload(checkin.id), targetId: outboxId, dedupeKey: `viability-closed-again:${checkin.id}`, notBefore: new Date(now.getTime() + 2 * 60_000) });
-      }
       return true;
     });
     if (!claimed) return;

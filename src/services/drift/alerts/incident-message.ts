@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/client.js';
 import { findIncident, type IncidentRow } from '../../../db/repositories/drift-incidents.js';
 import { findBatch } from '../../../db/repositories/drift-reads.js';
-import { enqueue, queueCoalescedUpdate, updateInFlight } from '../../../db/repositories/outbox.js';
+import { enqueue, queueCoalescedUpdate } from '../../../db/repositories/outbox.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { incidentMessage, type IncidentView, type OpenAlertView } from '../../../messages/drift.js';
 import type { OutboxRenderer } from '../../job-handlers.js';
@@ -60,17 +60,12 @@ export async function queueIncidentRefresh(db: Db, incident: Root, now: Date): P
 }
 
 /**
- * The root's final update (resolved), never coalesced away. An update rendered just before the
- * change may still be in flight and reach Slack after it: then the final state is sent once more
- * after that update's lease has run out, so the message cannot end on the earlier state.
+ * The root's final update (resolved), never coalesced away. The outbox sends a message's updates
+ * in order, so an update rendered just before the change lands before this one, never after it.
  */
 export async function queueFinalIncidentUpdate(db: Db, incident: Root, now: Date): Promise<void> {
   if (incident.rootOutboxId === null) return;
-  const base = { teamId: incident.teamId, method: 'chat.update' as const, channelId: incident.channelId, targetId: incident.rootOutboxId, payload: incidentRenderPayload(incident.id), now };
-  await enqueue(db, { ...base, dedupeKey: `drift:${incident.id}:final` });
-  if (await updateInFlight(db, incident.rootOutboxId)) {
-    await enqueue(db, { ...base, dedupeKey: `drift:${incident.id}:final-again`, notBefore: new Date(now.getTime() + 2 * 60_000) });
-  }
+  await enqueue(db, { teamId: incident.teamId, method: 'chat.update', channelId: incident.channelId, targetId: incident.rootOutboxId, payload: incidentRenderPayload(incident.id), now, dedupeKey: `drift:${incident.id}:final` });
 }
 
 /** A line of the incident's thread (a reply to the root), in order with the other posts of the thread. */
