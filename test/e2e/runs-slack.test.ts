@@ -134,7 +134,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     await logRun(ANA, CHANNEL, 'churn auc=0.83 latency_ms=150 --param lr=0.05 --param depth=6 --name rf-3');
     const res = await h.people.command(ANA, ELSEWHERE, 'runs churn');
     expect(ackText(res)).toContain('leaderboard by *auc*');
-    const root = await waitFor(() => h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard')), 'leaderboard');
+    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard'))), 'leaderboard');
     const board = text(root);
     const order = ['rf-2', 'rf-3', 'rf-1'].map((n) => board.indexOf(`*${n}*`));
     expect(order.every((i) => i > 0)).toBe(true);
@@ -144,7 +144,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(board).not.toMatch(/differ between the top runs: [^"]*depth/);
     expect(board).toContain(':white_check_mark: *latency_ms* best 100 vs target ≤ 200');
 
-    const upload = await waitFor(() => h.slack.store.callsTo('files.completeUploadExternal').find((c) => c.ok), 'chart upload');
+    const upload = await waitFor(async () => (await jobs(), h.slack.store.callsTo('files.completeUploadExternal').find((c) => c.ok)), 'chart upload');
     expect(h.slack.store.callsTo('files.getUploadURLExternal').length).toBeGreaterThan(0);
     expect(upload.args).toMatchObject({ channel_id: CHANNEL, thread_ts: root.ts });
     const reply = h.slack.store.threadReplies(CHANNEL, root.ts).find((m) => m.files?.length)!;
@@ -157,9 +157,20 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(decodePng(reply.files![0]!.bytes!).count(CHART_COLORS.target)).toBeGreaterThan(100);
   });
 
+  it('/mlops runs while Slack answers 500 after posting: the leaderboard and its chart are in the channel once each when Slack recovers', async () => {
+    const boards = () => h.slack.store.channelMessages(CHANNEL).filter((m) => m.text.includes('leaderboard by auc'));
+    const before = boards().length;
+    h.slack.injectFault({ method: 'chat.postMessage', times: 2, status: 500, afterActing: true });
+    expect(ackText(await h.people.command(ANA, CHANNEL, 'runs churn'))).toContain('Posting the *churn* leaderboard');
+    for (let i = 0; i < 10; i++) await h.app.jobs.tick(h.clock.advance(2000));
+    expect(boards()).toHaveLength(before + 1);
+    const root = boards().at(-1)!;
+    expect(h.slack.store.threadReplies(CHANNEL, root.ts).filter((m) => m.files?.length)).toHaveLength(1);
+  });
+
   it('/mlops runs --metric ranks by that metric in its direction, and --last N keeps only the last N runs', async () => {
     await h.people.command(ANA, CHANNEL, 'runs churn --metric latency_ms --last 2');
-    const root = await waitFor(() => h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard by latency_ms')), 'leaderboard');
+    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard by latency_ms'))), 'leaderboard');
     const board = text(root);
     expect(board).toContain('over the last 2 runs');
     expect(board).toContain('1. *rf-2* — latency_ms *100*');

@@ -1,8 +1,10 @@
 import type { Deps } from '../../deps.js';
+import type { Db } from '../../db/client.js';
+import { enqueue } from '../../db/repositories/outbox.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import { bestByMetric, countRuns, lastRuns, leaderboard, metricNames, scopeOf } from '../../db/repositories/runs.js';
 import { briefTargets, differingParams, primaryMetric, runLabel } from '../../domain/experiments/summary.js';
-import type { LeaderboardView } from '../../messages/leaderboard.js';
+import { leaderboardMessage, type LeaderboardView } from '../../messages/leaderboard.js';
 
 export const LEADERBOARD_SIZE = 10;
 /** The chart shows at most this many runs (the latest), so points stay readable. */
@@ -51,4 +53,22 @@ export async function leaderboardData(deps: Deps, project: ProjectRow, opts: { m
     deps.log.warn(`leaderboard chart for ${project.slug}/${metric.name} not drawn:`, err);
     return { view, chart: null };
   }
+}
+
+/**
+ * Posts a leaderboard in the project's channel, its chart in the root's thread, through the outbox:
+ * both are queued in one transaction before the command answers "Posting…", so the answer is a
+ * promise kept through Slack outages and restarts. The chart's file name carries the root's outbox
+ * id, unique per post, which is how a retried upload finds an earlier one that reached Slack.
+ */
+export async function postLeaderboard(deps: Deps, project: ProjectRow, data: LeaderboardData, now: Date): Promise<void> {
+  await deps.db.transaction(async (txn) => {
+    const tx: Db = txn;
+    const base = { teamId: project.teamId, channelId: project.channelId, now };
+    const root = await enqueue(tx, { ...base, method: 'chat.postMessage', payload: { ...leaderboardMessage(data.view) } });
+    if (!data.chart) return;
+    const filename = data.chart.filename.replace(/\.png$/, `-${root.id}.png`);
+    await enqueue(tx, { ...base, method: 'files.upload', parentId: root.id, payload: { file_base64: data.chart.png.toString('base64'), filename, title: data.chart.title } });
+  });
+  deps.kickOutbox();
 }

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../domain/errors.js';
 import { METRIC_NAME } from '../../../../domain/metrics/success-metric.js';
-import { leaderboardData } from '../../../../services/experiments/leaderboard.js';
+import { leaderboardData, postLeaderboard } from '../../../../services/experiments/leaderboard.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import { esc } from '../../../../messages/blocks.js';
-import { leaderboardMessage } from '../../../../messages/leaderboard.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
 import { requireProjectFor } from '../../../../services/projects/find-project.js';
 import type { Subcommand } from '../subcommand.js';
@@ -18,7 +17,7 @@ export const runsCommand: Subcommand = {
   name: 'runs',
   usage: '/mlops runs <slug> [--metric m] [--last N]',
   summary: 'Post the experiment leaderboard (by the first success metric, or --metric) with a chart of the metric over runs.',
-  async run(deps, req, client) {
+  async run(deps, req) {
     const args = parseArgs(req.tokens, { metric: 'string', last: 'string' });
     const [slugWord, extra] = words(args.positionals);
     if (extra !== undefined) throw new DomainError('extra_args', `Unexpected "${extra.slice(0, 40)}": runs takes one project slug and options.`);
@@ -27,20 +26,7 @@ export const runsCommand: Subcommand = {
     const project = await requireProjectFor(deps, req.teamId, slug, 'read', { userId: req.userId, channelId: req.channelId });
     const data = await leaderboardData(deps, project, { metric: opts.metric, lastN: opts.last });
     if (!data) return { text: `No runs logged in *${esc(slug)}* yet. Log one with \`/mlops run ${esc(slug)} auc=0.91\` or through the API.` };
-    return {
-      text: `Posting the *${esc(slug)}* leaderboard by *${data.view.metric.name}* in <#${project.channelId}>.`,
-      after: async () => {
-        const posted = await client.chat.postMessage({ channel: project.channelId, ...leaderboardMessage(data.view) });
-        if (!data.chart || !posted.ts) return;
-        // files v2: getUploadURLExternal → upload the bytes → completeUploadExternal into the thread.
-        await client.files.uploadV2({
-          channel_id: project.channelId,
-          thread_ts: posted.ts,
-          file: data.chart.png,
-          filename: data.chart.filename,
-          title: data.chart.title,
-        });
-      },
-    };
+    await postLeaderboard(deps, project, data, deps.clock.now());
+    return { text: `Posting the *${esc(slug)}* leaderboard by *${data.view.metric.name}* in <#${project.channelId}>.` };
   },
 };
