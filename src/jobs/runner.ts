@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { Deps } from '../deps.js';
 import { pruneSeenRequests } from '../db/repositories/slack-requests.js';
+import { isDatabaseUnavailable } from '../shared/database-unavailable.js';
 import type { JobRegistry } from './registry.js';
 import { deliverOutbox } from './outbox-worker.js';
 import { runDueSchedules, runDueTimers } from './scheduler.js';
@@ -49,7 +50,9 @@ export function createJobRunner(deps: Deps, registry: JobRegistry, instanceId: s
           await pass(now ?? deps.clock.now());
         } while (again && !now);
       } catch (err) {
-        deps.log.error('job tick failed', err);
+        // While the database is down every pass fails the same way: one warning line, not a stack a second.
+        if (isDatabaseUnavailable(err)) deps.log.warn(`job pass skipped: the database is unavailable (${(err as Error).message})`);
+        else deps.log.error('job tick failed', err);
       } finally {
         running = null;
       }
