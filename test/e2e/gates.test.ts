@@ -9,6 +9,7 @@ import { databaseKinds } from '../helpers/db.js';
 import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, vote, voteNoGo } from '../helpers/gates.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
 import { requestGate } from '../../src/services/gates/request-gate.js';
+import { castVote } from '../../src/services/gates/cast-vote.js';
 
 const [ANA, RAJ, LEE, SAM] = ['U0ANA', 'U0RAJ', 'U0LEE', 'U0SAM'];
 const HOUR = 3_600_000;
@@ -368,6 +369,21 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(thread(msg).filter((m) => m.text.startsWith('GO for late'))).toHaveLength(1);
     expect(blockTexts(thread(msg).at(-1)!)).toContain('the deadline passed');
     expect(sectionText(msg, 'tally')).toContain('Closed: GO');
+  });
+
+  it('the last vote\'s follow-up survives its process dying after the ack: another pass closes the gate a little later', async () => {
+    await makeProject(h, 'orphan-vote', { stakeholders: [ANA, RAJ] });
+    await command(OWNER, 'gate orphan-vote');
+    await settle(h);
+    const gate = await latestGate(h);
+    // Both ballots are committed as the listener does it, but the process dies before the follow-up.
+    for (const userId of [ANA, RAJ]) await castVote(h.app.deps, { teamId: h.slack.teamId, gateId: gate.id, userId, vote: 'go' }, h.clock.now());
+    await h.app.jobs.tick(h.clock.now());
+    expect((await gateRows(h)).find((g) => g.id === gate.id)!.status).toBe('open');
+    await h.app.jobs.tick(h.clock.advance(31_000));
+    expect((await gateRows(h)).find((g) => g.id === gate.id)).toMatchObject({ status: 'closed', outcome: 'go' });
+    await settle(h);
+    expect(thread(lastGateMessage(h)).filter((m) => m.text.startsWith('GO for orphan-vote'))).toHaveLength(1);
   });
 
   it('a phase move closes the project\'s other open gates without a decision, so a stale gate can never move it later', async () => {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { recordAudit } from '../../db/repositories/audit.js';
+import { addTimer, cancelTimers } from '../../db/repositories/schedules.js';
 import { findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallot, type VoteGate } from '../../db/repositories/gates.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import type { Deps } from '../../deps.js';
@@ -21,7 +23,18 @@ export interface VoteInput {
 export interface VoteResult {
   result: 'cast' | 'changed' | 'unchanged';
   gate: VoteGate;
+  /** The ref of the vote's follow-up timer (see `finishVote`); null when the ballot did not change. */
+  followUp: string | null;
 }
+
+/**
+ * A vote's follow-up (redraw the message, close when everyone has voted, announce quorum) is
+ * durable work: a one-shot timer committed with the ballot. The listener runs it right after the ack
+ * and marks it done (`finishVote`); if that process dies first, any replica runs it once the
+ * timer is due, so the last vote of a gate still closes it.
+ */
+export const GATE_AFTER_VOTE_TIMER = 'gate.after_vote';
+const AFTER_VOTE_BACKSTOP_MS = 30_000;
 
 /** Refuses early (before a modal opens) what castVote would refuse: closed gate, past deadline, not eligible. */
 export async function checkCanVote(deps: Deps, input: Omit<VoteInput, 'vote' | 'reason'>, now: Date): Promise<GateRow> {
@@ -79,7 +92,13 @@ export async function castVote(deps: Deps, input: VoteInput, now: Date): Promise
         at: now,
       });
     }
-    return { result, gate };
+    let followUp: string | null = null;
+    if (result !== 'unchanged') {
+      // A random ref: nothing in the timers table ties it to the voter of an anonymous gate.
+      followUp = `${gate.id}:${randomUUID()}`;
+      await addTimer(tx, { teamId: gate.teamId, kind: GATE_AFTER_VOTE_TIMER, ref: followUp, dueAt: new Date(now.getTime() + AFTER_VOTE_BACKSTOP_MS), payload: { gateId: gate.id } });
+    }
+    return { result, gate, followUp };
   }).catch(async (err: unknown) => {
     // After the vote's transaction, which holds the gate row FOR SHARE that the close must update.
     if (overdue) await closeIfOverdue(deps, overdue, now);
@@ -112,4 +131,11 @@ export async function afterVote(deps: Deps, gate: VoteGate, now: Date): Promise<
     });
   }
   deps.kickOutbox();
+}
+
+/** Runs a committed vote's follow-up now, then marks its backstop timer done. */
+export async function finishVote(deps: Deps, voted: VoteResult, now: Date): Promise<void> {
+  if (voted.result === 'unchanged') return;
+  await afterVote(deps, voted.gate, now);
+  if (voted.followUp) await cancelTimers(deps.db, GATE_AFTER_VOTE_TIMER, voted.followUp, now);
 }

@@ -3,6 +3,7 @@ import { enqueue } from '../../db/repositories/outbox.js';
 import { findProjectById } from '../../db/repositories/projects.js';
 import type { TimerHandler } from '../job-handlers.js';
 import { reminderMessage } from '../../messages/gate.js';
+import { afterVote, GATE_AFTER_VOTE_TIMER } from './cast-vote.js';
 import { closeGate } from './close-gate.js';
 import { votersWhoVoted } from './gate-message.js';
 import { GATE_DEADLINE_TIMER, GATE_REMINDER_TIMER } from './open-gate.js';
@@ -33,4 +34,10 @@ export const gateReminder: TimerHandler = async (deps, { timer, now }) => {
   deps.kickOutbox();
 };
 
-export const GATE_TIMERS = { [GATE_DEADLINE_TIMER]: gateDeadline, [GATE_REMINDER_TIMER]: gateReminder };
+/** A vote's follow-up whose listener did not get to run it (its process died after the ack). */
+export const gateAfterVote: TimerHandler = async (deps, { timer, now }) => {
+  const gate = await findGate(deps.db, timer.teamId, Number((timer.payload as { gateId?: unknown }).gateId));
+  if (gate) await afterVote(deps, gate, now);
+};
+
+export const GATE_TIMERS = { [GATE_DEADLINE_TIMER]: gateDeadline, [GATE_REMINDER_TIMER]: gateReminder, [GATE_AFTER_VOTE_TIMER]: gateAfterVote };

@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
-import { afterVote, castVote } from '../../../services/gates/cast-vote.js';
+import { castVote, finishVote } from '../../../services/gates/cast-vote.js';
 import { voteConfirmation } from '../../../messages/gate.js';
 import { NOGO_REASON_ACTION, NOGO_REASON_BLOCK, NoGoMetadata } from '../../../messages/ids/gate.js';
 import { tellUser } from '../tell-user.js';
@@ -43,7 +43,7 @@ export function noGoSubmitted(deps: Deps) {
       return;
     }
     await ack();
-    if (voted.result !== 'unchanged') await afterVote(deps, voted.gate, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
+    await finishVote(deps, voted, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
     await tellUser(deps, client, view.private_metadata.channelId, user.id, voteConfirmation('no_go', voted.result, voted.gate.anonymous));
   };
 }

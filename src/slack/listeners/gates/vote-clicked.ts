@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
-import { afterVote, castVote, checkCanVote } from '../../../services/gates/cast-vote.js';
+import { castVote, checkCanVote, finishVote } from '../../../services/gates/cast-vote.js';
 import { noGoModal, voteConfirmation } from '../../../messages/gate.js';
 import { GateIdValue, parseVoteAction } from '../../../messages/ids/gate.js';
 import { ackWithin } from './ack-budget.js';
@@ -57,7 +57,7 @@ export function voteClicked(deps: Deps) {
       return;
     }
     await ack();
-    if (voted.result !== 'unchanged') await afterVote(deps, voted.gate, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
+    await finishVote(deps, voted, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
     await tellUser(deps, client, channel, who.userId, voteConfirmation(vote, voted.result, voted.gate.anonymous));
   };
 }
