@@ -12,7 +12,7 @@ import { escalateDriftIncident } from '../services/drift/alerts/escalate-timer.j
 import { endDriftSnooze } from '../services/drift/alerts/snooze-timer.js';
 import { postDriftDigest } from '../services/drift/alerts/digest-timer.js';
 import { RUN_NARRATIVE_TIMER, runNarrativeTimer } from '../services/experiments/run-narrative.js';
-import { INTAKE_ANSWER_TIMER, intakeAnswerTimer } from '../services/intake/conversation.js';
+import { INTAKE_ANSWER_TIMER, INTAKE_ROOT_REFUSED, intakeAnswerTimer, intakeRootRefused } from '../services/intake/conversation.js';
 
 /** Every job kind of every feature; features add their handlers here. */
 export function jobRegistry(): JobRegistry {
@@ -30,5 +30,6 @@ export function jobRegistry(): JobRegistry {
       [INTAKE_ANSWER_TIMER]: intakeAnswerTimer,
     },
     renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer, [DRIFT_INCIDENT_RENDER_KIND]: incidentMessageRenderer },
+    outboxFailures: { [INTAKE_ROOT_REFUSED]: intakeRootRefused },
   };
 }

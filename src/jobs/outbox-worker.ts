@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent, renewLease } from '../db/repositories/outbox.js';
 import { OUTBOX_POSTS } from '../db/schema/index.js';
-import type { OutboxRenderer } from '../services/job-handlers.js';
+import type { OutboxFailureHandler, OutboxRenderer } from '../services/job-handlers.js';
 import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
 
 /**
@@ -60,7 +60,7 @@ function carryUncertainty(row: ClaimedRow, reason: string): string {
  * or a timeout) the worker looks for that id in the channel, so such a row is not posted twice as
  * long as Slack's history answers. Returns how many rows were delivered.
  */
-export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<string, OutboxRenderer> = {}): Promise<number> {
+export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<string, OutboxRenderer> = {}, failures: Record<string, OutboxFailureHandler> = {}): Promise<number> {
   let delivered = 0;
   for (;;) {
     // At most one row per lane (a thread, a message's updates) comes back, so rows of one batch
@@ -82,7 +82,7 @@ export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<str
         await markRetry(deps.db, row, heldUntil, carryUncertainty(row, 'held by a rate limit'), { refundAttempt: true });
         continue;
       }
-      const outcome = await deliverOne(deps, row, now, renderers);
+      const outcome = await deliverOne(deps, row, now, renderers, failures);
       if (outcome instanceof Date) limited.set(key, outcome);
       if (outcome === 'sent') delivered++;
       if (outcome === 'sent' || outcome === 'failed') settled++;
@@ -93,30 +93,30 @@ export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<str
 }
 
 /** 'sent', 'retry', 'failed', or the instant a rate limit lifts. */
-async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Record<string, OutboxRenderer>): Promise<'sent' | 'retry' | 'failed' | Date> {
+async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Record<string, OutboxRenderer>, failures: Record<string, OutboxFailureHandler>): Promise<'sent' | 'retry' | 'failed' | Date> {
+  const fail = (reason: string) => failForGood(deps, row, reason, failures);
   let client: WebClient;
   try {
     client = await deps.slack.forTeam(row.teamId);
   } catch (err) {
-    await markFailed(deps.db, row, `no Slack client: ${(err as Error).message}`);
-    return 'failed';
+    return fail(`no Slack client: ${(err as Error).message}`);
   }
   if (row.orphaned) {
-    await markFailed(deps.db, row, 'the message it replies to or updates failed');
-    return 'failed';
+    return fail('the message it replies to or updates failed');
   }
   if (row.method === 'files.upload' && !FilePayload.safeParse(row.payload).success) {
     // A caller's bug, not Slack's: no retry would fix it.
     deps.log.error(`outbox ${row.id}: files.upload payload without file_base64, filename and title`);
-    await markFailed(deps.db, row, 'invalid files.upload payload');
-    return 'failed';
+    return fail('invalid files.upload payload');
   }
   if (row.superseded) {
     // A later update of this message already went out: this one would only show older content.
     await markSent(deps.db, row, null, now);
     return 'sent';
   }
-  let payload = row.payload as Record<string, unknown>;
+  // `on_failure` is the feature's note to itself (see failForGood), never sent to Slack.
+  const { on_failure: _onFailure, ...sendable } = row.payload as Record<string, unknown>;
+  let payload = sendable;
   try {
     if (mayHavePosted(row) && isPost(row.method)) {
       const ts = await findAlreadyPosted(deps, client, row);
@@ -175,11 +175,24 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
     await markSent(deps.db, row, ts, now);
     return 'sent';
   } catch (err) {
-    return handleFailure(deps, row, err, now);
+    return handleFailure(deps, row, err, now, fail);
   }
 }
 
-async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Date): Promise<'retry' | 'failed' | Date> {
+/**
+ * Marks a row failed for good and, when it was queued with `payload.on_failure.kind`, runs that
+ * feature's handler (which undoes what assumed the message would go out and tells the person). A
+ * handler that fails is logged: the row stays failed either way.
+ */
+async function failForGood(deps: Deps, row: ClaimedRow, reason: string, failures: Record<string, OutboxFailureHandler>): Promise<'failed'> {
+  if (!(await markFailed(deps.db, row, reason))) return 'failed';
+  const kind = (row.payload as { on_failure?: { kind?: unknown } }).on_failure?.kind;
+  const handler = typeof kind === 'string' ? failures[kind] : undefined;
+  if (handler) await handler(deps, row, reason).catch((err: unknown) => deps.log.error(`outbox ${row.id}: its failure handler ${String(kind)} failed`, err));
+  return 'failed';
+}
+
+async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Date, fail: (reason: string) => Promise<'failed'>): Promise<'retry' | 'failed' | Date> {
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
   if (e.code === 'slack_webapi_rate_limited_error') {
     const until = new Date(now.getTime() + Math.max(1, e.retryAfter ?? 1) * 1000);
@@ -191,15 +204,13 @@ async function handleFailure(deps: Deps, row: ClaimedRow, err: unknown, now: Dat
   const slackError = e.data?.error;
   if (slackError && PERMANENT.has(slackError)) {
     deps.log.error(`outbox ${row.id} (${row.method} to ${row.channelId}) failed permanently: ${slackError}`);
-    await markFailed(deps.db, row, slackError);
-    return 'failed';
+    return fail(slackError);
   }
   // An `ok: false` answer is Slack refusing the call; anything else may have posted.
   const reason = slackError ?? `${UNCERTAIN}${e.statusCode ? `HTTP ${e.statusCode}` : (e.message ?? String(err))}`;
   if (row.attempts >= MAX_ATTEMPTS) {
     deps.log.error(`outbox ${row.id} gave up after ${row.attempts} attempts: ${reason}`);
-    await markFailed(deps.db, row, `gave up after ${row.attempts} attempts: ${reason}`);
-    return 'failed';
+    return fail(`gave up after ${row.attempts} attempts: ${reason}`);
   }
   await markRetry(deps.db, row, new Date(now.getTime() + backoffMs(row.attempts)), carryUncertainty(row, reason));
   return 'retry';

@@ -1,6 +1,6 @@
-import type { OutboxRenderer, ScheduleHandler, ScheduleStopHandler, TimerHandler } from '../services/job-handlers.js';
+import type { OutboxFailureHandler, OutboxRenderer, ScheduleHandler, ScheduleStopHandler, TimerHandler } from '../services/job-handlers.js';
 
-export type { OutboxRenderer, ScheduleHandler, ScheduleStopHandler, TimerHandler };
+export type { OutboxFailureHandler, OutboxRenderer, ScheduleHandler, ScheduleStopHandler, TimerHandler };
 
 export interface JobRegistry {
   schedules: Record<string, ScheduleHandler>;
@@ -9,4 +9,6 @@ export interface JobRegistry {
   timers: Record<string, TimerHandler>;
   /** Outbox rows rendered at send time, by `payload.render.kind`. */
   renderers?: Record<string, OutboxRenderer>;
+  /** What to do when an outbox row fails for good, by `payload.on_failure.kind`. */
+  outboxFailures?: Record<string, OutboxFailureHandler>;
 }

@@ -30,7 +30,7 @@ export function createJobRunner(deps: Deps, registry: JobRegistry, instanceId: s
   const pass = async (now: Date) => {
     await runDueTimers(deps, registry, now, instanceId);
     await runDueSchedules(deps, registry, now, instanceId);
-    await deliverOutbox(deps, now, registry.renderers);
+    await deliverOutbox(deps, now, registry.renderers, registry.outboxFailures);
     if (now.getTime() - lastPrune > 3_600_000) {
       lastPrune = now.getTime();
       await pruneSeenRequests(deps.db, new Date(now.getTime() - DAY_MS));

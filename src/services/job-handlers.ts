@@ -28,3 +28,11 @@ export type TimerHandler = (deps: Deps, run: { timer: TimerRow; now: Date }) => 
  * send any more" (the row is marked sent).
  */
 export type OutboxRenderer = (deps: Deps, row: OutboxRow, now: Date) => Promise<Record<string, unknown> | null>;
+
+/**
+ * Runs when an outbox row queued with `payload.on_failure.kind` ends failed for good (a permanent
+ * Slack error such as `not_in_channel`, or the attempt limit): the feature undoes what assumed the
+ * message would go out, and tells the person. `reason` is Slack's error. The rest of
+ * `payload.on_failure` is the feature's own data; none of it is sent to Slack.
+ */
+export type OutboxFailureHandler = (deps: Deps, row: OutboxRow, reason: string) => Promise<void>;

@@ -48,6 +48,33 @@ describe.each(databaseKinds())('intake answers are durable work (%s)', (kind) =>
     expect(await brief('flaky-slack')).toMatchObject({ problem: 'Support agents route tickets by hand.' });
   });
 
+  it('/mlops intake while Slack answers 500 after posting: the thread root and first question are in the channel once each when Slack recovers', async () => {
+    h.slack.injectFault({ method: 'chat.postMessage', status: 500, times: 2, afterActing: true });
+    const ack = (await h.people.command(ALICE, 'C0SHAKY', 'intake shaky-start')).body as { text: string };
+    expect(ack.text).toContain('Starting the design intake for `shaky-start`');
+    await runJobs();
+    const roots = h.slack.store.channelMessages('C0SHAKY').filter((m) => m.text.startsWith('Design intake for'));
+    expect(roots).toHaveLength(1);
+    expect(steps.botReplies('C0SHAKY', roots[0]!.ts).map((m) => m.text)).toEqual([BRIEF_FIELD_INFO.problem.question]);
+    // The thread works: an answer in it is read and the next question asked.
+    await steps.answer(ALICE, 'C0SHAKY', roots[0]!.ts, 'Tickets are routed by hand.');
+    expect(steps.lastQuestion('C0SHAKY', roots[0]!.ts).text).toBe(BRIEF_FIELD_INFO.whyMl.question);
+  });
+
+  it('when Slack refuses the thread root for good (the bot is not in the channel), the slug is free again and the person is told how to fix it', async () => {
+    h.slack.injectFault({ method: 'chat.postMessage', times: 1, error: 'not_in_channel' });
+    await h.people.command(ALICE, 'C0NOBOT', 'intake no-bot-here');
+    await runJobs();
+    expect(h.slack.store.channelMessages('C0NOBOT')).toEqual([]);
+    expect(await h.database.db.select().from(projects).where(eq(projects.slug, 'no-bot-here'))).toEqual([]);
+    const told = h.slack.store.ephemerals.filter((e) => e.user === ALICE && e.channel === 'C0NOBOT').map((e) => e.text);
+    expect(told.at(-1)).toContain('Slack said `not_in_channel`');
+    expect(told.at(-1)).toContain('/invite @mlops');
+    // Invited, the same slug starts.
+    const { root } = await steps.start(ALICE, 'C0NOBOT', 'no-bot-here');
+    expect(root.text).toContain('no-bot-here');
+  });
+
   // Last in the file: it stops the harness's app.
   it('the instance that received an answer stops before reading it: another instance reads it and asks the next question', async () => {
     const { root } = await steps.start(ALICE, 'C0CRASH', 'crash-after-ack');

@@ -26,8 +26,9 @@ export function intakeSteps(h: Harness) {
     async start(user: string, channel: string, args: string): Promise<{ ack: string; root: StoredMessage }> {
       const res = await h.people.command(user, channel, `intake ${args}`);
       const ack = (res.body as { text: string }).text;
-      const root = await waitFor(() => h.slack.store.channelMessages(channel).find((m) => m.botId && m.text.startsWith('Design intake for') && m.text.includes(args.split(' ')[0]!)), 'intake thread root');
-      await waitFor(() => botReplies(channel, root.ts).length > 0, 'first question');
+      // The thread is queued with the intake and posted by the job runner.
+      const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(channel).find((m) => m.botId && m.text.startsWith('Design intake for') && m.text.includes(args.split(' ')[0]!))), 'intake thread root');
+      await waitFor(async () => (await jobs(), botReplies(channel, root.ts).length > 0), 'first question');
       return { ack, root };
     },
     lastQuestion(channel: string, rootTs: string): StoredMessage {

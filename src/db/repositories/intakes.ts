@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, exists, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { auditLog, intakes, projects } from '../schema/index.js';
+import { auditLog, intakes, outbox, projects } from '../schema/index.js';
 import { createProject, type ProjectRow } from './projects.js';
 
 export type IntakeRow = typeof intakes.$inferSelect;
@@ -43,12 +43,27 @@ export async function startIntake(
   });
 }
 
-export async function setIntakeThread(db: Db, id: number, threadTs: string): Promise<void> {
-  await db.update(intakes).set({ threadTs }).where(eq(intakes.id, id));
-}
+/** The dedupe key of an intake's thread root in the outbox: one root per intake. */
+export const intakeRootKey = (intakeId: number) => `intake-root:${intakeId}`;
 
+/**
+ * The intake whose thread this is. Its root goes out through the outbox, so until someone first
+ * replies the root's ts is known only there: an intake without a thread_ts yet is matched by its
+ * root's outbox row (found by its dedupe key), and the ts is then stored on the intake.
+ */
 export async function findIntakeByThread(db: Db, teamId: string, channelId: string, threadTs: string): Promise<IntakeRow | undefined> {
-  const [row] = await db.select().from(intakes).where(and(eq(intakes.teamId, teamId), eq(intakes.channelId, channelId), eq(intakes.threadTs, threadTs)));
+  const rootPosted = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.dedupeKey, sql`'intake-root:' || ${intakes.id}`), eq(outbox.ts, threadTs)));
+  const [row] = await db
+    .select()
+    .from(intakes)
+    .where(and(eq(intakes.teamId, teamId), eq(intakes.channelId, channelId), or(eq(intakes.threadTs, threadTs), and(isNull(intakes.threadTs), exists(rootPosted)))));
+  if (row && row.threadTs === null) {
+    await db.update(intakes).set({ threadTs }).where(and(eq(intakes.id, row.id), isNull(intakes.threadTs)));
+    return { ...row, threadTs };
+  }
   return row;
 }
 

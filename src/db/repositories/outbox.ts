@@ -203,8 +203,10 @@ export async function markRetry(db: Db, claim: OutboxClaim, nextAttemptAt: Date,
     .where(heldBy(claim));
 }
 
-export async function markFailed(db: Db, claim: OutboxClaim, error: string): Promise<void> {
-  await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(heldBy(claim));
+/** False when the claim had been taken over meanwhile (nothing written). */
+export async function markFailed(db: Db, claim: OutboxClaim, error: string): Promise<boolean> {
+  const rows = await db.update(outbox).set({ status: 'failed', leaseUntil: null, lastError: error }).where(heldBy(claim)).returning({ id: outbox.id });
+  return rows.length > 0;
 }
 
 /** A 429 applies to the workspace's method tier: hold every pending row of that kind, not just one. */

@@ -1,11 +1,11 @@
-import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { findProjectById, type ProjectRow } from '../../db/repositories/projects.js';
 import type { Db } from '../../db/client.js';
-import { deleteUnstartedIntake, findIntake, findIntakeByThread, type IntakeRow, saveIntakeStep, setIntakeThread } from '../../db/repositories/intakes.js';
+import { deleteUnstartedIntake, findIntake, findIntakeByThread, intakeRootKey, type IntakeRow, saveIntakeStep } from '../../db/repositories/intakes.js';
 import { enqueue, findOutboxByDedupeKey } from '../../db/repositories/outbox.js';
 import { addTimer } from '../../db/repositories/schedules.js';
-import type { TimerHandler } from '../job-handlers.js';
+import type { OutboxFailureHandler, TimerHandler } from '../job-handlers.js';
 import { answerIntake, type NextQuestion } from '../../domain/intake/answer.js';
 import { assessBrief } from '../../domain/intake/assess.js';
 import { Brief, BRIEF_FIELDS, BriefDraft, BriefField, missingFields, parseMentions } from '../../domain/intake/brief.js';
@@ -23,31 +23,34 @@ function questionMessage(draft: BriefDraft, question: string, problem?: string) 
   return intakeQuestionMessage({ question, problem, answered: BRIEF_FIELDS.length - missingFields(draft).length, total: BRIEF_FIELDS.length });
 }
 
+/** The `on_failure` kind of an intake's thread root: Slack refused it for good. */
+export const INTAKE_ROOT_REFUSED = 'intake.root_refused';
+const RootFailure = z.object({ kind: z.literal(INTAKE_ROOT_REFUSED), projectId: z.number().int().positive(), responseUrl: z.string().optional() });
+
 /**
- * Posts the thread root and the first question of a just-created intake. If Slack refuses the
- * root (the bot is not in the channel, say), the project is removed again so the slug stays free,
- * and the person is told why.
+ * Queues the thread root and the first question of a just-created intake through the outbox, in
+ * the transaction that creates it, so the thread is posted even if this process dies right after
+ * the ack. If Slack refuses the root for good (the bot is not in the channel, say), the failure
+ * handler removes the project again so the slug stays free, and tells the person why.
  */
-export async function openIntakeThread(deps: Deps, client: WebClient, s: { project: ProjectRow; intake: IntakeRow; responseUrl: string }): Promise<void> {
-  const { project, intake } = s;
-  let rootTs: string | undefined;
-  try {
-    const root = await client.chat.postMessage({ channel: intake.channelId, ...intakeRootMessage({ slug: project.slug, requesterId: intake.requesterId, participants: intake.participants }) });
-    rootTs = root.ts;
-  } catch (err) {
-    const code = (err as { data?: { error?: string } }).data?.error ?? 'an error';
-    deps.log.warn(`intake ${project.slug}: could not post the thread root (${code})`);
-    await deleteUnstartedIntake(deps.db, project.teamId, project.id);
-    if (s.responseUrl) {
-      const text = `I could not start the intake thread here (Slack said \`${code}\`). Invite me to the channel with \`/invite @mlops\` and try again; nothing was saved.`;
-      await fetch(s.responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text }) }).catch(() => undefined);
-    }
-    return;
-  }
-  if (!rootTs) return;
-  await setIntakeThread(deps.db, intake.id, rootTs);
-  await client.chat.postMessage({ channel: intake.channelId, thread_ts: rootTs, ...questionMessage({}, intake.currentQuestion ?? '') });
+export async function queueIntakeThread(tx: Db, s: { project: ProjectRow; intake: IntakeRow; responseUrl?: string; now: Date }): Promise<void> {
+  const { project, intake, now } = s;
+  const base = { teamId: intake.teamId, method: 'chat.postMessage' as const, channelId: intake.channelId, now };
+  const onFailure = { kind: INTAKE_ROOT_REFUSED, projectId: project.id, ...(s.responseUrl ? { responseUrl: s.responseUrl } : {}) };
+  const root = await enqueue(tx, { ...base, payload: { ...intakeRootMessage({ slug: project.slug, requesterId: intake.requesterId, participants: intake.participants }), on_failure: onFailure }, dedupeKey: intakeRootKey(intake.id) });
+  await enqueue(tx, { ...base, parentId: root.id, payload: questionMessage({}, intake.currentQuestion ?? ''), dedupeKey: `intake-question:${intake.id}:first` });
 }
+
+/** Slack refused an intake's thread root for good: free the slug again and say why. */
+export const intakeRootRefused: OutboxFailureHandler = async (deps, row, reason) => {
+  const failure = RootFailure.safeParse((row.payload as { on_failure?: unknown }).on_failure);
+  if (!failure.success) return;
+  deps.log.warn(`intake thread root in ${row.channelId} refused by Slack (${reason}); removing the unstarted project`);
+  await deleteUnstartedIntake(deps.db, row.teamId, failure.data.projectId);
+  if (!failure.data.responseUrl) return;
+  const text = `I could not start the intake thread here (Slack said \`${reason.replace(/`/g, "'")}\`). Invite me to the channel with \`/invite @mlops\` and try again; nothing was saved.`;
+  await fetch(failure.data.responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text }) }).catch(() => undefined);
+};
 
 export interface Reply {
   userId: string;

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.js';
-import { findIntake, type IntakeRow, saveIntakeStep } from '../../db/repositories/intakes.js';
-import { enqueue } from '../../db/repositories/outbox.js';
+import { findIntake, intakeRootKey, type IntakeRow, saveIntakeStep } from '../../db/repositories/intakes.js';
+import { enqueue, findOutboxByDedupeKey } from '../../db/repositories/outbox.js';
 import { addTimer, cancelTimers } from '../../db/repositories/schedules.js';
 import { intakeClosedMessage } from '../../messages/intake.js';
 import type { TimerHandler } from '../job-handlers.js';
@@ -41,8 +41,11 @@ export const intakeIdleTimer: TimerHandler = async (deps, { timer, now }) => {
     audit: { actorId: 'mlops', action: 'intake.expired', detail: { idleSince: intake.lastActivityAt.toISOString() } },
     now,
     also: async (tx) => {
-      if (!intake.threadTs) return;
-      await enqueue(tx, { teamId: intake.teamId, method: 'chat.postMessage', channelId: intake.channelId, threadTs: intake.threadTs, payload: intakeClosedMessage('expired'), dedupeKey: `intake-expired:${intake.id}`, now });
+      // Nobody replied yet, so the thread's ts may still be known only to the outbox: reply to its root row.
+      const root = intake.threadTs ? undefined : await findOutboxByDedupeKey(tx, intakeRootKey(intake.id));
+      const thread = intake.threadTs ? { threadTs: intake.threadTs } : root ? { parentId: root.id } : null;
+      if (!thread) return;
+      await enqueue(tx, { teamId: intake.teamId, method: 'chat.postMessage', channelId: intake.channelId, ...thread, payload: intakeClosedMessage('expired'), dedupeKey: `intake-expired:${intake.id}`, now });
     },
   });
   if (closed) deps.kickOutbox();

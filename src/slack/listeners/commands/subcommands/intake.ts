@@ -1,6 +1,5 @@
 import { DomainError } from '../../../../domain/errors.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
-import { openIntakeThread } from '../../../../services/intake/conversation.js';
 import { startIntake } from '../../../../services/intake/start-intake.js';
 import { parseArgs } from '../../../command-parser.js';
 import type { Subcommand } from '../subcommand.js';
@@ -9,7 +8,7 @@ export const intakeCommand: Subcommand = {
   name: 'intake',
   usage: '/mlops intake [slug] [@people…]',
   summary: 'Start a design-phase intake in a thread here: I ask what the design brief needs; you (and anyone you mention) answer in the thread.',
-  async run(deps, req, client) {
+  async run(deps, req) {
     const args = parseArgs(req.tokens, {});
     const words = args.positionals.filter((t) => t.kind === 'word').map((t) => (t as { value: string }).value);
     const mentioned = args.positionals.filter((t) => t.kind === 'user').map((t) => (t as { id: string }).id);
@@ -17,10 +16,9 @@ export const intakeCommand: Subcommand = {
     if (words.length > 1) throw new DomainError('extra_args', `Unexpected "${words[1]!.slice(0, 40)}": intake takes one project slug, then optional @mentions.`);
     const slug = words[0] !== undefined ? parseSlug(words[0]) : undefined;
     const participants = [...new Set([req.userId, ...mentioned])];
-    const started = await startIntake(deps, { teamId: req.teamId, channelId: req.channelId, requesterId: req.userId, slug, participants });
+    const started = await startIntake(deps, { teamId: req.teamId, channelId: req.channelId, requesterId: req.userId, slug, participants, responseUrl: req.responseUrl });
     return {
       text: `Starting the design intake for \`${started.slug}\` in a thread in this channel.${slug === undefined ? ' (No slug given, so I named it for you.)' : ''}`,
-      after: () => openIntakeThread(deps, client, { ...started, responseUrl: req.responseUrl }),
     };
   },
 };
