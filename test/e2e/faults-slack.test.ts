@@ -51,7 +51,12 @@ describe.each(databaseKinds())('Slack failing 30%% of calls for a minute (%s)', 
     const call = api(h);
     expect((await call('POST', '/projects/monitor/reference', { token, body: { features: driftData(400, 1, 0) } })).status).toBe(201);
 
-    h.slack.flaky({ rate: 0.3, random: seeded(12), retryAfter: 1 });
+    const streams = new Map<string, () => number>();
+    const draw = (method: string) => {
+      if (!streams.has(method)) streams.set(method, seeded(12 + [...method].reduce((a, c) => a * 31 + c.charCodeAt(0), 0)));
+      return streams.get(method)!();
+    };
+    h.slack.flaky({ rate: 0.3, random: draw, retryAfter: 1 });
     const clicks = await Promise.all(VOTERS.map((v) => h.people.click(v, gateMsg, 'Go')));
     expect(clicks.every((c) => c.status === 200)).toBe(true);
     for (const who of [ANA, BEN]) expect((await h.people.click(who, checkin, 'On track')).status).toBe(200);
@@ -62,6 +67,8 @@ describe.each(databaseKinds())('Slack failing 30%% of calls for a minute (%s)', 
         expect((await call('POST', '/projects/monitor/observations', { token, body: { features: driftData(300, 100 + i, 2) } })).status).toBe(201);
       }
       if (i === 30) h.clock.advance(61 * MINUTE); // the check-in's window closes during the storm
+      // A run from CI every other tick: its summary joins the day's experiments thread (one lane).
+      if (i % 2 === 0) expect((await call('POST', '/projects/monitor/runs', { token, body: { name: `storm-${i}`, metrics: { auc: 0.7 + i / 1000 } } })).status).toBe(201);
       await tick();
     }
     h.slack.flaky(null);
@@ -89,8 +96,9 @@ describe.each(databaseKinds())('Slack failing 30%% of calls for a minute (%s)', 
     expect(rows.filter((r) => r.status !== 'sent').map((r) => `${r.id} ${r.method} ${r.status} ${r.lastError}`)).toEqual([]);
     expect(expectEachPostOnceInOrder(rows, h.slack.store.messages), 'threads checked').toBeGreaterThan(1);
     // The storm really hit: Slack failed many calls, including some after acting.
-    expect(h.slack.store.calls.filter((c) => c.status === 500).length, '500s').toBeGreaterThan(5);
-    expect(h.slack.store.calls.filter((c) => c.status === 429).length, '429s').toBeGreaterThan(3);
+    const outboxCalls = h.slack.store.calls.filter((c) => ['chat.postMessage', 'chat.update', 'conversations.replies', 'conversations.history'].includes(c.method));
+    expect(outboxCalls.filter((c) => c.status === 500).length, 'outbox calls answered 500').toBeGreaterThanOrEqual(4);
+    expect(outboxCalls.filter((c) => c.status === 429).length, 'outbox calls answered 429').toBeGreaterThanOrEqual(2);
     // The bot's identity was asked of Slack once, before the storm, not again for every click.
     expect(h.slack.store.callsTo('auth.test')).toHaveLength(1);
   }, 120_000);

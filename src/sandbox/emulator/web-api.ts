@@ -23,11 +23,12 @@ export type Fault = { method: string; times: number } & ({ status: 500; afterAct
 /**
  * Slack having a bad minute: each Web API call fails with probability `rate`, as a 429 (Retry-After
  * `retryAfter` seconds, nothing done), a 500 before acting, or a 500 after acting, in equal shares.
- * `random` is injected so a test can seed it.
+ * `random(method)` draws for a call of that method; a test seeds one stream per method, so what
+ * fails does not depend on how calls of different methods interleave.
  */
 export interface Flakiness {
   rate: number;
-  random: () => number;
+  random: (method: string) => number;
   retryAfter?: number;
   /** Only these methods fail (default: every method). */
   methods?: string[];
@@ -220,8 +221,8 @@ export class SlackWebApiEmulator {
       fault = this.faults[faultIndex]!;
       fault.times -= 1;
       if (fault.times <= 0) this.faults.splice(faultIndex, 1);
-    } else if (this.flakiness && (!this.flakiness.methods || this.flakiness.methods.includes(method)) && this.flakiness.random() < this.flakiness.rate) {
-      const kind = Math.floor(this.flakiness.random() * 3);
+    } else if (this.flakiness && (!this.flakiness.methods || this.flakiness.methods.includes(method)) && this.flakiness.random(method) < this.flakiness.rate) {
+      const kind = Math.floor(this.flakiness.random(method) * 3);
       fault = kind === 0 ? { method, times: 1, status: 429, retryAfter: this.flakiness.retryAfter ?? 1 } : { method, times: 1, status: 500, afterActing: kind === 2 };
     }
     let afterActing = false;
