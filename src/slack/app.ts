@@ -59,7 +59,7 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   let app: App;
   if (slack.appToken) {
     const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, ...oauth });
-    app = new App({ receiver, logger, clientOptions, ...single });
+    app = new App({ receiver, logger, clientOptions, convoStore: false, ...single });
   } else {
     // Our verifier runs first (with the injected clock, capping the body), then the shape check;
     // Bolt then reuses the raw body they kept.
@@ -68,8 +68,10 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
     // 500/503 so Slack sends it again; see event-delivery.ts.
     const processEventErrorHandler = eventDeliveryErrorHandler(deps.log, HTTPModuleFunctions.defaultProcessEventErrorHandler);
     const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, app: http, logger, processEventErrorHandler, ...oauth });
-    app = new App({ receiver, logger, clientOptions, ...single });
+    app = new App({ receiver, logger, clientOptions, convoStore: false, ...single });
   }
+  // convoStore: false — the app keeps no Bolt conversation state (everything lives in the
+  // database), and Bolt's default store throws and catches an Error on every request to find that out.
   acknowledgeUnhandled(app, deps.log);
   // Wraps acknowledgeUnhandled's wrapper: an event's ack, given by Bolt or by it, is held until the listeners finished.
   answerEventsAfterListeners(app);
