@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Db, rowsOf } from '../client.js';
 import { OUTBOX_POSTS, outbox } from '../schema/index.js';
@@ -107,13 +107,17 @@ const leaseEnd = (leaseMs: number) => sql`${dbNow} + ${leaseMs} * interval '1 mi
 export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: number): Promise<ClaimedRow[]> {
   const parent = alias(outbox, 'parent');
   const target = alias(outbox, 'target');
-  const earlier = alias(outbox, 'earlier');
+  const head = alias(outbox, 'head');
   const later = alias(outbox, 'later');
   return db.transaction(async (tx) => {
-    const earlierUnsent = tx
-      .select({ id: earlier.id })
-      .from(earlier)
-      .where(and(eq(earlier.lane, outbox.lane), lt(earlier.id, outbox.id), inArray(earlier.status, ['pending', 'sending'])));
+    // The first unsent row of every lane, read once per claim from the partial index on (lane, id):
+    // a per-row "is there an earlier unsent row?" probe let the planner scan the table for each
+    // candidate, quadratic once thousands of rows queue in one lane (a CI burst into a runs thread).
+    const laneHeads = tx
+      .selectDistinctOn([head.lane], { id: head.id })
+      .from(head)
+      .where(and(isNotNull(head.lane), inArray(head.status, ['pending', 'sending'])))
+      .orderBy(head.lane, head.id);
     const laterSent = tx
       .select({ id: later.id })
       .from(later)
@@ -135,7 +139,7 @@ export async function claimDueOutbox(db: Db, now: Date, leaseMs: number, limit: 
           or(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, dbNow))),
           or(isNull(outbox.parentId), isNotNull(parent.ts), eq(parent.status, 'failed')),
           or(isNull(outbox.targetId), isNotNull(target.ts), eq(target.status, 'failed')),
-          or(isNull(outbox.lane), notExists(earlierUnsent)),
+          or(isNull(outbox.lane), inArray(outbox.id, laneHeads)),
         ),
       )
       .orderBy(asc(outbox.id))
