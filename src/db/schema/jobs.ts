@@ -43,6 +43,10 @@ export const outbox = pgTable(
     index('outbox_due').on(t.status, t.nextAttemptAt),
     // "Is an earlier row of this lane still unsent?" is asked for every candidate row of a claim.
     index('outbox_lane_open').on(t.lane, t.id).where(sql`status in ('pending', 'sending')`),
+    // Updates of one message, by lane ("was a later one already sent?") and by target (coalescing a
+    // live refresh): without them both scan every row the outbox ever sent.
+    index('outbox_update_lane').on(t.lane, t.id).where(sql`method = 'chat.update'`),
+    index('outbox_update_target').on(t.targetId).where(sql`method = 'chat.update'`),
   ],
 );
 

@@ -1,0 +1,2 @@
+CREATE INDEX "outbox_update_lane" ON "outbox" USING btree ("lane","id") WHERE method = 'chat.update';--> statement-breakpoint
+CREATE INDEX "outbox_update_target" ON "outbox" USING btree ("target_id") WHERE method = 'chat.update';
