@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimDueOutbox, enqueue, findOutbox, type OutboxRow } from '../../src/db/repositories/outbox.js';
 import { outbox } from '../../src/db/schema/index.js';
 import { deliverOutbox } from '../../src/jobs/outbox-worker.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { bootApp, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { outboxTestBed } from '../helpers/outbox-bed.js';
 
 const TEAM = 'T0SANDBOX';
 
@@ -13,14 +14,9 @@ const TEAM = 'T0SANDBOX';
 describe.each(databaseKinds())('outbox order and leases (%s)', (kind) => {
   let h: Harness;
   let channel: string;
-  let seq = 0;
-  beforeAll(async () => {
-    h = await bootApp(kind);
-  });
-  afterAll(async () => h?.close());
-  beforeEach(() => {
-    h.slack.clearFaults();
-    channel = `C0ORDER${++seq}`;
+  outboxTestBed(kind, 'C0ORDER', (harness, ch) => {
+    h = harness;
+    channel = ch;
   });
 
   const db = () => h.database.db;

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueue, findOutbox, type OutboxRow } from '../../src/db/repositories/outbox.js';
 import { outbox } from '../../src/db/schema/index.js';
 import { databaseKinds } from '../helpers/db.js';
-import { bootApp, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { outboxTestBed } from '../helpers/outbox-bed.js';
 
 const TEAM = 'T0SANDBOX';
 /** The 8-byte PNG signature and a little more: the outbox does not read the file, only carries it. */
@@ -13,14 +14,9 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3
 describe.each(databaseKinds())('outbox threads and files (%s)', (kind) => {
   let h: Harness;
   let channel: string;
-  let seq = 0;
-  beforeAll(async () => {
-    h = await bootApp(kind);
-  });
-  afterAll(async () => h?.close());
-  beforeEach(() => {
-    h.slack.clearFaults();
-    channel = `C0THREAD${++seq}`;
+  outboxTestBed(kind, 'C0THREAD', (harness, ch) => {
+    h = harness;
+    channel = ch;
   });
 
   const post = (text: string, parentId?: number) =>

@@ -1,10 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { claimDueOutbox, enqueue, findOutbox, markFailed, markRetry, markSent, type OutboxRow } from '../../src/db/repositories/outbox.js';
 import { outbox } from '../../src/db/schema/index.js';
 import { OUTBOX_EVENT_TYPE } from '../../src/jobs/outbox-worker.js';
 import { databaseKinds } from '../helpers/db.js';
-import { bootApp, type Harness } from '../helpers/harness.js';
+import type { Harness } from '../helpers/harness.js';
+import { outboxTestBed } from '../helpers/outbox-bed.js';
 
 const TEAM = 'T0SANDBOX';
 
@@ -12,14 +13,9 @@ const TEAM = 'T0SANDBOX';
 describe.each(databaseKinds())('outbox delivery through the emulator (%s)', (kind) => {
   let h: Harness;
   let channel: string;
-  let seq = 0;
-  beforeAll(async () => {
-    h = await bootApp(kind);
-  });
-  afterAll(async () => h?.close());
-  beforeEach(() => {
-    h.slack.clearFaults();
-    channel = `C0OUTBOX${++seq}`;
+  outboxTestBed(kind, 'C0OUTBOX', (harness, ch) => {
+    h = harness;
+    channel = ch;
   });
 
   const post = (text: string, extra: { parentId?: number; dedupeKey?: string } = {}) =>
