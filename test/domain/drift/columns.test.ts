@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkColumnName, countNulls, float64Bytes, fromFloat64Bytes, inferKind, jsonRows, markNull, missingOf, typedColumn } from '../../../src/domain/drift/columns.js';
 import { DriftInputError } from '../../../src/domain/drift/input-error.js';
+import { errorOf } from '../../helpers/errors.js';
 
-const refusal = (fn: () => unknown): DriftInputError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DriftInputError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-};
+const refusal = (fn: () => unknown): DriftInputError => errorOf(fn, DriftInputError);
 
 describe('numeric columns: nulls marked apart from NaN, through bytes and shared memory', () => {
   it('a marked null reads as NaN but is counted as null; NaN and ±Infinity as themselves', () => {

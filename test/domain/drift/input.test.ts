@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decodeUpload } from '../../../src/domain/drift/input.js';
 import { DriftInputError } from '../../../src/domain/drift/input-error.js';
+import { errorOf } from '../../helpers/errors.js';
 import { locateJsonError } from '../../../src/domain/drift/json-syntax.js';
 import { prepareBatch, prepareReference } from '../../../src/domain/drift/prepare.js';
 import { scoreBatch } from '../../../src/domain/drift/score-batch.js';
 
 const bytes = (s: string) => [new TextEncoder().encode(s)];
-const refusal = (fn: () => unknown): DriftInputError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DriftInputError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-};
+const refusal = (fn: () => unknown): DriftInputError => errorOf(fn, DriftInputError);
 
 describe('decodeUpload', () => {
   it('reads CSV with a BOM, quoted cells across lines, empty cells as missing, and reserved prediction/label columns', () => {
