@@ -15,7 +15,7 @@ import { setReference, type ReferenceSummary } from '../services/drift/set-refer
 import { authorizeProject, handle } from './auth.js';
 import { ApiError, fromZod } from './errors.js';
 import { API_OPERATIONS } from './openapi.js';
-import { IdempotencyKey } from './runs.js';
+import { IdempotencyKey, idempotencyKeyOf } from './runs.js';
 import { readBlocks, TooLargeError } from '../shared/read-blocks.js';
 
 /**
@@ -212,13 +212,7 @@ export function driftApi(deps: Deps): Router {
       const media = mediaTypeOf(req);
       const q = ObservationsQuery.safeParse(req.query);
       if (!q.success) throw fromZod(q.error);
-      const keyHeader = req.get('idempotency-key');
-      let idempotencyKey: string | undefined;
-      if (keyHeader !== undefined) {
-        const k = IdempotencyKey.safeParse(keyHeader);
-        if (!k.success) throw new ApiError(400, 'invalid_request', `Idempotency-Key: ${k.error.issues[0]?.message}`, 'Idempotency-Key');
-        idempotencyKey = k.data;
-      }
+      const idempotencyKey = idempotencyKeyOf(req);
       const outcome = await recordBatch(deps, caller.project, {
         media,
         options: { timestamp: q.data.timestamp },

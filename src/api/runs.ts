@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { RunInput } from '../domain/experiments/run-input.js';
@@ -38,6 +38,15 @@ export const ListRunsQuery = z
 
 /** Printable ASCII, as HTTP header values are; long enough for a UUID or a CI job id plus attempt. */
 export const IdempotencyKey = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'an Idempotency-Key is 1–255 printable ASCII characters');
+
+/** The request's Idempotency-Key header, checked; undefined when it has none, a 400 when it is malformed. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  const header = req.get('idempotency-key');
+  if (header === undefined) return undefined;
+  const k = IdempotencyKey.safeParse(header);
+  if (!k.success) throw new ApiError(400, 'invalid_request', `Idempotency-Key: ${k.error.issues[0]?.message}`, 'Idempotency-Key');
+  return k.data;
+}
 
 export function runOut(slug: string, r: RunRow): RunOut {
   return {
@@ -84,13 +93,7 @@ export function runsApi(deps: Deps): Router {
       }
       const parsed = RunInput.safeParse(req.body);
       if (!parsed.success) throw fromZod(parsed.error);
-      const keyHeader = req.get('idempotency-key');
-      let key: string | undefined;
-      if (keyHeader !== undefined) {
-        const k = IdempotencyKey.safeParse(keyHeader);
-        if (!k.success) throw new ApiError(400, 'invalid_request', `Idempotency-Key: ${k.error.issues[0]?.message}`, 'Idempotency-Key');
-        key = k.data;
-      }
+      const key = idempotencyKeyOf(req);
       const input = parsed.data;
       const now = deps.clock.now();
       const outcome = await logApiRun(deps, caller.project, {
