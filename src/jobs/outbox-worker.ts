@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
 import { type ClaimedRow, claimDueOutbox, deferPending, markFailed, markRetry, markSent, renewLease } from '../db/repositories/outbox.js';
-import { OUTBOX_POSTS } from '../db/schema/index.js';
+import { isOutboxPost } from '../db/schema/index.js';
 import type { OutboxFailureHandler, OutboxRenderer } from '../services/job-handlers.js';
 import { SLACK_CALL_TIMEOUT_MS } from '../services/workspaces/slack-clients.js';
 
@@ -28,9 +28,6 @@ const FilePayload = z.object({
 
 /** Slack answers that will not change on a retry: the message is marked failed, not retried. */
 const PERMANENT = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'invalid_blocks', 'msg_too_long', 'no_text', 'message_not_found', 'cant_update_message', 'invalid_auth', 'account_inactive', 'token_revoked', 'not_authed', 'invalid_arguments', 'thread_not_found', 'restricted_action', 'user_not_in_channel']);
-
-
-const isPost = (method: ClaimedRow['method']) => (OUTBOX_POSTS as readonly string[]).includes(method);
 
 export function backoffMs(attempt: number): number {
   return Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempt - 1));
@@ -118,7 +115,7 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
   const { on_failure: _onFailure, ...sendable } = row.payload as Record<string, unknown>;
   let payload = sendable;
   try {
-    if (mayHavePosted(row) && isPost(row.method)) {
+    if (mayHavePosted(row) && isOutboxPost(row.method)) {
       const ts = await findAlreadyPosted(deps, client, row);
       if (ts) {
         await markSent(deps.db, row, ts, now);

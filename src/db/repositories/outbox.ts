@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Db, rowsOf } from '../client.js';
-import { OUTBOX_POSTS, outbox } from '../schema/index.js';
+import { isOutboxPost, outbox } from '../schema/index.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxMethod = OutboxRow['method'];
@@ -48,7 +48,7 @@ export function laneOf(m: { method: OutboxMethod; channelId: string; parentId?: 
     if (m.targetId) return `message:${m.targetId}`;
     return m.ts ? `message:${m.channelId}:${m.ts}` : null;
   }
-  if ((OUTBOX_POSTS as readonly string[]).includes(m.method)) {
+  if (isOutboxPost(m.method)) {
     if (m.parentId) return `thread:${m.parentId}`;
     return m.threadTs ? `thread:${m.channelId}:${m.threadTs}` : null;
   }

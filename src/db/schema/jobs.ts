@@ -5,6 +5,7 @@ export const OUTBOX_STATUS = ['pending', 'sending', 'sent', 'failed'] as const;
 export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.upload'] as const;
 /** Methods that add a message to a channel or thread: posts in one thread go out in the order they were queued. */
 export const OUTBOX_POSTS = ['chat.postMessage', 'files.upload'] as const;
+export const isOutboxPost = (method: string): boolean => (OUTBOX_POSTS as readonly string[]).includes(method);
 
 /**
  * Messages that jobs and the API send. A worker delivers them with retries; `ts` is written back so
