@@ -1,4 +1,4 @@
-import { and, count, desc, eq, getTableColumns, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { and, count, desc, eq, getTableColumns, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { gateBallots, gates, projects } from '../schema/index.js';
 import { isUniqueViolation } from './projects.js';
@@ -131,11 +131,6 @@ export async function completeGate(tx: Db, gateId: number, set: Pick<NewGate, 'o
     .where(eq(gates.id, gateId))
     .returning();
   return row!;
-}
-
-export async function gatesByIds(db: Db, ids: number[]): Promise<GateRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(gates).where(inArray(gates.id, ids));
 }
 
 /** Step one of closing: claims the gate (open → closed|cancelled) or returns undefined if already done. */

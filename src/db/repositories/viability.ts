@@ -33,10 +33,6 @@ export async function findCheckin(db: Db, teamId: string, id: number): Promise<(
   return row ? { ...row.c, ts: row.ts, payload: row.payload } : undefined;
 }
 
-export async function checkinsForProject(db: Db, projectId: number): Promise<CheckinRow[]> {
-  return db.select().from(viabilityCheckins).where(eq(viabilityCheckins.projectId, projectId)).orderBy(asc(viabilityCheckins.slotAt), asc(viabilityCheckins.id));
-}
-
 export type AnswerOutcome = { ok: true; checkin: CheckinRow } | { ok: false; reason: 'unknown' | 'closed'; checkin?: CheckinRow };
 
 /**
