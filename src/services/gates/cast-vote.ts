@@ -135,7 +135,8 @@ export async function afterVote(deps: Deps, gate: VoteGate, now: Date): Promise<
 
 /** Runs a committed vote's follow-up now, then marks its backstop timer done. */
 export async function finishVote(deps: Deps, voted: VoteResult, now: Date): Promise<void> {
-  if (voted.result === 'unchanged') return;
+  // No follow-up: the ballot did not change, so there is nothing to redraw or decide.
+  if (!voted.followUp) return;
   await afterVote(deps, voted.gate, now);
-  if (voted.followUp) await cancelTimers(deps.db, GATE_AFTER_VOTE_TIMER, voted.followUp, now);
+  await cancelTimers(deps.db, GATE_AFTER_VOTE_TIMER, voted.followUp, now);
 }
