@@ -57,9 +57,16 @@ function carryUncertainty(row: ClaimedRow, reason: string): string {
  * or a timeout) the worker looks for that id in the channel, so such a row is not posted twice as
  * long as Slack's history answers. Returns how many rows were delivered.
  */
-export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<string, OutboxRenderer> = {}, failures: Record<string, OutboxFailureHandler> = {}): Promise<number> {
+export async function deliverOutbox(
+  deps: Deps,
+  now: Date,
+  renderers: Record<string, OutboxRenderer> = {},
+  failures: Record<string, OutboxFailureHandler> = {},
+  /** Asked before each claim after the first: false ends the pass (the runner's time budget, a stop). */
+  keepGoing: () => boolean = () => true,
+): Promise<number> {
   let delivered = 0;
-  for (;;) {
+  for (let first = true; first || keepGoing(); first = false) {
     // At most one row per lane (a thread, a message's updates) comes back, so rows of one batch
     // never have to wait for each other; the next row of a lane comes in the next claim.
     const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
@@ -87,6 +94,7 @@ export async function deliverOutbox(deps: Deps, now: Date, renderers: Record<str
     // Another claim only while this one moved something on: a lane's next row is then free.
     if (rows.length === 0 || settled === 0 || limited.size > 0) return delivered;
   }
+  return delivered;
 }
 
 /** 'sent', 'retry', 'failed', or the instant a rate limit lifts. */
