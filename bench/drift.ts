@@ -44,6 +44,7 @@ import { freshDatabase, type DbKind } from '../test/helpers/db.js';
 import { choices, normals, rng } from '../test/helpers/drift-samples.js';
 import { testConfig } from '../test/helpers/harness.js';
 import { projectWithTargets } from '../test/helpers/runs.js';
+import { emitResult, table } from './_result.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -64,6 +65,9 @@ const { values: args } = parseArgs({
 const N = Number(args.n);
 const ROWS = Number(args.rows);
 const RUNS = 5;
+/** What the run reports to RESULTS.md: statistics against SciPy, and the API's stalls. */
+const statRows: string[][] = [];
+const apiRows: string[][] = [];
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 function median(xs: number[]): number {
@@ -156,8 +160,10 @@ function statistics(): void {
     };
     const version = execFileSync('/usr/bin/python3', ['-c', 'import scipy, numpy; print(scipy.__version__, numpy.__version__)'], { encoding: 'utf8' }).trim().split(' ');
     console.log(`  SciPy ${version[0]} / NumPy ${version[1]} on the same values (load average ${load()}):`);
-    const compare = (name: string, tsMs: number, pyMs: number, agree: boolean, detail: string) =>
+    const compare = (name: string, tsMs: number, pyMs: number, agree: boolean, detail: string) => {
+      statRows.push([`\`${name}\``, `${tsMs.toFixed(0)} ms`, `${pyMs.toFixed(0)} ms`, `${(pyMs / tsMs).toFixed(2)}× as fast`, agree ? 'yes' : 'NO']);
       console.log(`  SciPy  ${name.padEnd(58)} ${pyMs.toFixed(1).padStart(8)} ms   ${detail}; TS ${(pyMs / tsMs).toFixed(2)}× as fast${agree ? '' : '  (RESULTS DIFFER)'}`);
+    };
     const close = (a: number, b: number, rel: number) => Math.abs(a - b) <= rel * Math.max(Math.abs(a), Math.abs(b), Number.MIN_VALUE);
     compare('scipy.stats.ks_2samp', ks.ms, py.ks.ms, py.ks.statistic === ks.value.statistic && close(py.ks.pvalue, ks.value.pValue, 1e-9), `D=${py.ks.statistic.toPrecision(6)} p=${py.ks.pvalue.toPrecision(6)}`);
     compare('scipy.stats.wasserstein_distance', w.ms, py.wasserstein.ms, close(py.wasserstein.value, w.value, 1e-12), `W=${py.wasserstein.value.toPrecision(8)}`);
@@ -275,6 +281,7 @@ async function apiRun(kind: DbKind): Promise<void> {
       const go = await sender(`${base}/${path}`, t.token, file);
       const r = await probeStall(go);
       console.log(`  ${what.padEnd(42)} ${r.result.status} ${(r.result.ms / 1000).toFixed(2).padStart(6)} s  ${describeStall(r)}  ${r.result.summary}`);
+      apiRows.push([kind === 'postgres' ? 'PostgreSQL' : 'PGlite', what, `${(r.result.ms / 1000).toFixed(2)} s`, describeStall(r)]);
       return r.result.ms;
     };
     const values = (50 * ROWS).toLocaleString('en-US');
@@ -329,5 +336,15 @@ if (args['send-url']) {
   if (!args['skip-api']) {
     if (args.db !== 'postgres') await apiRun('pglite');
     if (args.db !== 'pglite' && process.env.TEST_DATABASE_URL) await apiRun('postgres');
+  }
+  if (statRows.length || apiRows.length) {
+    const md = [
+      `Statistics on one numeric column, ${N.toLocaleString('en-US')} reference vs ${N.toLocaleString('en-US')} current values, median of ${RUNS}, against SciPy on the same values in the same run (results checked to agree). Then ${ROWS.toLocaleString('en-US')} rows × 50 columns through the HTTP API while a 5 ms probe watches the app's event loop (target: longest stall under 50 ms).`,
+      '',
+      statRows.length ? table(['statistic', 'TypeScript', 'SciPy', 'TypeScript vs SciPy', 'same result'], statRows) : '(SciPy not installed: no comparison)',
+      '',
+      apiRows.length ? table(['database', 'request', 'time', 'event loop'], apiRows) : '',
+    ].join('\n');
+    emitResult({ bench: 'drift', title: 'Drift statistics and ingestion', markdown: md });
   }
 }
