@@ -3,14 +3,13 @@ import { enqueue, findOutboxByDedupeKey } from '../../db/repositories/outbox.js'
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import type { Db } from '../../db/client.js';
 import { insertRunIn, type InsertRunResult, type NewRun, type RunRow, scopeOf } from '../../db/repositories/runs.js';
-import type { RunSummary } from '../../domain/experiments/summary.js';
 import { runsThreadRoot } from '../../messages/run-summary.js';
 import { queueRunSummary } from './queue-summary.js';
 
 /** The UTC day a run belongs to for threading; one experiments thread per project per day. */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
 
-export type ApiRunOutcome = { result: Exclude<InsertRunResult, { kind: 'conflict' }>; queued: { outboxId: number; summary: RunSummary } } | { result: Extract<InsertRunResult, { kind: 'conflict' }> };
+export type ApiRunOutcome = { result: Exclude<InsertRunResult, { kind: 'conflict' }>; queued: { outboxId: number } } | { result: Extract<InsertRunResult, { kind: 'conflict' }> };
 
 /**
  * Logs a run from the API and queues its summary (and, with an LLM, its narrative's timer) in one
@@ -35,7 +34,7 @@ export async function logApiRun(deps: Deps, project: ProjectRow, run: NewRun): P
  * (the root is queued once per day by its dedupe key). Keyed by run id, so a replayed request
  * (same Idempotency-Key) never posts a second summary. Returns the summary's outbox id.
  */
-export async function enqueueApiRunSummary(deps: Deps, tx: Db, project: ProjectRow, run: RunRow, now: Date): Promise<{ outboxId: number; summary: RunSummary }> {
+export async function enqueueApiRunSummary(deps: Deps, tx: Db, project: ProjectRow, run: RunRow, now: Date): Promise<{ outboxId: number }> {
   const day = utcDay(run.createdAt);
   const rootKey = `runs-thread:${project.id}:${day}`;
   // Looked up first: after the day's first run the root exists, and a read costs less than an insert that conflicts.
