@@ -19,6 +19,7 @@
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -67,7 +68,7 @@ function median(xs: number[]): number {
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** A new migrated PostgreSQL database, dropped on close. */
-async function benchDatabase(): Promise<Database & { url: string }> {
+async function benchDatabase(): Promise<Database & { url: string; name: string }> {
   const name = `bench_ingest_${randomBytes(4).toString('hex')}`;
   const admin = async (q: string) => {
     const c = new pg.Client({ connectionString: ADMIN_URL });
@@ -87,6 +88,7 @@ async function benchDatabase(): Promise<Database & { url: string }> {
   return {
     ...db,
     url: url.toString(),
+    name,
     async close() {
       await db.close();
       await admin(`drop database if exists ${name} with (force)`);
@@ -129,6 +131,32 @@ async function preloadHistory(url: string, p: { teamId: string; projectId: numbe
   }
 }
 
+/**
+ * CPU time (ms) of this process and of the PostgreSQL backends serving this benchmark's database:
+ * on a shared machine the rate moves with everyone else's load, the CPU spent per run much less.
+ */
+async function cpuNow(admin: pg.Client, dbName: string): Promise<{ app: number; pg: Map<number, number> }> {
+  const usage = process.cpuUsage();
+  const pids = (await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [dbName])).rows.map((r) => r.pid);
+  const pgCpu = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // utime and stime (fields 14 and 15), in clock ticks of 10 ms.
+      pgCpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+    } catch {
+      // Not on this machine (a remote server) or gone: not counted.
+    }
+  }
+  return { app: (usage.user + usage.system) / 1000, pg: pgCpu };
+}
+
+function cpuSpent(before: Awaited<ReturnType<typeof cpuNow>>, after: Awaited<ReturnType<typeof cpuNow>>): { app: number; pg: number } {
+  let pgMs = 0;
+  for (const [pid, ms] of after.pg) pgMs += ms - (before.pg.get(pid) ?? 0);
+  return { app: after.app - before.app, pg: pgMs };
+}
+
 interface LoadResult {
   latencies: number[];
   non201: number;
@@ -167,20 +195,29 @@ async function main(): Promise<void> {
     const url = `${app.url}/api/v1/projects/bench/runs`;
 
     await runLoadInChild(url, t.token, 'warm', WARMUP);
-    const results: (LoadResult & { rate: number; p50: number; p95: number; p99: number })[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const r = await runLoadInChild(url, t.token, `m${i}`, REQUESTS);
-      const sorted = r.latencies.sort((a, b) => a - b);
-      const one = { ...r, rate: REQUESTS / r.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
-      results.push(one);
-      console.log(
-        `  run ${i + 1}/${RUNS}: ${one.rate.toFixed(0)} runs/s over ${r.seconds.toFixed(1)} s; latency ms p50 ${one.p50.toFixed(1)}, p95 ${one.p95.toFixed(1)}, p99 ${one.p99.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)}; non-201 ${r.non201}, errors ${r.errors}; load ${loadavg()[0]!.toFixed(2)}`,
-      );
+    const results: (LoadResult & { rate: number; p50: number; p95: number; p99: number; appCpuMs: number; pgCpuMs: number })[] = [];
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    try {
+      for (let i = 0; i < RUNS; i++) {
+        const cpuBefore = await cpuNow(admin, database.name);
+        const r = await runLoadInChild(url, t.token, `m${i}`, REQUESTS);
+        const cpu = cpuSpent(cpuBefore, await cpuNow(admin, database.name));
+        const sorted = r.latencies.sort((a, b) => a - b);
+        const one = { ...r, rate: REQUESTS / r.seconds, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), appCpuMs: cpu.app / REQUESTS, pgCpuMs: cpu.pg / REQUESTS };
+        results.push(one);
+        console.log(
+          `  run ${i + 1}/${RUNS}: ${one.rate.toFixed(0)} runs/s over ${r.seconds.toFixed(1)} s; latency ms p50 ${one.p50.toFixed(1)}, p95 ${one.p95.toFixed(1)}, p99 ${one.p99.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)}; CPU per run: app ${one.appCpuMs.toFixed(3)} ms, PostgreSQL ${one.pgCpuMs.toFixed(3)} ms; non-201 ${r.non201}, errors ${r.errors}; load ${loadavg()[0]!.toFixed(2)}`,
+        );
+      }
+    } finally {
+      await admin.end();
     }
     const stored = await countRuns(database.db, scope);
     const rates = results.map((r) => r.rate);
     console.log(`POST /api/v1/projects/{slug}/runs on PostgreSQL: ${REQUESTS} requests × ${RUNS}, ${CLIENTS} concurrent clients, ${HISTORY} runs of history${values.deliver ? ', job runner on (outbox posting to the emulator)' : ', job runner off'}`);
     console.log(`  throughput: median ${median(rates).toFixed(0)} runs/s (min ${Math.min(...rates).toFixed(0)}, max ${Math.max(...rates).toFixed(0)})`);
+    console.log(`  CPU per run (median): app ${median(results.map((r) => r.appCpuMs)).toFixed(3)} ms, PostgreSQL ${median(results.map((r) => r.pgCpuMs)).toFixed(3)} ms`);
     console.log(`  latency ms (median of runs): p50 ${median(results.map((r) => r.p50)).toFixed(1)}, p95 ${median(results.map((r) => r.p95)).toFixed(1)}, p99 ${median(results.map((r) => r.p99)).toFixed(1)}`);
     console.log(`  runs stored: ${stored} (${HISTORY} history + ${WARMUP} warm-up + ${REQUESTS * RUNS}); outbox: ${JSON.stringify(await outboxCounts(database.db))}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     const result = {
@@ -191,6 +228,8 @@ async function main(): Promise<void> {
       p50Ms: round1(median(results.map((r) => r.p50))),
       p95Ms: round1(median(results.map((r) => r.p95))),
       p99Ms: round1(median(results.map((r) => r.p99))),
+      appCpuMsPerRun: Math.round(median(results.map((r) => r.appCpuMs)) * 1000) / 1000,
+      pgCpuMsPerRun: Math.round(median(results.map((r) => r.pgCpuMs)) * 1000) / 1000,
       history: HISTORY,
       requests: REQUESTS,
       clients: CLIENTS,
