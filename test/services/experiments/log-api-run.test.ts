@@ -1,8 +1,9 @@
 import { eq, inArray, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProjectRow } from '../../../src/db/repositories/projects.js';
-import { outbox, runMetrics, runs } from '../../../src/db/schema/index.js';
+import { outbox, runMetrics, runs, timers } from '../../../src/db/schema/index.js';
 import { logApiRun } from '../../../src/services/experiments/post-api-summary.js';
+import { RUN_NARRATIVE_TIMER } from '../../../src/services/experiments/run-narrative.js';
 import { databaseKinds } from '../../helpers/db.js';
 import { bootApp, type Harness } from '../../helpers/harness.js';
 import { projectWithTargets } from '../../helpers/runs.js';
@@ -62,6 +63,23 @@ describe.each(databaseKinds())('logging API runs in batches (%s)', (kind) => {
       const r = results.find((x) => `run-summary:${x.run.id}` === s.dedupeKey)!.run;
       expect(s.parentId).toBe(roots.find((root) => root.channelId === (r.projectId === a.id ? 'C0BATCHA' : 'C0BATCHB'))!.id);
       expect(s.payload).toMatchObject({ render: { kind: 'run-summary', runId: r.id, projectId: r.projectId } });
+    }
+  });
+
+  it('with an LLM, each run written in a batch gets its narrative timer, pointing at its own summary', async () => {
+    const deps = h.app.deps;
+    deps.llm = { structured: () => Promise.reject(new Error('unused')), text: () => Promise.resolve('unused') };
+    try {
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => logApiRun(deps, b, run(400 + i))));
+      const ids = results.map((r) => r.run.id);
+      const due = await h.database.db.select().from(timers).where(eq(timers.kind, RUN_NARRATIVE_TIMER));
+      const summaries = await h.database.db.select().from(outbox).where(like(outbox.dedupeKey, 'run-summary:%'));
+      for (const id of ids) {
+        const timer = due.find((t) => t.ref === `run:${id}`)!;
+        expect(timer.payload).toEqual({ projectId: b.id, summaryOutboxId: summaries.find((s) => s.dedupeKey === `run-summary:${id}`)!.id });
+      }
+    } finally {
+      deps.llm = null;
     }
   });
 
