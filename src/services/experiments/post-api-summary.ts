@@ -5,7 +5,6 @@ import type { ProjectRow } from '../../db/repositories/projects.js';
 import {
   type BatchRun,
   findRunsByIdempotencyKeys,
-  insertRunIn,
   insertRunsBatch,
   type InsertRunResult,
   type NewRun,
@@ -16,7 +15,6 @@ import {
 import { addTimers } from '../../db/repositories/schedules.js';
 import { runsThreadRoot } from '../../messages/run-summary.js';
 import { groupCommit, type Settled } from '../../shared/group-commit.js';
-import { queueRunSummary } from './queue-summary.js';
 import { RUN_NARRATIVE_TIMER } from './run-narrative.js';
 import { summaryRenderPayload } from './summary-renderer.js';
 
@@ -58,9 +56,7 @@ async function writeBatch(batch: ApiRunRequest[]): Promise<Settled<InsertRunResu
   const { deps } = batch[0]!;
   if (batch.length > 1) {
     try {
-      const results = await deps.db.transaction((tx) => logApiRunsIn(deps, tx, batch));
-      if (results.some((r) => r.kind === 'created')) deps.kickOutbox();
-      return results.map((value) => ({ ok: true, value }));
+      return (await writeInOneTransaction(deps, batch)).map((value) => ({ ok: true, value }));
     } catch (err) {
       deps.log.warn(`a batch of ${batch.length} API runs failed (${(err as Error).message}); writing them one at a time`);
     }
@@ -68,7 +64,7 @@ async function writeBatch(batch: ApiRunRequest[]): Promise<Settled<InsertRunResu
   return Promise.all(
     batch.map(async (r): Promise<Settled<InsertRunResult>> => {
       try {
-        return { ok: true, value: await logOneApiRun(r.deps, r.project, r.run) };
+        return { ok: true, value: (await writeInOneTransaction(r.deps, [r]))[0]! };
       } catch (error) {
         return { ok: false, error };
       }
@@ -76,16 +72,10 @@ async function writeBatch(batch: ApiRunRequest[]): Promise<Settled<InsertRunResu
   );
 }
 
-/** One request in its own transaction: the run, then its summary when it was created. */
-async function logOneApiRun(deps: Deps, project: ProjectRow, run: NewRun): Promise<InsertRunResult> {
-  const result = await deps.db.transaction(async (tx) => {
-    const db: Db = tx;
-    const r = await insertRunIn(db, scopeOf(project), run);
-    if (r.kind === 'created') await enqueueApiRunSummary(deps, db, project, r.run, run.now);
-    return r;
-  });
-  if (result.kind === 'created') deps.kickOutbox();
-  return result;
+async function writeInOneTransaction(deps: Deps, batch: ApiRunRequest[]): Promise<InsertRunResult[]> {
+  const results = await deps.db.transaction((tx) => logApiRunsIn(deps, tx, batch));
+  if (results.some((r) => r.kind === 'created')) deps.kickOutbox();
+  return results;
 }
 
 /**
@@ -156,13 +146,4 @@ async function dayThreadRoot(tx: Db, project: ProjectRow, run: RunRow, now: Date
     (await findOutboxByDedupeKey(tx, key)) ??
     (await enqueue(tx, { teamId: project.teamId, method: 'chat.postMessage', channelId: project.channelId, payload: runsThreadRoot(project.slug, utcDay(run.createdAt)), dedupeKey: key, now }))
   );
-}
-
-/**
- * Queues an API-logged run's summary as a reply in the project's experiments thread of the day.
- * Keyed by run id, so queueing it again never posts a second summary. Returns the summary's outbox id.
- */
-export async function enqueueApiRunSummary(deps: Deps, tx: Db, project: ProjectRow, run: RunRow, now: Date): Promise<{ outboxId: number }> {
-  const root = await dayThreadRoot(tx, project, run, now);
-  return queueRunSummary(deps, tx, project, run, { parentId: root.id, now });
 }
