@@ -83,7 +83,7 @@ async function writeInOneTransaction(deps: Deps, batch: ApiRunRequest[]): Promis
  * runs and their metric rows, the day's thread roots that do not exist yet, the summaries (drawn
  * when sent), and with an LLM the narratives' timers. A request whose Idempotency-Key is taken —
  * by an earlier run or by another request of this batch — writes nothing and gets that run back,
- * `replayed` or `conflict` by its body's hash, as insertRunIn decides.
+ * `replayed` or `conflict` by its body's hash, by the same rule as insertRunIn.
  */
 async function logApiRunsIn(deps: Deps, tx: Db, batch: ApiRunRequest[]): Promise<InsertRunResult[]> {
   const ids = await reserveRunIds(tx, batch.length);
