@@ -96,7 +96,7 @@ export function runsApi(deps: Deps): Router {
       const key = idempotencyKeyOf(req);
       const input = parsed.data;
       const now = deps.clock.now();
-      const outcome = await logApiRun(deps, caller.project, {
+      const result = await logApiRun(deps, caller.project, {
         name: input.name,
         authorId: `token:${caller.tokenPublicId}`,
         source: 'api',
@@ -109,11 +109,10 @@ export function runsApi(deps: Deps): Router {
         requestHash: key ? createHash('sha256').update(canonical(input)).digest('hex') : null,
         now,
       });
-      if (!('queued' in outcome)) {
-        throw new ApiError(409, 'idempotency_conflict', `Idempotency-Key "${key}" was already used for run ${outcome.result.run.id} with a different body.`, 'Idempotency-Key');
+      if (result.kind === 'conflict') {
+        throw new ApiError(409, 'idempotency_conflict', `Idempotency-Key "${key}" was already used for run ${result.run.id} with a different body.`, 'Idempotency-Key');
       }
       // The summary and the optional narrative were queued with the run (a slow model never holds up CI).
-      const { result } = outcome;
       if (result.kind === 'replayed') res.set('Idempotent-Replayed', 'true');
       res.status(result.kind === 'created' ? 201 : 200).json(runOut(caller.project.slug, result.run));
     }),

@@ -12,6 +12,7 @@ import { escalateDriftIncident } from '../services/drift/alerts/escalate-timer.j
 import { endDriftSnooze } from '../services/drift/alerts/snooze-timer.js';
 import { postDriftDigest } from '../services/drift/alerts/digest-timer.js';
 import { RUN_NARRATIVE_TIMER, runNarrativeTimer } from '../services/experiments/run-narrative.js';
+import { RUN_SUMMARY_RENDER_KIND, runSummaryRenderer } from '../services/experiments/summary-renderer.js';
 import { INTAKE_ANSWER_TIMER, INTAKE_ROOT_REFUSED, intakeAnswerTimer, intakeRootRefused } from '../services/intake/conversation.js';
 
 /** Every job kind of every feature; features add their handlers here. */
@@ -29,7 +30,7 @@ export function jobRegistry(): JobRegistry {
       [RUN_NARRATIVE_TIMER]: runNarrativeTimer,
       [INTAKE_ANSWER_TIMER]: intakeAnswerTimer,
     },
-    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer, [DRIFT_INCIDENT_RENDER_KIND]: incidentMessageRenderer },
+    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer, [DRIFT_INCIDENT_RENDER_KIND]: incidentMessageRenderer, [RUN_SUMMARY_RENDER_KIND]: runSummaryRenderer },
     outboxFailures: { [INTAKE_ROOT_REFUSED]: intakeRootRefused },
   };
 }

@@ -161,6 +161,22 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect(summaries).toHaveLength(1);
   });
 
+  it('a summary sent after later runs were logged compares only with the runs before it: its rank does not count them', async () => {
+    const first = await call('POST', '/projects/fraud/runs', { token: fraud.token, body: { name: 'fraud-a', metrics: { auc: 0.9 } } });
+    const second = await call('POST', '/projects/fraud/runs', { token: fraud.token, body: { name: 'fraud-b', metrics: { auc: 0.5 } } });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    await deliver();
+    await deliver();
+    const root = h.slack.store.channelMessages('C0FRAUD').find((m) => m.text.includes('Experiment runs for fraud'))!;
+    const [a, b] = h.slack.store.threadReplies('C0FRAUD', root.ts).map(text);
+    expect(a).toContain('logged *fraud-a*');
+    expect(a).toContain('first run to report it');
+    expect(a).toContain('Rank *1 of 1* by *auc*');
+    expect(b).toContain('logged *fraud-b*');
+    expect(b).toContain(':arrow_down: worse than the best earlier run, 0.9 in fraud-a');
+    expect(b).toContain('Rank *2 of 2* by *auc*');
+  });
+
   it('the same Idempotency-Key with a different body is a 409 and writes nothing', async () => {
     const before = await runCount();
     const res = await call('POST', '/projects/churn/runs', { token: churn.token, body: { metrics: { auc: 0.71 } }, headers: { 'idempotency-key': 'ci-job-42' } });

@@ -68,6 +68,33 @@ export async function enqueue(db: Db, m: EnqueueInput): Promise<OutboxRow> {
   return existing!;
 }
 
+/**
+ * Queues many messages with one statement (the rows travel as one JSON parameter); as enqueue, a
+ * row whose dedupe key is already used is not written. Returns the rows written, id and dedupe key.
+ */
+export async function enqueueMany(db: Db, ms: EnqueueInput[]): Promise<{ id: number; dedupeKey: string | null }[]> {
+  if (ms.length === 0) return [];
+  const input = ms.map((m) => ({
+    team_id: m.teamId,
+    method: m.method,
+    channel_id: m.channelId,
+    payload: { ...m.payload, ...(m.threadTs ? { thread_ts: m.threadTs } : {}), ...(m.ts ? { ts: m.ts } : {}) },
+    dedupe_key: m.dedupeKey ?? null,
+    parent_id: m.parentId ?? null,
+    target_id: m.targetId ?? null,
+    lane: laneOf(m),
+    next_attempt_at: (m.notBefore && m.notBefore > m.now ? m.notBefore : m.now).toISOString(),
+    created_at: m.now.toISOString(),
+  }));
+  const res = await db.execute(sql`
+    insert into ${outbox} (team_id, method, channel_id, payload, dedupe_key, parent_id, target_id, lane, status, next_attempt_at, created_at)
+    select team_id, method, channel_id, payload, dedupe_key, parent_id, target_id, lane, 'pending', next_attempt_at, created_at
+    from json_to_recordset(${JSON.stringify(input)}::json) as m(team_id text, method text, channel_id text, payload jsonb, dedupe_key text, parent_id bigint, target_id bigint, lane text, next_attempt_at timestamptz, created_at timestamptz)
+    on conflict do nothing
+    returning id, dedupe_key`);
+  return rowsOf<{ id: string | number; dedupe_key: string | null }>(res).map((r) => ({ id: Number(r.id), dedupeKey: r.dedupe_key }));
+}
+
 export async function findOutboxByDedupeKey(db: Db, dedupeKey: string): Promise<OutboxRow | undefined> {
   const [row] = await db.select().from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
   return row;

@@ -157,6 +157,15 @@ export async function addTimer(db: Db, t: { teamId: string; kind: string; ref: s
   await db.insert(timers).values({ ...t, payload: t.payload ?? {} }).onConflictDoNothing();
 }
 
+/** addTimer for many timers, with one statement. */
+export async function addTimers(db: Db, ts: { teamId: string; kind: string; ref: string; dueAt: Date; payload?: Record<string, unknown> }[]): Promise<void> {
+  if (ts.length === 0) return;
+  await db
+    .insert(timers)
+    .values(ts.map((t) => ({ ...t, payload: t.payload ?? {} })))
+    .onConflictDoNothing();
+}
+
 export async function cancelTimers(db: Db, kind: string, ref: string, now: Date): Promise<void> {
   await db.update(timers).set({ cancelledAt: now }).where(and(eq(timers.kind, kind), eq(timers.ref, ref), isNull(timers.doneAt), isNull(timers.cancelledAt)));
 }

@@ -31,7 +31,9 @@ export const runs = pgTable(
 
 /**
  * One row per metric of a run, so "best so far", rank and the leaderboard are index range scans on
- * (project, metric, value) instead of scans over every run's JSON.
+ * (project, metric, value) instead of scans over every run's JSON. The run id is the index's last
+ * column so that "among the runs up to this one" (a summary's rank, the best earlier run) is
+ * answered from the index alone, without visiting the table.
  */
 export const runMetrics = pgTable(
   'run_metrics',
@@ -43,7 +45,7 @@ export const runMetrics = pgTable(
     name: text('name').notNull(),
     value: doublePrecision('value').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.name] }), index('run_metrics_rank').on(t.projectId, t.name, t.value)],
+  (t) => [primaryKey({ columns: [t.runId, t.name] }), index('run_metrics_rank').on(t.projectId, t.name, t.value, t.runId)],
 );
 
 /** Project API tokens: only a SHA-256 of the secret is kept; `publicId` names the token for listing and revoking. */

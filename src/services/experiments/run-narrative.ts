@@ -5,7 +5,7 @@ import { findRun, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import { addTimer } from '../../db/repositories/schedules.js';
 import type { RunSummary } from '../../domain/experiments/summary.js';
 import type { TimerHandler } from '../job-handlers.js';
-import { narrate, summaryMessage } from './summarize.js';
+import { narrate, summarizeStoredRun, summaryMessage } from './summarize.js';
 
 /**
  * The optional LLM narrative of a run summary, for runs logged from Slack and from the API alike.
@@ -21,10 +21,12 @@ interface NarrativePayload {
   /** The outbox row of the summary message the narrative is added to. */
   summaryOutboxId: number;
   /**
-   * The figures the summary was queued with. Every number the updated message shows comes from
-   * here, not from the model, and not from a recomputation that later runs would change (rank).
+   * Timers queued by earlier versions carry the figures the summary was queued with. Now they are
+   * read when the timer runs: they compare with earlier runs only (see summarizeStoredRun), so they
+   * are the figures the summary itself shows, and every number of the update comes from them, not
+   * from the model.
    */
-  summary: RunSummary;
+  summary?: RunSummary;
 }
 
 /** Queues the narrative inside the caller's transaction; one per run (the run's creation time is the due time, so a replay adds nothing). */
@@ -41,20 +43,21 @@ export const runNarrativeTimer: TimerHandler = async (deps, { timer, now }) => {
   if (!deps.llm) return;
   const p = timer.payload as Partial<NarrativePayload>;
   const runId = Number(timer.ref.slice('run:'.length));
-  if (!Number.isSafeInteger(runId) || typeof p.projectId !== 'number' || typeof p.summaryOutboxId !== 'number' || !p.summary) return;
+  if (!Number.isSafeInteger(runId) || typeof p.projectId !== 'number' || typeof p.summaryOutboxId !== 'number') return;
   const summaryRow = await findOutbox(deps.db, p.summaryOutboxId);
   // A summary Slack refused for good has no message to update.
   if (!summaryRow || summaryRow.status === 'failed') return;
   const project = await findProjectById(deps.db, timer.teamId, p.projectId);
   const run = project ? await findRun(deps.db, scopeOf(project), runId) : undefined;
   if (!project || !run) return;
-  const narrative = await narrate(deps, project.slug, p.summary);
+  const summary = p.summary ?? (await summarizeStoredRun(deps, project, run));
+  const narrative = await narrate(deps, project.slug, summary);
   if (!narrative) return;
   await enqueue(deps.db, {
     teamId: project.teamId,
     method: 'chat.update',
     channelId: summaryRow.channelId,
-    payload: summaryMessage(project, run, p.summary, narrative),
+    payload: summaryMessage(project, run, summary, narrative),
     dedupeKey: `run-narrative:${run.id}`,
     targetId: summaryRow.id,
     now,

@@ -8,7 +8,11 @@ import { runSummaryMessage } from '../../messages/run-summary.js';
 import { formatMetric } from '../../shared/format-metric.js';
 import type { Block } from '../../messages/blocks.js';
 
-/** Reads what the summary compares against from the database, then applies the pure rules. */
+/**
+ * Reads what the summary compares against from the database, then applies the pure rules. Every
+ * comparison is with the runs before this one (the rank: up to and including it), so the figures
+ * are the same whenever they are computed: when the summary is sent, or when its narrative is written.
+ */
 export async function summarizeStoredRun(deps: Deps, project: ProjectRow, run: RunRow): Promise<RunSummary> {
   const scope = scopeOf(project);
   const targets = briefTargets(project.brief);
@@ -16,7 +20,7 @@ export async function summarizeStoredRun(deps: Deps, project: ProjectRow, run: R
   const best = await bestByMetric(deps.db, scope, names.map((name) => ({ name, direction: directionOf(name, targets) })), { beforeRunId: run.id });
   const primary = primaryMetric(targets, undefined, names);
   const primaryValue = primary ? run.metrics[primary.name] : undefined;
-  const rank = primary && primaryValue !== undefined ? { metric: primary.name, ...(await rankOf(deps.db, scope, primary, primaryValue)) } : null;
+  const rank = primary && primaryValue !== undefined ? { metric: primary.name, ...(await rankOf(deps.db, scope, primary, primaryValue, { throughRunId: run.id })) } : null;
   const meetsAll = targets.length > 0 && targets.every((t) => run.metrics[t.name] !== undefined && compareToTarget(t, run.metrics[t.name]!).met);
   return summarizeRun({
     run,
