@@ -68,23 +68,29 @@ export async function lockGateForVote(tx: Db, teamId: string, id: number): Promi
   return row;
 }
 
+export type BallotWrite = Pick<BallotRow, 'voterKey' | 'vote' | 'reason'>;
+
 /**
- * Writes a ballot; the primary key (gate, voter key) makes concurrent clicks of one person one
- * ballot. Returns whether it was new, changed, or the same vote again (nothing written).
+ * Writes a gate's ballots in one statement (distinct voter keys: a key may not be upserted twice in
+ * one statement); the primary key (gate, voter key) makes concurrent clicks of one person one
+ * ballot. Returns the voter keys whose ballot was new ('cast') or changed ('changed'); a key not in
+ * the map voted the same again (nothing written). Written in key order, so that two batches on
+ * different replicas lock the same rows in the same order.
  */
-export async function upsertBallot(tx: Db, b: { gateId: number; voterKey: string; vote: BallotRow['vote']; reason: string | null }): Promise<'cast' | 'changed' | 'unchanged'> {
+export async function upsertBallots(tx: Db, gateId: number, ballots: BallotWrite[]): Promise<Map<string, 'cast' | 'changed'>> {
+  if (ballots.length === 0) return new Map();
+  const sorted = [...ballots].sort((a, b) => (a.voterKey < b.voterKey ? -1 : a.voterKey > b.voterKey ? 1 : 0));
   const rows = await tx
     .insert(gateBallots)
-    .values(b)
+    .values(sorted.map((b) => ({ gateId, voterKey: b.voterKey, vote: b.vote, reason: b.reason })))
     .onConflictDoUpdate({
       target: [gateBallots.gateId, gateBallots.voterKey],
-      set: { vote: b.vote, reason: b.reason },
+      set: { vote: sql`excluded.vote`, reason: sql`excluded.reason` },
       setWhere: sql`(${gateBallots.vote}, ${gateBallots.reason}) is distinct from (excluded.vote, excluded.reason)`,
     })
     // xmax = 0 only on a freshly inserted row version, not on one rewritten by ON CONFLICT UPDATE.
-    .returning({ inserted: sql<boolean>`(xmax = 0)` });
-  if (rows.length === 0) return 'unchanged';
-  return rows[0]!.inserted ? 'cast' : 'changed';
+    .returning({ voterKey: gateBallots.voterKey, inserted: sql<boolean>`(xmax = 0)` });
+  return new Map(rows.map((r) => [r.voterKey, r.inserted ? 'cast' : 'changed']));
 }
 
 /** Open gates where this person is an eligible voter, soonest deadline first, with the project slug. */

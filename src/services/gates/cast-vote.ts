@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { recordAudit } from '../../db/repositories/audit.js';
+import { recordAudits } from '../../db/repositories/audit.js';
 import { addTimer, cancelTimers } from '../../db/repositories/schedules.js';
-import { findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallot, type VoteGate } from '../../db/repositories/gates.js';
+import { type BallotWrite, findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallots, type VoteGate } from '../../db/repositories/gates.js';
+import { markRequestsSeen } from '../../db/repositories/slack-requests.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import type { Deps } from '../../deps.js';
 import { voterKeyFor } from '../../domain/gates/anonymity.js';
@@ -9,6 +10,7 @@ import { shouldCloseEarly, type Vote } from '../../domain/gates/rules.js';
 import { checkBallot } from '../../domain/gates/vote-check.js';
 import { DomainError } from '../../domain/errors.js';
 import { quorumReachedReply } from '../../messages/gate.js';
+import { type BallotOutcome, type BallotWriter, queueBallot } from './ballot-queue.js';
 import { closeGate } from './close-gate.js';
 import { queueMessageUpdate, votersWhoVoted } from './gate-message.js';
 
@@ -68,44 +70,102 @@ async function closeIfOverdue(deps: Deps, gate: Pick<VoteGate, 'id' | 'teamId' |
   await closeGate(deps, { teamId: gate.teamId, gateId: gate.id, closedBy: 'deadline' }, now).catch((err: unknown) => deps.log.error(`closing overdue gate ${gate.id} failed`, err));
 }
 
+/** A clicked vote: its request key (`trigger:<trigger_id>`) is recorded in the ballot's transaction. */
+export interface ClickedVoteInput extends VoteInput {
+  requestKey: string;
+}
+
 /**
- * One ballot, one transaction: the gate row is read FOR SHARE (so a concurrent close waits for this
- * vote, and a vote after the close sees it closed), the ballot is upserted under its (gate, voter)
- * key, and the audit entry is written with it. Anonymous gates log that *a* ballot was cast or
- * changed, never by whom or which way.
+ * A vote (from the No-go modal, or a test): written with the other votes on its gate that arrive
+ * meanwhile (see `queueBallot`); resolves once its ballot committed.
  */
 export async function castVote(deps: Deps, input: VoteInput, now: Date): Promise<VoteResult> {
-  let overdue: VoteGate | null = null;
-  const out = await deps.db.transaction(async (tx) => {
-    const gate = await lockGateForVote(tx, input.teamId, input.gateId);
-    if (!gate) throw new DomainError('unknown_gate', 'This gate no longer exists.');
-    if (isOverdue(gate, now)) overdue = gate;
-    const ballot = assertVotable(gate, input.userId, input.vote, input.reason, now);
-    const result = await upsertBallot(tx, { gateId: gate.id, voterKey: voterKeyFor(gate, input.userId), vote: ballot.vote, reason: ballot.reason });
-    if (result !== 'unchanged') {
-      await recordAudit(tx, {
-        teamId: gate.teamId,
-        projectId: gate.projectId,
-        actorId: gate.anonymous ? 'anonymous' : input.userId,
-        action: result === 'cast' ? 'gate.ballot_cast' : 'gate.ballot_changed',
-        detail: gate.anonymous ? { gateId: gate.id } : { gateId: gate.id, vote: ballot.vote, ...(ballot.reason ? { reason: ballot.reason } : {}) },
-        at: now,
-      });
-    }
-    let followUp: string | null = null;
-    if (result !== 'unchanged') {
-      // A random ref: nothing in the timers table ties it to the voter of an anonymous gate.
-      followUp = `${gate.id}:${randomUUID()}`;
-      await addTimer(tx, { teamId: gate.teamId, kind: GATE_AFTER_VOTE_TIMER, ref: followUp, dueAt: new Date(now.getTime() + AFTER_VOTE_BACKSTOP_MS), payload: { gateId: gate.id } });
-    }
-    return { result, gate, followUp };
-  }).catch(async (err: unknown) => {
-    // After the vote's transaction, which holds the gate row FOR SHARE that the close must update.
-    if (overdue) await closeIfOverdue(deps, overdue, now);
-    throw err;
-  });
-  return out;
+  // Without a request key a vote is never a repeat.
+  return (await queueBallot(deps, { input, requestKey: null, now }, writeBallots))!;
 }
+
+/**
+ * A clicked vote. Its request key is recorded in the ballot's transaction (the dedupe middleware
+ * leaves these clicks to this verb, saving each vote a connection and a commit): null when the key
+ * was seen before — a replayed or retried click, which neither counts again nor is answered again.
+ */
+export async function castClickedVote(deps: Deps, input: ClickedVoteInput, now: Date): Promise<VoteResult | null> {
+  const { requestKey, ...vote } = input;
+  return queueBallot(deps, { input: vote, requestKey, now }, writeBallots);
+}
+
+type Checked = { kind: 'repeat' } | { kind: 'refused'; error: DomainError } | { kind: 'ballot'; ballot: BallotWrite; input: VoteInput; now: Date };
+
+/**
+ * A batch of one gate's ballots, one transaction: the gate row is read FOR SHARE (so a concurrent
+ * close waits for these votes, and a vote after the close sees it closed), the request keys are
+ * recorded (also for refused votes: a replay is not answered twice), the ballots are upserted under
+ * their (gate, voter) keys, and the audit entries are written with them. Anonymous gates log that *a*
+ * ballot was cast or changed, never by whom or which way. One follow-up timer covers the batch.
+ */
+const writeBallots: BallotWriter = async (deps, batch) => {
+  const { teamId, gateId } = batch[0]!.input;
+  const latest = batch.reduce((t, b) => (b.now.getTime() > t.getTime() ? b.now : t), batch[0]!.now);
+  const found: { overdue: VoteGate | null } = { overdue: null };
+  const outcomes = await deps.db
+    .transaction(async (tx): Promise<BallotOutcome[]> => {
+      const gate = await lockGateForVote(tx, teamId, gateId);
+      const fresh = await markRequestsSeen(tx, batch.flatMap((b) => (b.requestKey ? [b.requestKey] : [])), latest);
+      const claimed = new Set<string>();
+      const checked = batch.map((b): Checked => {
+        if (b.requestKey) {
+          if (!fresh.has(b.requestKey) || claimed.has(b.requestKey)) return { kind: 'repeat' };
+          claimed.add(b.requestKey);
+        }
+        if (!gate) return { kind: 'refused', error: new DomainError('unknown_gate', 'This gate no longer exists.') };
+        if (isOverdue(gate, b.now)) found.overdue = gate;
+        try {
+          const ok = assertVotable(gate, b.input.userId, b.input.vote, b.input.reason, b.now);
+          return { kind: 'ballot', ballot: { voterKey: voterKeyFor(gate, b.input.userId), vote: ok.vote, reason: ok.reason }, input: b.input, now: b.now };
+        } catch (err) {
+          if (err instanceof DomainError) return { kind: 'refused', error: err };
+          throw err;
+        }
+      });
+      if (!gate) return checked.map((c) => (c.kind === 'refused' ? { ok: false, error: c.error } : { ok: true, value: null }));
+      const ballots = checked.flatMap((c) => (c.kind === 'ballot' ? [c] : []));
+      const written = await upsertBallots(tx, gate.id, ballots.map((c) => c.ballot));
+      await recordAudits(
+        tx,
+        ballots.flatMap(({ ballot, input, now }) => {
+          const result = written.get(ballot.voterKey);
+          if (!result) return [];
+          return [{
+            teamId: gate.teamId,
+            projectId: gate.projectId,
+            actorId: gate.anonymous ? 'anonymous' : input.userId,
+            action: result === 'cast' ? 'gate.ballot_cast' : 'gate.ballot_changed',
+            detail: gate.anonymous ? { gateId: gate.id } : { gateId: gate.id, vote: ballot.vote, ...(ballot.reason ? { reason: ballot.reason } : {}) },
+            at: now,
+          }];
+        }),
+      );
+      let followUp: string | null = null;
+      if (written.size > 0) {
+        // A random ref: nothing in the timers table ties it to a voter of an anonymous gate.
+        followUp = `${gate.id}:${randomUUID()}`;
+        await addTimer(tx, { teamId: gate.teamId, kind: GATE_AFTER_VOTE_TIMER, ref: followUp, dueAt: new Date(latest.getTime() + AFTER_VOTE_BACKSTOP_MS), payload: { gateId: gate.id } });
+      }
+      return checked.map((c): BallotOutcome => {
+        if (c.kind === 'repeat') return { ok: true, value: null };
+        if (c.kind === 'refused') return { ok: false, error: c.error };
+        const result = written.get(c.ballot.voterKey) ?? 'unchanged';
+        return { ok: true, value: { result, gate, followUp: result === 'unchanged' ? null : followUp } };
+      });
+    })
+    .catch(async (err: unknown) => {
+      // After the votes' transaction, which holds the gate row FOR SHARE that the close must update.
+      if (found.overdue) await closeIfOverdue(deps, found.overdue, latest);
+      throw err;
+    });
+  if (found.overdue) await closeIfOverdue(deps, found.overdue, latest);
+  return outcomes;
+};
 
 /**
  * Work after a vote committed: refresh the message (coalesced), close when everyone has voted, or
