@@ -68,14 +68,24 @@ async function oneRun(run: number): Promise<Figures> {
   });
   const next = (type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onExit = (code: number | null) => code && onError(new Error(`the app process exited with ${code}`));
+      const off = () => {
+        worker.off('message', onMessage as never);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
       const onMessage = (m: Record<string, unknown>) => {
         if (m.type !== type) return;
-        worker.off('message', onMessage as never);
+        off();
         resolve(m);
       };
+      const onError = (err: Error) => {
+        off();
+        reject(err);
+      };
       worker.on('message', onMessage as never);
-      worker.once('error', reject);
-      worker.once('exit', (code) => code && reject(new Error(`the app process exited with ${code}`)));
+      worker.on('error', onError);
+      worker.on('exit', onExit);
     });
   const ask = <T>(m: Record<string, unknown>, answer: string) => {
     const p = next(answer);

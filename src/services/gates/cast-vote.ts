@@ -193,10 +193,55 @@ export async function afterVote(deps: Deps, gate: VoteGate, now: Date): Promise<
   deps.kickOutbox();
 }
 
-/** Runs a committed vote's follow-up now, then marks its backstop timer done. */
-export async function finishVote(deps: Deps, voted: VoteResult, now: Date): Promise<void> {
+interface FollowUps {
+  /** The gate as the latest vote read it (an anonymous gate's secret included, to match keys to voters). */
+  gate: VoteGate;
+  now: Date;
+  /** Backstop timers of the votes the next run covers. */
+  refs: Set<string>;
+  /** The run that will cover votes committed from now on (not started yet). */
+  queued: Promise<void> | null;
+  running: Promise<void> | null;
+}
+
+// Per app (its deps), per gate: tests and replicas run several apps in one process.
+const followUpsOf = new WeakMap<Deps, Map<string, FollowUps>>();
+
+/**
+ * Runs a committed vote's follow-up, then marks its backstop timer done. A burst of votes on one
+ * gate shares the work: while one run is going, the votes that commit meanwhile wait for a single
+ * next run, which starts after all of them committed and so sees their ballots — one redraw request
+ * and one close/quorum check for the lot instead of one per vote (each of which reads every ballot).
+ */
+export function finishVote(deps: Deps, voted: VoteResult, now: Date): Promise<void> {
   // No follow-up: the ballot did not change, so there is nothing to redraw or decide.
-  if (!voted.followUp) return;
-  await afterVote(deps, voted.gate, now);
-  await cancelTimers(deps.db, GATE_AFTER_VOTE_TIMER, voted.followUp, now);
+  if (!voted.followUp) return Promise.resolve();
+  let byGate = followUpsOf.get(deps);
+  if (!byGate) followUpsOf.set(deps, (byGate = new Map()));
+  const key = `${voted.gate.teamId}:${voted.gate.id}`;
+  let s = byGate.get(key);
+  if (!s) byGate.set(key, (s = { gate: voted.gate, now, refs: new Set(), queued: null, running: null }));
+  s.refs.add(voted.followUp);
+  s.gate = voted.gate;
+  if (now.getTime() > s.now.getTime()) s.now = now;
+  if (s.queued) return s.queued;
+  const state = s;
+  const gates = byGate;
+  const run: Promise<void> = (state.running ?? Promise.resolve())
+    .catch(() => {})
+    .then(async () => {
+      state.queued = null;
+      state.running = run;
+      const refs = [...state.refs];
+      state.refs.clear();
+      try {
+        await afterVote(deps, state.gate, state.now);
+        for (const ref of refs) await cancelTimers(deps.db, GATE_AFTER_VOTE_TIMER, ref, state.now);
+      } finally {
+        if (state.running === run) state.running = null;
+        if (!state.running && !state.queued) gates.delete(key);
+      }
+    });
+  state.queued = run;
+  return run;
 }
