@@ -27,6 +27,8 @@ interface Waiting {
 interface GateQueue {
   waiting: Waiting[];
   flushing: boolean;
+  /** Called once nothing is waiting or being written any more. */
+  onIdle: (() => void)[];
 }
 
 // Per app (its deps), per gate: tests and replicas run several apps in one process.
@@ -49,7 +51,7 @@ export function queueBallot(deps: Deps, ballot: PendingBallot, write: BallotWrit
   if (!byGate) queues.set(deps, (byGate = new Map()));
   const key = `${ballot.input.teamId}:${ballot.input.gateId}`;
   let q = byGate.get(key);
-  if (!q) byGate.set(key, (q = { waiting: [], flushing: false }));
+  if (!q) byGate.set(key, (q = { waiting: [], flushing: false, onIdle: [] }));
   const queue = q;
   const settled = new Promise<VoteResult | null>((resolve, reject) => queue.waiting.push({ ballot, resolve, reject }));
   if (!queue.flushing) void flush(deps, byGate, key, queue, write);
@@ -70,8 +72,33 @@ async function flush(deps: Deps, byGate: Map<string, GateQueue>, key: string, q:
     }
   } finally {
     q.flushing = false;
-    if (q.waiting.length === 0) byGate.delete(key);
+    if (q.waiting.length === 0) {
+      byGate.delete(key);
+      for (const f of q.onIdle.splice(0)) f();
+    }
   }
+}
+
+/**
+ * Resolves once no vote on this gate is waiting or being written in this process, or after `maxMs`.
+ * Work that follows the acks (the message refresh, the close check, the confirmations) waits for the
+ * burst of writes, so that it does not hold up the acks of the votes still coming in.
+ */
+export function ballotsSettled(deps: Deps, teamId: string, gateId: number, maxMs: number): Promise<void> {
+  const q = queues.get(deps)?.get(`${teamId}:${gateId}`);
+  if (!q) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      const i = q.onIdle.indexOf(done);
+      if (i >= 0) q.onIdle.splice(i, 1);
+      resolve();
+    }, maxMs);
+    q.onIdle.push(done);
+  });
 }
 
 function takeBatch(q: GateQueue): Waiting[] {

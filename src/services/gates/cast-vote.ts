@@ -10,7 +10,7 @@ import { shouldCloseEarly, type Vote } from '../../domain/gates/rules.js';
 import { checkBallot } from '../../domain/gates/vote-check.js';
 import { DomainError } from '../../domain/errors.js';
 import { quorumReachedReply } from '../../messages/gate.js';
-import { type BallotOutcome, type BallotWriter, queueBallot } from './ballot-queue.js';
+import { type BallotOutcome, ballotsSettled, type BallotWriter, queueBallot } from './ballot-queue.js';
 import { closeGate } from './close-gate.js';
 import { queueMessageUpdate, votersWhoVoted } from './gate-message.js';
 
@@ -37,6 +37,9 @@ export interface VoteResult {
  */
 export const GATE_AFTER_VOTE_TIMER = 'gate.after_vote';
 const AFTER_VOTE_BACKSTOP_MS = 30_000;
+
+/** How long a vote's follow-up waits for the rest of a burst on its gate to be written (see `finishVote`). */
+export const FOLLOW_UP_WAIT_MS = 1000;
 
 /** Refuses early (before a modal opens) what castVote would refuse: closed gate, past deadline, not eligible. */
 export async function checkCanVote(deps: Deps, input: Omit<VoteInput, 'vote' | 'reason'>, now: Date): Promise<GateRow> {
@@ -212,6 +215,8 @@ const followUpsOf = new WeakMap<Deps, Map<string, FollowUps>>();
  * gate shares the work: while one run is going, the votes that commit meanwhile wait for a single
  * next run, which starts after all of them committed and so sees their ballots — one redraw request
  * and one close/quorum check for the lot instead of one per vote (each of which reads every ballot).
+ * A run first waits (up to FOLLOW_UP_WAIT_MS) until the votes still coming in on the gate have been
+ * written, so that it covers them too and does not compete with their acks.
  */
 export function finishVote(deps: Deps, voted: VoteResult, now: Date): Promise<void> {
   // No follow-up: the ballot did not change, so there is nothing to redraw or decide.
@@ -230,6 +235,8 @@ export function finishVote(deps: Deps, voted: VoteResult, now: Date): Promise<vo
   const run: Promise<void> = (state.running ?? Promise.resolve())
     .catch(() => {})
     .then(async () => {
+      // Votes that commit during this wait join this run.
+      await ballotsSettled(deps, state.gate.teamId, state.gate.id, FOLLOW_UP_WAIT_MS);
       state.queued = null;
       state.running = run;
       const refs = [...state.refs];
