@@ -39,7 +39,7 @@ export const GATE_AFTER_VOTE_TIMER = 'gate.after_vote';
 const AFTER_VOTE_BACKSTOP_MS = 30_000;
 
 /** How long a vote's follow-up waits for the rest of a burst on its gate to be written (see `finishVote`). */
-export const FOLLOW_UP_WAIT_MS = 1000;
+export const FOLLOW_UP_WAIT_MS = 2500;
 
 /** Refuses early (before a modal opens) what castVote would refuse: closed gate, past deadline, not eligible. */
 export async function checkCanVote(deps: Deps, input: Omit<VoteInput, 'vote' | 'reason'>, now: Date): Promise<GateRow> {
