@@ -76,7 +76,7 @@ describe.each(databaseKinds())('gates under concurrency (%s)', (kind) => {
   });
 
   it('a vote click replayed later (the same signed request, its key written with the ballot) neither counts nor is answered again; nor is a refused one', async () => {
-    const [ana, raj, outsider] = ['U0ANA', 'U0RAJ', 'U0OUT'];
+    const [ana, raj, outsider] = ['U0REPLAYA', 'U0REPLAYR', 'U0REPLAYO'];
     const { msg, gate } = await openGate('replays', [ana, raj, 'U0SAM']);
     const first = await h.people.click(ana, msg, 'Go');
     await waitFor(() => ephemeralsFor(h, ana).length === 1, 'the first answer');
