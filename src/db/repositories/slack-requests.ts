@@ -8,21 +8,6 @@ export async function markRequestSeen(db: Db, key: string, now: Date): Promise<b
   return rows.length === 1;
 }
 
-/**
- * Records several request keys as handled in one statement (in key order, so concurrent writers
- * lock them in the same order); returns the keys that were new. A key not returned was seen before.
- */
-export async function markRequestsSeen(db: Db, keys: string[], now: Date): Promise<Set<string>> {
-  const unique = [...new Set(keys)].sort();
-  if (unique.length === 0) return new Set();
-  const rows = await db
-    .insert(slackRequestsSeen)
-    .values(unique.map((key) => ({ key, seenAt: now, state: 'done' as const })))
-    .onConflictDoNothing()
-    .returning({ key: slackRequestsSeen.key });
-  return new Set(rows.map((r) => r.key));
-}
-
 export type SeenState = (typeof slackRequestsSeen.$inferSelect)['state'];
 
 /**

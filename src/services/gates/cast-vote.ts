@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { recordAudits } from '../../db/repositories/audit.js';
-import { addTimer, cancelTimers } from '../../db/repositories/schedules.js';
-import { type BallotWrite, findGate, type GateRow, lockGateForVote, markQuorumReached, upsertBallots, type VoteGate } from '../../db/repositories/gates.js';
-import { markRequestsSeen } from '../../db/repositories/slack-requests.js';
+import { cancelTimers } from '../../db/repositories/schedules.js';
+import { type BatchBallot, findGate, type GateRow, lockGateForVote, markQuorumReached, type VoteGate, writeBallotBatch } from '../../db/repositories/gates.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import type { Deps } from '../../deps.js';
 import { voterKeyFor } from '../../domain/gates/anonymity.js';
@@ -97,14 +95,15 @@ export async function castClickedVote(deps: Deps, input: ClickedVoteInput, now: 
   return queueBallot(deps, { input: vote, requestKey, now }, writeBallots);
 }
 
-type Checked = { kind: 'repeat' } | { kind: 'refused'; error: DomainError } | { kind: 'ballot'; ballot: BallotWrite; input: VoteInput; now: Date };
+type Checked = { kind: 'repeat' } | { kind: 'refused'; error: DomainError } | { kind: 'ballot'; voterKey: string };
 
 /**
  * A batch of one gate's ballots, one transaction: the gate row is read FOR SHARE (so a concurrent
- * close waits for these votes, and a vote after the close sees it closed), the request keys are
- * recorded (also for refused votes: a replay is not answered twice), the ballots are upserted under
- * their (gate, voter) keys, and the audit entries are written with them. Anonymous gates log that *a*
- * ballot was cast or changed, never by whom or which way. One follow-up timer covers the batch.
+ * close waits for these votes, and a vote after the close sees it closed), then one statement
+ * (`writeBallotBatch`) records the request keys (also of refused votes: a replay is not answered
+ * twice), upserts the ballots of the votes not seen before under their (gate, voter) keys, and
+ * writes their audit entries and one follow-up timer for the batch. Anonymous gates log that *a*
+ * ballot was cast or changed, never by whom or which way.
  */
 const writeBallots: BallotWriter = async (deps, batch) => {
   const { teamId, gateId } = batch[0]!.input;
@@ -113,52 +112,41 @@ const writeBallots: BallotWriter = async (deps, batch) => {
   const outcomes = await deps.db
     .transaction(async (tx): Promise<BallotOutcome[]> => {
       const gate = await lockGateForVote(tx, teamId, gateId);
-      const fresh = await markRequestsSeen(tx, batch.flatMap((b) => (b.requestKey ? [b.requestKey] : [])), latest);
-      const claimed = new Set<string>();
-      const checked = batch.map((b): Checked => {
-        if (b.requestKey) {
-          if (!fresh.has(b.requestKey) || claimed.has(b.requestKey)) return { kind: 'repeat' };
-          claimed.add(b.requestKey);
-        }
-        if (!gate) return { kind: 'refused', error: new DomainError('unknown_gate', 'This gate no longer exists.') };
+      // A key twice in one batch (a retry racing its original): the first is the vote, the rest repeats.
+      const keys = new Set<string>();
+      const checked = batch.map((b): Checked & { requestKey: string | null; write: BatchBallot | null } => {
+        const requestKey = b.requestKey && !keys.has(b.requestKey) ? b.requestKey : null;
+        if (b.requestKey && !requestKey) return { kind: 'repeat', requestKey: null, write: null };
+        if (requestKey) keys.add(requestKey);
+        const refuse = (error: DomainError) => ({ kind: 'refused' as const, error, requestKey, write: { requestKey, voterKey: null, vote: b.input.vote, reason: null, actorId: '', detail: {}, at: b.now } });
+        if (!gate) return refuse(new DomainError('unknown_gate', 'This gate no longer exists.'));
         if (isOverdue(gate, b.now)) found.overdue = gate;
         try {
           const ok = assertVotable(gate, b.input.userId, b.input.vote, b.input.reason, b.now);
-          return { kind: 'ballot', ballot: { voterKey: voterKeyFor(gate, b.input.userId), vote: ok.vote, reason: ok.reason }, input: b.input, now: b.now };
+          const voterKey = voterKeyFor(gate, b.input.userId);
+          const detail = gate.anonymous ? { gateId: gate.id } : { gateId: gate.id, vote: ok.vote, ...(ok.reason ? { reason: ok.reason } : {}) };
+          return { kind: 'ballot', voterKey, requestKey, write: { requestKey, voterKey, vote: ok.vote, reason: ok.reason, actorId: gate.anonymous ? 'anonymous' : b.input.userId, detail, at: b.now } };
         } catch (err) {
-          if (err instanceof DomainError) return { kind: 'refused', error: err };
+          if (err instanceof DomainError) return refuse(err);
           throw err;
         }
       });
-      if (!gate) return checked.map((c) => (c.kind === 'refused' ? { ok: false, error: c.error } : { ok: true, value: null }));
-      const ballots = checked.flatMap((c) => (c.kind === 'ballot' ? [c] : []));
-      const written = await upsertBallots(tx, gate.id, ballots.map((c) => c.ballot));
-      await recordAudits(
-        tx,
-        ballots.flatMap(({ ballot, input, now }) => {
-          const result = written.get(ballot.voterKey);
-          if (!result) return [];
-          return [{
-            teamId: gate.teamId,
-            projectId: gate.projectId,
-            actorId: gate.anonymous ? 'anonymous' : input.userId,
-            action: result === 'cast' ? 'gate.ballot_cast' : 'gate.ballot_changed',
-            detail: gate.anonymous ? { gateId: gate.id } : { gateId: gate.id, vote: ballot.vote, ...(ballot.reason ? { reason: ballot.reason } : {}) },
-            at: now,
-          }];
-        }),
-      );
-      let followUp: string | null = null;
-      if (written.size > 0) {
-        // A random ref: nothing in the timers table ties it to a voter of an anonymous gate.
-        followUp = `${gate.id}:${randomUUID()}`;
-        await addTimer(tx, { teamId: gate.teamId, kind: GATE_AFTER_VOTE_TIMER, ref: followUp, dueAt: new Date(latest.getTime() + AFTER_VOTE_BACKSTOP_MS), payload: { gateId: gate.id } });
-      }
+      const writes = checked.flatMap((c) => (c.write ? [c.write] : []));
+      // A random ref: nothing in the timers table ties it to a voter of an anonymous gate.
+      const followUp = `${gateId}:${randomUUID()}`;
+      const { fresh, written } = await writeBallotBatch(tx, {
+        teamId,
+        gateId: gate?.id ?? gateId,
+        projectId: gate?.projectId ?? 0,
+        now: latest,
+        ballots: writes,
+        timer: { kind: GATE_AFTER_VOTE_TIMER, ref: followUp, dueAt: new Date(latest.getTime() + AFTER_VOTE_BACKSTOP_MS), payload: { gateId } },
+      });
       return checked.map((c): BallotOutcome => {
-        if (c.kind === 'repeat') return { ok: true, value: null };
+        if (c.kind === 'repeat' || (c.requestKey && !fresh.has(c.requestKey))) return { ok: true, value: null };
         if (c.kind === 'refused') return { ok: false, error: c.error };
-        const result = written.get(c.ballot.voterKey) ?? 'unchanged';
-        return { ok: true, value: { result, gate, followUp: result === 'unchanged' ? null : followUp } };
+        const result = written.get(c.voterKey) ?? 'unchanged';
+        return { ok: true, value: { result, gate: gate!, followUp: result === 'unchanged' ? null : followUp } };
       });
     })
     .catch(async (err: unknown) => {
