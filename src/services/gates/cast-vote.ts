@@ -95,7 +95,8 @@ export async function castClickedVote(deps: Deps, input: ClickedVoteInput, now: 
   return queueBallot(deps, { input: vote, requestKey, now }, writeBallots);
 }
 
-type Checked = { kind: 'repeat' } | { kind: 'refused'; error: DomainError } | { kind: 'ballot'; voterKey: string };
+/** A vote of a batch after the checks: what to write (`write`), and what to answer once it is written. */
+type Checked = { requestKey: string | null; write: BatchBallot | null } & ({ kind: 'repeat' } | { kind: 'refused'; error: DomainError } | { kind: 'ballot'; voterKey: string });
 
 /**
  * A batch of one gate's ballots, one transaction: the gate row is read FOR SHARE (so a concurrent
@@ -114,7 +115,7 @@ const writeBallots: BallotWriter = async (deps, batch) => {
       const gate = await lockGateForVote(tx, teamId, gateId);
       // A key twice in one batch (a retry racing its original): the first is the vote, the rest repeats.
       const keys = new Set<string>();
-      const checked = batch.map((b): Checked & { requestKey: string | null; write: BatchBallot | null } => {
+      const checked = batch.map((b): Checked => {
         const requestKey = b.requestKey && !keys.has(b.requestKey) ? b.requestKey : null;
         if (b.requestKey && !requestKey) return { kind: 'repeat', requestKey: null, write: null };
         if (requestKey) keys.add(requestKey);
