@@ -75,6 +75,22 @@ describe.each(databaseKinds())('gates under concurrency (%s)', (kind) => {
     expect(tallySection(msg)).toContain('*Go:* 2   *No-go:* 0   *Abstain:* 1');
   });
 
+  it('a vote click replayed later (the same signed request, its key written with the ballot) neither counts nor is answered again; nor is a refused one', async () => {
+    const [ana, raj, outsider] = ['U0REPLAYA', 'U0REPLAYR', 'U0REPLAYO'];
+    const { msg, gate } = await openGate('replays', [ana, raj, 'U0SAM']);
+    const first = await h.people.click(ana, msg, 'Go');
+    await waitFor(() => ephemeralsFor(h, ana).length === 1, 'the first answer');
+    const replay = await h.people.click(ana, msg, 'Abstain', { triggerId: first.triggerId });
+    expect(replay.status).toBe(200);
+    const refused = await h.people.click(outsider, msg, 'Go');
+    await waitFor(() => ephemeralsFor(h, outsider).length === 1, "the outsider's refusal");
+    await h.people.click(outsider, msg, 'Go', { triggerId: refused.triggerId });
+    await new Promise((r) => setTimeout(r, 200)); // room for a wrongly processed replay to show up
+    expect(ephemeralsFor(h, ana)).toHaveLength(1);
+    expect(ephemeralsFor(h, outsider)).toHaveLength(1);
+    expect((await ballotRows(h, gate.id)).map((b) => b.vote)).toEqual(['go']);
+  });
+
   it('two app instances on one database close a gate at its deadline exactly once', async () => {
     const replica = await h.replica();
     const voters = people(4);

@@ -15,6 +15,8 @@ export function databaseKinds(): DbKind[] {
  */
 export interface FreshDatabaseOptions {
   poolSize?: number;
+  /** PostgreSQL: the new database's name starts with this (default `mlops_test`), e.g. to tell a benchmark's databases apart. */
+  namePrefix?: string;
   /**
    * PostgreSQL: the URL the app's pool connects to, given the new database's own (e.g. through a TCP
    * proxy that a test stops and starts to take the database away). Creating and dropping the
@@ -31,7 +33,7 @@ export async function freshDatabase(kind: DbKind, opts: FreshDatabaseOptions = {
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `mlops_test_${randomBytes(5).toString('hex')}`;
+  const name = `${opts.namePrefix ?? 'mlops_test'}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, getTableColumns, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from '../client.js';
-import { gateBallots, gates, projects } from '../schema/index.js';
+import { type Db, rowsOf } from '../client.js';
+import { auditLog, gateBallots, gates, projects, slackRequestsSeen, timers } from '../schema/index.js';
 import { isUniqueViolation } from './projects.js';
 
 export type GateRow = typeof gates.$inferSelect;
@@ -68,23 +68,80 @@ export async function lockGateForVote(tx: Db, teamId: string, id: number): Promi
   return row;
 }
 
+/** One vote of a batch as written: no voter key for a refused vote (only its request key is recorded). */
+export interface BatchBallot {
+  requestKey: string | null;
+  voterKey: string | null;
+  vote: BallotRow['vote'];
+  reason: string | null;
+  /** The audit entry written when the ballot is new or changed. */
+  actorId: string;
+  detail: Record<string, unknown>;
+  at: Date;
+}
+
+export interface BallotBatchWritten {
+  /** The request keys not seen before; a vote whose key is not here is a repeat, and nothing of it was written. */
+  fresh: Set<string>;
+  /** Voter keys whose ballot was new ('cast') or changed ('changed'); one not here voted the same again. */
+  written: Map<string, 'cast' | 'changed'>;
+}
+
 /**
- * Writes a ballot; the primary key (gate, voter key) makes concurrent clicks of one person one
- * ballot. Returns whether it was new, changed, or the same vote again (nothing written).
+ * A batch of one gate's votes in one statement, inside the caller's transaction (which holds the
+ * gate FOR SHARE): the request keys (`slack_requests_seen`), the ballots of the votes whose key is
+ * new — upserted under (gate, voter key), so concurrent clicks of one person are one ballot — an
+ * audit entry for each ballot that is new or changed, and, if any was, the batch's follow-up timer.
+ * One round trip instead of four: while a burst of clicks keeps the event loop busy, each round
+ * trip waits for its turn behind them. Keys and ballots are written in key order, so that batches
+ * on different replicas lock rows in the same order. Voter keys must be distinct within a batch.
  */
-export async function upsertBallot(tx: Db, b: { gateId: number; voterKey: string; vote: BallotRow['vote']; reason: string | null }): Promise<'cast' | 'changed' | 'unchanged'> {
-  const rows = await tx
-    .insert(gateBallots)
-    .values(b)
-    .onConflictDoUpdate({
-      target: [gateBallots.gateId, gateBallots.voterKey],
-      set: { vote: b.vote, reason: b.reason },
-      setWhere: sql`(${gateBallots.vote}, ${gateBallots.reason}) is distinct from (excluded.vote, excluded.reason)`,
-    })
-    // xmax = 0 only on a freshly inserted row version, not on one rewritten by ON CONFLICT UPDATE.
-    .returning({ inserted: sql<boolean>`(xmax = 0)` });
-  if (rows.length === 0) return 'unchanged';
-  return rows[0]!.inserted ? 'cast' : 'changed';
+export async function writeBallotBatch(
+  tx: Db,
+  b: { teamId: string; gateId: number; projectId: number; now: Date; ballots: BatchBallot[]; timer: { kind: string; ref: string; dueAt: Date; payload: Record<string, unknown> } },
+): Promise<BallotBatchWritten> {
+  const items = JSON.stringify(
+    b.ballots.map((x, n) => ({ n, request_key: x.requestKey, voter_key: x.voterKey, vote: x.vote, reason: x.reason, actor: x.actorId, detail: x.detail, at: x.at.toISOString() })),
+  );
+  const res = await tx.execute(sql`
+    with i as (
+      select * from jsonb_to_recordset(${items}::jsonb) as i(n int, request_key text, voter_key text, vote text, reason text, actor text, detail jsonb, at timestamptz)
+    ),
+    k as (
+      insert into ${slackRequestsSeen} (key, seen_at, state)
+      select distinct request_key, ${b.now.toISOString()}::timestamptz, 'done' from i where request_key is not null order by 1
+      on conflict do nothing
+      returning key
+    ),
+    b as (
+      insert into ${gateBallots} (gate_id, voter_key, vote, reason)
+      select ${b.gateId}::bigint, voter_key, vote, reason from i
+      where voter_key is not null and (request_key is null or request_key in (select key from k))
+      order by voter_key
+      on conflict (gate_id, voter_key) do update set vote = excluded.vote, reason = excluded.reason
+      where (${gateBallots}.vote, ${gateBallots}.reason) is distinct from (excluded.vote, excluded.reason)
+      -- xmax = 0 only on a freshly inserted row version, not on one rewritten by ON CONFLICT UPDATE.
+      returning voter_key, (xmax = 0) as inserted
+    ),
+    a as (
+      insert into ${auditLog} (team_id, project_id, actor_id, action, detail, at)
+      select ${b.teamId}::text, ${b.projectId}::bigint, i.actor, case when b.inserted then 'gate.ballot_cast' else 'gate.ballot_changed' end, i.detail, i.at
+      from b join i using (voter_key)
+      order by i.n
+    ),
+    t as (
+      insert into ${timers} (team_id, kind, ref, due_at, payload)
+      select ${b.teamId}::text, ${b.timer.kind}::text, ${b.timer.ref}::text, ${b.timer.dueAt.toISOString()}::timestamptz, ${JSON.stringify(b.timer.payload)}::jsonb
+      where exists (select 1 from b)
+      on conflict do nothing
+    )
+    select (select coalesce(json_agg(key), '[]'::json) from k) as fresh,
+           (select coalesce(json_agg(json_build_array(voter_key, inserted)), '[]'::json) from b) as written`);
+  const row = rowsOf<{ fresh: string[] | string; written: [string, boolean][] | string }>(res)[0]!;
+  // pg parses json columns; PGlite may hand them over as text.
+  const fresh = (typeof row.fresh === 'string' ? JSON.parse(row.fresh) : row.fresh) as string[];
+  const written = (typeof row.written === 'string' ? JSON.parse(row.written) : row.written) as [string, boolean][];
+  return { fresh: new Set(fresh), written: new Map(written.map(([key, inserted]) => [key, inserted ? 'cast' : 'changed'])) };
 }
 
 /** Open gates where this person is an eligible voter, soonest deadline first, with the project slug. */

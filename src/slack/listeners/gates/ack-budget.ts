@@ -9,8 +9,9 @@ export const ACK_BUDGET_MS = 1000;
  * Wraps Bolt's ack so it runs exactly once: when the caller acks (normally right after the ballot
  * committed, so an ack means "counted"), or when the budget runs out under heavy load — the vote
  * then still commits, and the person learns the result from the ephemeral answer that follows.
+ * `leave` gives the ack up to someone else (the database-unavailable middleware, which answers with it).
  */
-export function ackWithin(ack: () => Promise<void>, budgetMs = ACK_BUDGET_MS): { ack: () => Promise<void> } {
+export function ackWithin(ack: () => Promise<void>, budgetMs = ACK_BUDGET_MS): { ack: () => Promise<void>; leave: () => void } {
   let done = false;
   const once = async () => {
     if (done) return;
@@ -19,5 +20,9 @@ export function ackWithin(ack: () => Promise<void>, budgetMs = ACK_BUDGET_MS): {
     await ack();
   };
   const timer = setTimeout(() => void once().catch(() => {}), budgetMs);
-  return { ack: once };
+  const leave = () => {
+    done = true;
+    clearTimeout(timer);
+  };
+  return { ack: once, leave };
 }

@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
-import { castVote, checkCanVote, finishVote } from '../../../services/gates/cast-vote.js';
+import { castClickedVote, checkCanVote, finishVote, type VoteResult } from '../../../services/gates/cast-vote.js';
+import { isDatabaseUnavailable } from '../../../shared/database-unavailable.js';
 import { noGoModal, voteConfirmation } from '../../../messages/gate.js';
 import { GateIdValue, parseVoteAction } from '../../../messages/ids/gate.js';
 import { ackWithin } from './ack-budget.js';
@@ -19,13 +20,26 @@ export const ActionBody = z.object({
 });
 
 /**
+ * Go / Abstain clicks record their request key (`trigger:<trigger_id>`) in the ballot's own
+ * transaction (`castClickedVote`), so the dedupe middleware skips its write for them: one
+ * connection and one commit per vote instead of two. True for those clicks.
+ */
+export function recordsOwnRequestKey(body: unknown): boolean {
+  const b = body as { type?: unknown; actions?: unknown };
+  if (b.type !== 'block_actions' || !Array.isArray(b.actions)) return false;
+  const id = (b.actions[0] as { action_id?: unknown } | undefined)?.action_id;
+  const vote = typeof id === 'string' ? parseVoteAction(id) : null;
+  return vote === 'go' || vote === 'abstain';
+}
+
+/**
  * Go / Abstain: the ballot is committed before the ack, so an ack means "counted"; the
  * confirmation, the message refresh and the close/quorum checks follow the ack. No-go: the ack
  * comes first (the trigger id expires in 3 s), then the reason modal — unless the person may not vote.
  */
 export function voteClicked(deps: Deps) {
   return async ({ ack: boltAck, body, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
-    const { ack } = ackWithin(boltAck);
+    const { ack, leave } = ackWithin(boltAck);
     const parsed = ActionBody.safeParse(body);
     const vote = parsed.success ? parseVoteAction(parsed.data.actions[0]!.action_id) : null;
     if (!parsed.success || !vote) {
@@ -47,17 +61,41 @@ export function voteClicked(deps: Deps) {
       }
       return;
     }
-    let voted: Awaited<ReturnType<typeof castVote>>;
+    let voted: VoteResult | null;
     try {
-      voted = await castVote(deps, { ...who, vote }, now);
+      voted = await castClickedVote(deps, { ...who, vote, requestKey: `trigger:${b.trigger_id}` }, now);
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        // Nothing was written: the database-unavailable middleware acks and says "try again".
+        leave();
+        throw err;
+      }
       await ack();
-      if (!(err instanceof DomainError)) deps.log.error('vote failed', err);
+      if (!(err instanceof DomainError)) deps.log.error('vote failed', withoutBallot(err));
       await tellUser(deps, client, channel, who.userId, err instanceof DomainError ? `:no_entry_sign: ${err.message}` : SOMETHING_WRONG);
       return;
     }
     await ack();
+    if (!voted) {
+      deps.log.debug(`dropping repeated Slack request trigger:${b.trigger_id}`);
+      return;
+    }
     await finishVote(deps, voted, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
     await tellUser(deps, client, channel, who.userId, voteConfirmation(vote, voted.result, voted.gate.anonymous));
   };
+}
+
+/**
+ * What is logged of a failed vote: the database's error code and message, never drizzle's wrapper
+ * (its message lists the query's parameters) or pg's detail (the failing row): either holds the
+ * ballot, which is secret in an anonymous gate.
+ */
+function withoutBallot(err: unknown): Error {
+  const cause = (err as { cause?: unknown }).cause;
+  const source = cause instanceof Error ? cause : err instanceof Error && !(err as { query?: unknown }).query ? err : null;
+  const out = new Error(source ? source.message : 'the vote\'s query failed');
+  out.name = source?.name ?? 'Error';
+  const code = (source as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') Object.assign(out, { code });
+  return out;
 }

@@ -2,6 +2,7 @@ import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { Deps } from '../../../deps.js';
 import { claimEventDelivery, firstDelivery, settleEventDelivery } from '../../../services/slack-requests/mark-seen.js';
 import { eventDeliveryOf } from '../../event-delivery.js';
+import { recordsOwnRequestKey } from '../gates/vote-clicked.js';
 
 /**
  * Slack redelivers an event it thinks we missed (X-Slack-Retry-Num), sometimes while the first
@@ -16,7 +17,9 @@ import { eventDeliveryOf } from '../../event-delivery.js';
  *
  * Clicks and slash commands are keyed by their trigger id and count as seen at once: Slack does not
  * retry them, but a replayed copy of a signed command passes the signature check for 5 minutes and
- * must not, say, hand out a second API token — even when the first run failed half-way.
+ * must not, say, hand out a second API token — even when the first run failed half-way. Go / Abstain
+ * vote clicks are the exception: their key is recorded in the ballot's transaction, with the same
+ * effect (see `recordsOwnRequestKey`), so that a vote needs one connection and one commit, not two.
  */
 export function dedupeRetries(deps: Deps): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
@@ -39,6 +42,10 @@ export function dedupeRetries(deps: Deps): Middleware<AnyMiddlewareArgs> {
         throw err;
       }
       await settleEventDelivery(deps, key, delivery.claim, true);
+      return;
+    }
+    if (body.trigger_id && recordsOwnRequestKey(args.body)) {
+      await args.next();
       return;
     }
     if (body.trigger_id && !(await firstDelivery(deps, `trigger:${body.trigger_id}`))) {
