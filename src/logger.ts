@@ -39,10 +39,19 @@ interface SerializedError {
  */
 function serializeError(e: Error, depth = 0): SerializedError {
   const code = (e as { code?: unknown }).code;
-  const out: SerializedError = { type: e.name, message: e.message, stack: e.stack };
+  const out: SerializedError = { type: e.name, message: withoutQueryParameters(e.message), stack: e.stack === undefined ? undefined : withoutQueryParameters(e.stack) };
   if (typeof code === 'string' || typeof code === 'number') out.code = code;
   if (e.cause !== undefined && depth < 3) out.cause = e.cause instanceof Error ? serializeError(e.cause, depth + 1) : String(e.cause);
   return out;
+}
+
+/**
+ * drizzle's error for a failed statement says `Failed query: <sql>\nparams: <values>`: the values
+ * are what a person sent (an anonymous ballot, a token's hash, a brief), so the SQL is kept and the
+ * values are not, wherever such an error is logged.
+ */
+function withoutQueryParameters(text: string): string {
+  return text.replace(/\nparams: [\s\S]*?(?=\n {4}at |$)/g, '\nparams: (not logged)');
 }
 
 export function createLogger(opts: LoggerOptions): Logger {
@@ -74,7 +83,7 @@ export function createLogger(opts: LoggerOptions): Logger {
       if (errors.length > 0) fields.err = redact.value(serializeError(errors[0]!));
       if (errors.length > 1) fields.errs = errors.slice(1).map((e) => redact.value(serializeError(e)));
       if (extra.length > 0) fields.extra = redact.value(extra);
-      out[level](fields, redact.text(msg ?? errors[0]?.message ?? ''));
+      out[level](fields, redact.text(msg ?? withoutQueryParameters(errors[0]?.message ?? '')));
     };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { openPglite } from '../src/db/client.js';
 import { createLogger, type LogLevel } from '../src/logger.js';
 import { slackLibraryLogger } from '../src/slack-library-logger.js';
 
@@ -31,6 +33,21 @@ describe('createLogger', () => {
     const [line] = lines();
     expect(line).toMatchObject({ level: 'error', msg: 'outbox 3 failed', err: { type: 'Error', message: 'channel_not_found', code: 'slack_webapi_platform_error', cause: { message: 'root cause' } } });
     expect((line!.err as { stack: string }).stack).toContain('logger.test.ts');
+  });
+
+  it('a failed statement is logged with its SQL but not its parameters (an anonymous ballot, a brief)', async () => {
+    const { log, raw } = capture();
+    const db = await openPglite();
+    try {
+      const err = await db.db.execute(sql`select ${'go-by-U0SECRET'} || (1 / 0)::text`).then(() => new Error('no failure'), (e: Error) => e);
+      log.error('vote failed', err);
+      log.error(err);
+    } finally {
+      await db.close();
+    }
+    expect(raw()).toContain('Failed query: select $1 || (1 / 0)::text');
+    expect(raw()).toContain('params: (not logged)');
+    expect(raw()).not.toContain('U0SECRET');
   });
 
   it('a newline or NUL in a logged string cannot forge a second line', () => {
