@@ -48,6 +48,9 @@ export const outbox = pgTable(
     // live refresh): without them both scan every row the outbox ever sent.
     index('outbox_update_lane').on(t.lane, t.id).where(sql`method = 'chat.update'`),
     index('outbox_update_target').on(t.targetId).where(sql`method = 'chat.update'`),
+    // A claim takes the oldest open rows (order by id, limit): walked from the primary key it passes
+    // every row ever sent first — 20 ms a claim at 115,000 sent rows, 4 ms from this index.
+    index('outbox_open').on(t.id).where(sql`status in ('pending', 'sending')`),
   ],
 );
 
