@@ -15,6 +15,7 @@ import { registerEvents } from './listeners/events/index.js';
 import { answerDatabaseUnavailable } from './listeners/middleware/database-unavailable.js';
 import { dedupeRetries } from './listeners/middleware/dedupe.js';
 import { registerFeatures } from './listeners/register-features.js';
+import { SlackListeners } from './listeners/registry.js';
 import { acknowledgeUnhandled } from './ack-unhandled.js';
 import { answerEventsAfterListeners, eventDeliveryErrorHandler } from './event-delivery.js';
 import { slackEventsEndpoint } from './events-endpoint.js';
@@ -86,9 +87,12 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   // First, around everything: the database being down is answered "try again", not left unanswered.
   app.use(answerDatabaseUnavailable(deps));
   app.use(dedupeRetries(deps));
-  registerMlopsCommand(app, deps, SUBCOMMANDS);
-  registerEvents(app, deps);
-  registerFeatures(app, deps);
+  // Last: every listener of the app, behind one Bolt middleware (see listeners/registry.ts).
+  const listeners = new SlackListeners();
+  registerMlopsCommand(listeners, deps, SUBCOMMANDS);
+  registerEvents(listeners, deps);
+  registerFeatures(listeners, deps);
+  app.use(listeners.middleware());
   app.error(async (err) => {
     deps.log.error('unhandled Slack listener error', err);
   });
