@@ -1,6 +1,7 @@
 import { parse as parseQueryString } from 'node:querystring';
 import { z } from 'zod';
 import { printable } from '../shared/printable.js';
+import { interactionCertainlyOk, slashCommandCertainlyOk } from './envelope-fast.js';
 
 /**
  * The outer shape of what Slack sends, as far as Bolt reads it before any listener runs. Bolt
@@ -40,7 +41,7 @@ const interaction = {
 const View = z.looseObject({ id: Id.optional(), callback_id: z.string().max(255), app_installed_team_id: Id.optional(), private_metadata: z.string().max(3000).optional(), state: Obj.optional() });
 const Action = z.looseObject({ action_id: AppId, block_id: z.string().max(255).optional(), type: z.string().max(100).optional() });
 
-const Interaction = z.discriminatedUnion('type', [
+export const Interaction = z.discriminatedUnion('type', [
   z.looseObject({ ...interaction, type: z.literal('block_actions'), actions: z.array(Action).min(1).max(25), name: Absent, view: View.optional() }),
   z.looseObject({ ...interaction, type: z.literal('view_submission'), view: View, actions: Absent, name: Absent }),
   z.looseObject({ ...interaction, type: z.literal('view_closed'), view: View, actions: Absent, name: Absent }),
@@ -50,7 +51,7 @@ const Interaction = z.discriminatedUnion('type', [
 ]);
 
 /** A slash command as node:querystring parses it (as Bolt does): a repeated field becomes an array, which is refused. */
-const SlashCommand = z.looseObject({
+export const SlashCommand = z.looseObject({
   command: z.string().regex(/^\/\S{1,64}$/),
   team_id: Id,
   user_id: Id,
@@ -105,9 +106,11 @@ export function parseSlackEnvelope(raw: string, contentType: string | undefined)
       } catch {
         return { ok: false, problem: 'payload is not JSON' };
       }
+      if (interactionCertainlyOk(payload)) return { ok: true, body: payload as Record<string, unknown> };
       const r = Interaction.safeParse(payload);
       return r.success ? { ok: true, body: payload as Record<string, unknown> } : { ok: false, problem: `payload: ${describe(r.error)}` };
     }
+    if (slashCommandCertainlyOk(form)) return { ok: true, body: form };
     const r = SlashCommand.safeParse(form);
     return r.success ? { ok: true, body: form as Record<string, unknown> } : { ok: false, problem: `slash command: ${describe(r.error)}` };
   }
