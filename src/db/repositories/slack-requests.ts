@@ -2,9 +2,24 @@ import { and, eq, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { slackRequestsSeen } from '../schema/index.js';
 
+/**
+ * Prepared once per database: every click and slash command runs this before its ack, and building
+ * the statement anew (drizzle's query builder, PostgreSQL's parse) cost more than running it.
+ */
+const markSeenStatements = new WeakMap<Db, ReturnType<typeof prepareMarkSeen>>();
+const prepareMarkSeen = (db: Db) =>
+  db
+    .insert(slackRequestsSeen)
+    .values({ key: sql.placeholder('key'), seenAt: sql.placeholder('seenAt'), state: 'done' })
+    .onConflictDoNothing()
+    .returning({ key: slackRequestsSeen.key })
+    .prepare('mark_request_seen');
+
 /** Records a request key as handled; false when it was already seen (a retry or replay of something already handled). */
 export async function markRequestSeen(db: Db, key: string, now: Date): Promise<boolean> {
-  const rows = await db.insert(slackRequestsSeen).values({ key, seenAt: now, state: 'done' }).onConflictDoNothing().returning({ key: slackRequestsSeen.key });
+  let statement = markSeenStatements.get(db);
+  if (!statement) markSeenStatements.set(db, (statement = prepareMarkSeen(db)));
+  const rows = await statement.execute({ key, seenAt: now });
   return rows.length === 1;
 }
 
