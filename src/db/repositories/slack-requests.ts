@@ -3,9 +3,19 @@ import type { Db } from '../client.js';
 import { slackRequestsSeen } from '../schema/index.js';
 
 /**
- * Prepared once per database: every click and slash command runs this before its ack, and building
- * the statement anew (drizzle's query builder, PostgreSQL's parse) cost more than running it.
+ * Every click and slash command records its trigger id before its ack, so under load many calls
+ * wait on this at once: the calls made in one turn of the event loop share one INSERT (a round trip
+ * each cost more, in the app and in PostgreSQL, than the rest of the ack). A key given twice in one
+ * batch is inserted once, and only its first caller is told "first". A lone call runs a statement
+ * prepared once per database (building it anew each time cost more than running it).
  */
+interface SeenCall {
+  key: string;
+  now: Date;
+  resolve: (first: boolean) => void;
+  reject: (err: unknown) => void;
+}
+const pendingSeen = new WeakMap<Db, SeenCall[]>();
 const markSeenStatements = new WeakMap<Db, ReturnType<typeof prepareMarkSeen>>();
 const prepareMarkSeen = (db: Db) =>
   db
@@ -16,11 +26,37 @@ const prepareMarkSeen = (db: Db) =>
     .prepare('mark_request_seen');
 
 /** Records a request key as handled; false when it was already seen (a retry or replay of something already handled). */
-export async function markRequestSeen(db: Db, key: string, now: Date): Promise<boolean> {
-  let statement = markSeenStatements.get(db);
-  if (!statement) markSeenStatements.set(db, (statement = prepareMarkSeen(db)));
-  const rows = await statement.execute({ key, seenAt: now });
-  return rows.length === 1;
+export function markRequestSeen(db: Db, key: string, now: Date): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let calls = pendingSeen.get(db);
+    if (!calls) {
+      pendingSeen.set(db, (calls = []));
+      setImmediate(() => {
+        pendingSeen.delete(db);
+        insertSeen(db, calls!).catch((err: unknown) => calls!.forEach((c) => c.reject(err)));
+      });
+    }
+    calls.push({ key, now, resolve, reject });
+  });
+}
+
+async function insertSeen(db: Db, calls: SeenCall[]): Promise<void> {
+  if (calls.length === 1) {
+    let statement = markSeenStatements.get(db);
+    if (!statement) markSeenStatements.set(db, (statement = prepareMarkSeen(db)));
+    const rows = await statement.execute({ key: calls[0]!.key, seenAt: calls[0]!.now });
+    calls[0]!.resolve(rows.length === 1);
+    return;
+  }
+  const firstCalls = new Map<string, SeenCall>();
+  for (const c of calls) if (!firstCalls.has(c.key)) firstCalls.set(c.key, c);
+  const rows = await db
+    .insert(slackRequestsSeen)
+    .values([...firstCalls.values()].map((c) => ({ key: c.key, seenAt: c.now, state: 'done' as const })))
+    .onConflictDoNothing()
+    .returning({ key: slackRequestsSeen.key });
+  const inserted = new Set(rows.map((r) => r.key));
+  for (const c of calls) c.resolve(firstCalls.get(c.key) === c && inserted.has(c.key));
 }
 
 export type SeenState = (typeof slackRequestsSeen.$inferSelect)['state'];
