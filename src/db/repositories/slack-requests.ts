@@ -4,10 +4,12 @@ import { slackRequestsSeen } from '../schema/index.js';
 
 /**
  * Every click and slash command records its trigger id before its ack, so under load many calls
- * wait on this at once: the calls made in one turn of the event loop share one INSERT (a round trip
- * each cost more, in the app and in PostgreSQL, than the rest of the ack). A key given twice in one
- * batch is inserted once, and only its first caller is told "first". A lone call runs a statement
- * prepared once per database (building it anew each time cost more than running it).
+ * wait on this at once. They share INSERTs (a round trip each cost more, in the app and in
+ * PostgreSQL, than the rest of the ack): one runs at a time per database, and the calls that arrive
+ * meanwhile go in the next one (a lone call waits for nothing but the end of the current turn of the
+ * event loop). A key given twice in one batch is inserted once, and only its first caller is told
+ * "first". A lone call runs a statement prepared once per database (building it anew each time cost
+ * more than running it).
  */
 interface SeenCall {
   key: string;
@@ -15,7 +17,8 @@ interface SeenCall {
   resolve: (first: boolean) => void;
   reject: (err: unknown) => void;
 }
-const pendingSeen = new WeakMap<Db, SeenCall[]>();
+/** Per database: the calls waiting for the next INSERT, and whether one is running or about to. */
+const seenQueues = new WeakMap<Db, { calls: SeenCall[]; busy: boolean }>();
 const markSeenStatements = new WeakMap<Db, ReturnType<typeof prepareMarkSeen>>();
 const prepareMarkSeen = (db: Db) =>
   db
@@ -28,15 +31,25 @@ const prepareMarkSeen = (db: Db) =>
 /** Records a request key as handled; false when it was already seen (a retry or replay of something already handled). */
 export function markRequestSeen(db: Db, key: string, now: Date): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    let calls = pendingSeen.get(db);
-    if (!calls) {
-      pendingSeen.set(db, (calls = []));
-      setImmediate(() => {
-        pendingSeen.delete(db);
-        insertSeen(db, calls!).catch((err: unknown) => calls!.forEach((c) => c.reject(err)));
+    let queue = seenQueues.get(db);
+    if (!queue) seenQueues.set(db, (queue = { calls: [], busy: false }));
+    queue.calls.push({ key, now, resolve, reject });
+    if (!queue.busy) flushSeen(db, queue);
+  });
+}
+
+/** One INSERT at a time per database: calls arriving while it runs go in the next one. */
+function flushSeen(db: Db, queue: { calls: SeenCall[]; busy: boolean }): void {
+  queue.busy = true;
+  setImmediate(() => {
+    const calls = queue.calls;
+    queue.calls = [];
+    insertSeen(db, calls)
+      .catch((err: unknown) => calls.forEach((c) => c.reject(err)))
+      .finally(() => {
+        queue.busy = false;
+        if (queue.calls.length > 0) flushSeen(db, queue);
       });
-    }
-    calls.push({ key, now, resolve, reject });
   });
 }
 
