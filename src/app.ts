@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from '@slack/bolt';
 import express from 'express';
@@ -18,6 +18,7 @@ import { createJobRunner, type JobRunner } from './jobs/runner.js';
 import { type Llm, openAiLlm } from './llm/llm.js';
 import { createLogger, type Logger } from './logger.js';
 import { createSlackApp } from './slack/app.js';
+import { isSlackEventsRequest } from './slack/events-endpoint.js';
 import { createDriftRuntime } from './services/drift/runtime.js';
 import { slackClients } from './services/workspaces/slack-clients.js';
 import { sealPlainInstallations } from './services/workspaces/installation-secrets.js';
@@ -75,9 +76,20 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     if (wired) return next();
     res.status(503).set('retry-after', '2').json({ ok: false, error: 'starting' });
   });
+  // Slack's endpoint is served ahead of Express once everything is wired (see slack/events-endpoint.ts);
+  // until then its requests go through Express and get the 503 above.
+  let slackEvents: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined = undefined;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (slackEvents && isSlackEventsRequest(req.url)) {
+      if (drain.admit(req, res)) void slackEvents(req, res);
+      return;
+    }
+    http(req, res);
+  };
   const server: Server = await new Promise((resolve, reject) => {
-    const s = http.listen(config.port, '0.0.0.0', () => resolve(s));
+    const s = createServer(onRequest);
     s.once('error', reject);
+    s.listen(config.port, '0.0.0.0', () => resolve(s));
   });
   const port = (server.address() as AddressInfo).port;
   const closeServer = async () => {
@@ -115,7 +127,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   runnerRef.current = runner;
 
   http.use('/api/v1', registerApi(deps, { rateLimits: opts.apiRateLimits }));
-  const slack = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
+  const { app: slack, events } = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
   // A listener goes on after its ack (the HTTP answer): a stop waits for that work too.
   const processEvent = slack.processEvent.bind(slack);
   slack.processEvent = (event) => drain.during(processEvent(event));
@@ -123,6 +135,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   const socketMode = config.slack.kind !== 'sandbox' && Boolean(config.slack.appToken);
   if (socketMode) await slack.start();
   wired = true;
+  slackEvents = events;
   if (opts.runJobs !== false) runner.start();
 
   return {

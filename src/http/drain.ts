@@ -1,11 +1,15 @@
-import type { RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestHandler } from 'express';
 
 /** Paths whose new requests are refused while the app drains (health checks still answer). */
-const WORK_PATHS = /^\/(slack|api)(\/|$)/;
+/** Matched against the request URL (path and query). */
+const WORK_PATHS = /^\/(slack|api)(\/|\?|$)/;
 
 export interface Drain {
   /** First in the Express chain: counts requests in flight and, once draining, refuses new Slack and API requests. */
   track: RequestHandler;
+  /** The same on the bare node:http server (Slack's endpoint runs ahead of Express): false when it answered 503. */
+  admit(req: IncomingMessage, res: ServerResponse): boolean;
   /** Counts work a request started that outlives its response (a Slack listener goes on after its ack). */
   during<T>(work: Promise<T>): Promise<T>;
   readonly draining: boolean;
@@ -22,7 +26,7 @@ export interface Drain {
  * started, are waited for, so nothing that was (or is about to be) acknowledged is cut off.
  */
 export function createDrain(): Drain {
-  const open = new Set<Response>();
+  const open = new Set<ServerResponse>();
   const work = new Set<Promise<unknown>>();
   let draining = false;
   let onIdle: (() => void) | undefined;
@@ -30,20 +34,27 @@ export function createDrain(): Drain {
     if (draining && open.size === 0 && work.size === 0) onIdle?.();
   };
 
+  const admit = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (draining && WORK_PATHS.test(req.url ?? '')) {
+      const body = JSON.stringify({ ok: false, error: 'shutting_down' });
+      res.writeHead(503, { connection: 'close', 'retry-after': '5', 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return false;
+    }
+    open.add(res);
+    const done = () => {
+      if (open.delete(res)) checkIdle();
+    };
+    res.once('finish', done);
+    res.once('close', done);
+    return true;
+  };
+
   return {
     track: (req, res, next) => {
-      if (draining && WORK_PATHS.test(req.path)) {
-        res.set({ connection: 'close', 'retry-after': '5' }).status(503).json({ ok: false, error: 'shutting_down' });
-        return;
-      }
-      open.add(res);
-      const done = () => {
-        if (open.delete(res)) checkIdle();
-      };
-      res.once('finish', done);
-      res.once('close', done);
-      next();
+      if (admit(req, res)) next();
     },
+    admit,
     during(p) {
       work.add(p);
       const done = () => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, ExpressReceiver, HTTPModuleFunctions, SocketModeReceiver } from '@slack/bolt';
 import webApi from '@slack/web-api';
 import type { Express } from 'express';
@@ -14,19 +15,26 @@ import { registerEvents } from './listeners/events/index.js';
 import { answerDatabaseUnavailable } from './listeners/middleware/database-unavailable.js';
 import { dedupeRetries } from './listeners/middleware/dedupe.js';
 import { registerFeatures } from './listeners/register-features.js';
+import { SlackListeners } from './listeners/registry.js';
 import { acknowledgeUnhandled } from './ack-unhandled.js';
-import { checkSlackEnvelope } from './envelope.js';
 import { answerEventsAfterListeners, eventDeliveryErrorHandler } from './event-delivery.js';
-import { verifySlackRequest } from './verify-request.js';
+import { slackEventsEndpoint } from './events-endpoint.js';
 import { singleWorkspaceAuthorize } from './single-authorize.js';
 
 export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'channels:read', 'groups:read', 'channels:history', 'groups:history', 'files:write'];
 
+export interface SlackApp {
+  app: App;
+  /** HTTP mode: the handler of /slack/events, for the node:http server to call ahead of Express. */
+  events?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
 /**
- * Builds the Bolt app on our Express app: HTTP mode serves POST /slack/events (and the OAuth routes
- * in multi-workspace mode); Socket Mode takes Slack's traffic over a WebSocket instead.
+ * Builds the Bolt app: in HTTP mode, the handler of /slack/events (events-endpoint.ts) and, in
+ * multi-workspace mode, the OAuth routes on our Express app; Socket Mode takes Slack's traffic over
+ * a WebSocket instead.
  */
-export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: boolean; authorizationUrl?: string } = {}): App {
+export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: boolean; authorizationUrl?: string } = {}): SlackApp {
   const { config } = deps;
   const slack = config.slack;
   if (slack.kind === 'sandbox') throw new Error('sandbox mode must be resolved to emulator credentials before creating the Slack app');
@@ -57,18 +65,19 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   // answer is kept (see singleWorkspaceAuthorize).
   const single = slack.kind === 'single' ? { authorize: singleWorkspaceAuthorize(deps, slack.botToken) } : {};
   let app: App;
+  let events: SlackApp['events'];
   if (slack.appToken) {
     const receiver = new SocketModeReceiver({ appToken: slack.appToken, logger, ...oauth });
     app = new App({ receiver, logger, clientOptions, convoStore: false, ...single });
   } else {
-    // Our verifier runs first (with the injected clock, capping the body), then the shape check;
-    // Bolt then reuses the raw body they kept.
-    http.use('/slack/events', verifySlackRequest(slack.signingSecret, deps.clock), checkSlackEnvelope());
+    // The receiver serves only the OAuth routes (none in single-workspace mode): /slack/events is
+    // served ahead of Express by events-endpoint.ts, which verifies, checks and parses the body once.
+    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, endpoints: {}, app: http, logger, ...oauth });
+    app = new App({ receiver, logger, clientOptions, convoStore: false, ...single });
     // An event not handled (its listener failed, or another delivery is running it) is answered
     // 500/503 so Slack sends it again; see event-delivery.ts.
     const processEventErrorHandler = eventDeliveryErrorHandler(deps.log, HTTPModuleFunctions.defaultProcessEventErrorHandler);
-    const receiver = new ExpressReceiver({ signingSecret: slack.signingSecret, signatureVerification: false, app: http, logger, processEventErrorHandler, ...oauth });
-    app = new App({ receiver, logger, clientOptions, convoStore: false, ...single });
+    events = slackEventsEndpoint(app, { signingSecret: slack.signingSecret, clock: deps.clock, log: deps.log, boltLogger: logger, processEventErrorHandler });
   }
   // convoStore: false — the app keeps no Bolt conversation state (everything lives in the
   // database), and Bolt's default store throws and catches an Error on every request to find that out.
@@ -78,11 +87,14 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
   // First, around everything: the database being down is answered "try again", not left unanswered.
   app.use(answerDatabaseUnavailable(deps));
   app.use(dedupeRetries(deps));
-  registerMlopsCommand(app, deps, SUBCOMMANDS);
-  registerEvents(app, deps);
-  registerFeatures(app, deps);
+  // Last: every listener of the app, behind one Bolt middleware (see listeners/registry.ts).
+  const listeners = new SlackListeners();
+  registerMlopsCommand(listeners, deps, SUBCOMMANDS);
+  registerEvents(listeners, deps);
+  registerFeatures(listeners, deps);
+  app.use(listeners.middleware());
   app.error(async (err) => {
     deps.log.error('unhandled Slack listener error', err);
   });
-  return app;
+  return { app, events };
 }

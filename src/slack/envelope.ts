@@ -1,8 +1,7 @@
 import { parse as parseQueryString } from 'node:querystring';
-import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { printable } from '../shared/printable.js';
-import { refuse } from './refuse.js';
+import { interactionCertainlyOk, slashCommandCertainlyOk } from './envelope-fast.js';
 
 /**
  * The outer shape of what Slack sends, as far as Bolt reads it before any listener runs. Bolt
@@ -42,7 +41,7 @@ const interaction = {
 const View = z.looseObject({ id: Id.optional(), callback_id: z.string().max(255), app_installed_team_id: Id.optional(), private_metadata: z.string().max(3000).optional(), state: Obj.optional() });
 const Action = z.looseObject({ action_id: AppId, block_id: z.string().max(255).optional(), type: z.string().max(100).optional() });
 
-const Interaction = z.discriminatedUnion('type', [
+export const Interaction = z.discriminatedUnion('type', [
   z.looseObject({ ...interaction, type: z.literal('block_actions'), actions: z.array(Action).min(1).max(25), name: Absent, view: View.optional() }),
   z.looseObject({ ...interaction, type: z.literal('view_submission'), view: View, actions: Absent, name: Absent }),
   z.looseObject({ ...interaction, type: z.literal('view_closed'), view: View, actions: Absent, name: Absent }),
@@ -52,7 +51,7 @@ const Interaction = z.discriminatedUnion('type', [
 ]);
 
 /** A slash command as node:querystring parses it (as Bolt does): a repeated field becomes an array, which is refused. */
-const SlashCommand = z.looseObject({
+export const SlashCommand = z.looseObject({
   command: z.string().regex(/^\/\S{1,64}$/),
   team_id: Id,
   user_id: Id,
@@ -91,11 +90,13 @@ const EventsApi = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('app_rate_limited'), event: Absent, command: Absent, name: Absent, actions: Absent }),
 ]);
 
+export type Envelope = { ok: true; body: Record<string, unknown> } | { ok: false; problem: string };
+
 /**
- * Parses a verified body exactly as Bolt's receiver will (form bodies only with that exact
- * Content-Type; a `payload` field holds JSON) and says what is wrong with it, if anything.
+ * Parses a verified body exactly as Bolt's receiver would (form bodies only with that exact
+ * Content-Type; a `payload` field holds JSON), once, and says what is wrong with it, if anything.
  */
-export function envelopeProblem(raw: string, contentType: string | undefined): string | undefined {
+export function parseSlackEnvelope(raw: string, contentType: string | undefined): Envelope {
   if (contentType === 'application/x-www-form-urlencoded') {
     const form = parseQueryString(raw);
     if (typeof form.payload === 'string') {
@@ -103,39 +104,28 @@ export function envelopeProblem(raw: string, contentType: string | undefined): s
       try {
         payload = JSON.parse(form.payload);
       } catch {
-        return 'payload is not JSON';
+        return { ok: false, problem: 'payload is not JSON' };
       }
+      if (interactionCertainlyOk(payload)) return { ok: true, body: payload as Record<string, unknown> };
       const r = Interaction.safeParse(payload);
-      return r.success ? undefined : `payload: ${describe(r.error)}`;
+      return r.success ? { ok: true, body: payload as Record<string, unknown> } : { ok: false, problem: `payload: ${describe(r.error)}` };
     }
+    if (slashCommandCertainlyOk(form)) return { ok: true, body: form };
     const r = SlashCommand.safeParse(form);
-    return r.success ? undefined : `slash command: ${describe(r.error)}`;
+    return r.success ? { ok: true, body: form as Record<string, unknown> } : { ok: false, problem: `slash command: ${describe(r.error)}` };
   }
   let body: unknown;
   try {
     body = JSON.parse(raw);
   } catch {
-    return 'the body is not JSON';
+    return { ok: false, problem: 'the body is not JSON' };
   }
   const r = EventsApi.safeParse(body);
-  return r.success ? undefined : describe(r.error);
+  return r.success ? { ok: true, body: body as Record<string, unknown> } : { ok: false, problem: describe(r.error) };
 }
 
 function describe(err: z.ZodError): string {
   const issue = err.issues[0];
   const where = issue?.path.length ? `${issue.path.slice(0, 4).map((p) => String(p)).join('.')}: ` : '';
   return printable(`${where}${issue?.message ?? 'invalid'}`, 200);
-}
-
-/** Answers 400 to a signed body Bolt could not route safely; runs after verifySlackRequest, which left `req.rawBody`. */
-export function checkSlackEnvelope(): RequestHandler {
-  return (req, res, next) => {
-    const raw = (req as unknown as { rawBody?: Buffer }).rawBody;
-    const problem = raw === undefined ? 'no body' : envelopeProblem(raw.toString('utf8'), req.headers['content-type']);
-    if (problem) {
-      refuse(res, 400, 'malformed_request', `The request does not have the shape Slack sends: ${problem}`);
-      return;
-    }
-    next();
-  };
 }

@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from './registry.js';
 import type { Deps } from '../../deps.js';
 import { registerDrift } from './drift/index.js';
 import { registerGates } from './gates/index.js';
@@ -7,10 +7,10 @@ import { registerRuns } from './runs.js';
 import { registerViability } from './viability.js';
 
 /** Actions, views and message listeners of each feature; each feature adds one line here. */
-export function registerFeatures(app: App, deps: Deps): void {
-  registerIntake(app, deps);
-  registerRuns(app, deps);
-  registerGates(app, deps);
-  registerViability(app, deps);
-  registerDrift(app, deps);
+export function registerFeatures(listeners: SlackListeners, deps: Deps): void {
+  registerIntake(listeners, deps);
+  registerRuns(listeners, deps);
+  registerGates(listeners, deps);
+  registerViability(listeners, deps);
+  registerDrift(listeners, deps);
 }

@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { DomainError } from '../../../domain/errors.js';
@@ -6,6 +6,7 @@ import { tokenize, unescapeSlack } from '../../command-parser.js';
 import { helpMessage, usageError } from '../../../messages/help.js';
 import { DATABASE_UNAVAILABLE_TEXT } from '../../../messages/unavailable.js';
 import { isDatabaseUnavailable } from '../../../shared/database-unavailable.js';
+import type { SlackListeners } from '../registry.js';
 import type { CommandReply, Subcommand } from './subcommand.js';
 
 const HELP = { usage: '/mlops help', summary: 'This list.' };
@@ -23,11 +24,11 @@ const CommandBody = z.object({
  * `/mlops <subcommand> …`: parses, dispatches, and answers in the ack (ephemeral) — the cheapest
  * reply Slack offers. Input mistakes come back as a usage message naming what was wrong.
  */
-export function registerMlopsCommand(app: App, deps: Deps, subcommands: Subcommand[]): void {
+export function registerMlopsCommand(listeners: SlackListeners, deps: Deps, subcommands: Subcommand[]): void {
   const byName = new Map(subcommands.map((s) => [s.name, s]));
   const usageLines = [...subcommands.map((s) => ({ usage: s.usage, summary: s.summary })), HELP];
 
-  app.command('/mlops', async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
+  listeners.command('/mlops', async ({ command, ack, client }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => {
     const body = CommandBody.safeParse(command);
     if (!body.success) {
       await ack({ response_type: 'ephemeral', text: 'That request was malformed; please try again.' });

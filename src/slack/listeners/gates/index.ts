@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../registry.js';
 import type { Deps } from '../../../deps.js';
 import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, GATE_VOTE_ACTION, NOGO_CALLBACK } from '../../../messages/ids/gate.js';
 import { noGoSubmitted } from './nogo-submitted.js';
@@ -6,9 +6,9 @@ import { ownerAction } from './owner-actions.js';
 import { voteClicked } from './vote-clicked.js';
 
 /** Go/no-go gates: vote buttons, the No-go reason modal, the owner's close and cancel. */
-export function registerGates(app: App, deps: Deps): void {
-  app.action(GATE_VOTE_ACTION, voteClicked(deps));
-  app.action(GATE_CLOSE_ACTION, ownerAction(deps, 'close'));
-  app.action(GATE_CANCEL_ACTION, ownerAction(deps, 'cancel'));
-  app.view(NOGO_CALLBACK, noGoSubmitted(deps));
+export function registerGates(listeners: SlackListeners, deps: Deps): void {
+  listeners.action(GATE_VOTE_ACTION, voteClicked(deps));
+  listeners.action(GATE_CLOSE_ACTION, ownerAction(deps, 'close'));
+  listeners.action(GATE_CANCEL_ACTION, ownerAction(deps, 'cancel'));
+  listeners.view(NOGO_CALLBACK, noGoSubmitted(deps));
 }

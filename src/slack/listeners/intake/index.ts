@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { SlackListeners } from '../registry.js';
 import type { Deps } from '../../../deps.js';
 import { INTAKE_IDS } from '../../../messages/ids/intake.js';
 import { briefSubmitted } from './brief-submitted.js';
@@ -8,11 +8,11 @@ import { stakeholderDecision } from './stakeholder-decision.js';
 import { intakeThreadReply } from './thread-reply.js';
 
 /** Design intake: thread answers, the Design brief's buttons, the Edit brief modal and the owner's answer to proposed stakeholders. */
-export function registerIntake(app: App, deps: Deps): void {
-  app.event('message', intakeThreadReply(deps));
-  app.action(INTAKE_IDS.editBrief, editBriefClicked(deps));
-  app.action(INTAKE_IDS.requestGate, requestDesignGateClicked(deps));
-  app.view(INTAKE_IDS.editView, briefSubmitted(deps));
-  app.action(INTAKE_IDS.confirmStakeholders, stakeholderDecision(deps, true));
-  app.action(INTAKE_IDS.declineStakeholders, stakeholderDecision(deps, false));
+export function registerIntake(listeners: SlackListeners, deps: Deps): void {
+  listeners.event('message', intakeThreadReply(deps));
+  listeners.action(INTAKE_IDS.editBrief, editBriefClicked(deps));
+  listeners.action(INTAKE_IDS.requestGate, requestDesignGateClicked(deps));
+  listeners.view(INTAKE_IDS.editView, briefSubmitted(deps));
+  listeners.action(INTAKE_IDS.confirmStakeholders, stakeholderDecision(deps, true));
+  listeners.action(INTAKE_IDS.declineStakeholders, stakeholderDecision(deps, false));
 }
