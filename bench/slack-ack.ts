@@ -130,7 +130,7 @@ interface Sample {
 let seq = 0;
 async function measure(c: Child, kind: Kind, side: Side, connections: number, seconds: number): Promise<Sample> {
   const { contentType, body } = bodyTemplate(kind, side, c.teamId);
-  const setupRequest = (req: { headers?: Record<string, string> }) => {
+  const setupRequest = (req: autocannon.Request): autocannon.Request => {
     const trigger = `${Date.now()}.${++seq}.bench`;
     const raw = body(trigger);
     const ts = Math.floor(Date.now() / 1000);
