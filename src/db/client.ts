@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { prepareDataDir, restrictDataDir } from './data-dir-permissions.js';
 import * as schema from './schema/index.js';
+import { yieldToEventLoop } from '../shared/yield-to-event-loop.js';
 
 /** PostgreSQL (pg) or PGlite behind one type: repositories are written once against this. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -115,6 +116,15 @@ export function openPostgres(url: string, poolSize = 10): Database {
 export async function openPglite(dataDir?: string): Promise<Database> {
   if (dataDir) prepareDataDir(dataDir);
   const client = await PGlite.create(dataDir);
+  // PGlite runs on this thread and answers through promises alone: a transaction's statements (and
+  // the next request's after them) would run back to back as one chain of microtasks while timers
+  // and sockets wait — 50–60 ms stalls under a sandbox's load. A turn of the event loop before each
+  // round trip to it bounds a stall to one statement.
+  const roundTrip = client.execProtocolRaw.bind(client);
+  client.execProtocolRaw = async (...args: Parameters<typeof roundTrip>) => {
+    await yieldToEventLoop();
+    return roundTrip(...args);
+  };
   const restrict = () => {
     if (dataDir) restrictDataDir(dataDir);
   };
