@@ -6,6 +6,9 @@
  *
  *   npx tsx bench/api-runs.ts [--requests 5000] [--clients 50] [--history 100000] [--runs 3] [--deliver]
  *
+ * Without --history it measures with no history and with 100,000 runs stored, job runner on, and
+ * reports both to RESULTS.md.
+ *
  * Needs PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
  * a fresh database (bench_ingest_<random>) is created and dropped. --history N stores N runs with
  * their metric rows and sent summaries (SQL, generate_series) before measuring, so the figure shows
@@ -36,13 +39,15 @@ import { createLogger } from '../src/logger.js';
 import { SlackWebApiEmulator } from '../src/sandbox/emulator/web-api.js';
 import { testConfig } from '../test/helpers/harness.js';
 import { projectWithTargets } from '../test/helpers/runs.js';
+import { emitResult, spread, table } from './_result.js';
 
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '5000' },
     clients: { type: 'string', default: '50' },
-    history: { type: 'string', default: '0' },
-    runs: { type: 'string', default: '1' },
+    // Unset: both 0 and 100,000, job runner on, three runs each — what `npm run bench` reports.
+    history: { type: 'string' },
+    runs: { type: 'string', default: '3' },
     deliver: { type: 'boolean', default: false },
     // Internal: the load generator's process.
     'load-url': { type: 'string' },
@@ -52,7 +57,12 @@ const { values } = parseArgs({
 });
 const REQUESTS = Number(values.requests);
 const CLIENTS = Number(values.clients);
-const HISTORY = Number(values.history);
+// Unset --history: the issue's figure, both histories with the job runner off (the ingestion path
+// alone) and on (the outbox draining the backlog of summaries to an emulator that answers at once).
+const CASES: { history: number; deliver: boolean }[] =
+  values.history === undefined
+    ? [false, true].flatMap((deliver) => [0, 100_000].map((history) => ({ history, deliver })))
+    : [{ history: Number(values.history), deliver: values.deliver }];
 const RUNS = Math.max(1, Number(values.runs));
 const WARMUP = 500;
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -164,12 +174,14 @@ interface LoadResult {
   seconds: number;
 }
 
-async function main(): Promise<void> {
+type Result = Record<string, unknown> & { runsPerSec: number; runsPerSecMin: number; runsPerSecMax: number; p50Ms: number; p99Ms: number; appCpuMsPerRun: number; pgCpuMsPerRun: number; history: number; non201: number; rates: number[]; p50s: number[]; p99s: number[] };
+
+async function main(HISTORY: number, DELIVER: boolean): Promise<Result> {
   const slack = await new SlackWebApiEmulator().start();
   const database = await benchDatabase();
   const config = testConfig(slack);
   // No rate limit: the benchmark measures the request path itself, from one token and one address.
-  const app = await startApp({ config, database, llm: null, runJobs: values.deliver, log: createLogger({ level: 'error' }), apiRateLimits: false });
+  const app = await startApp({ config, database, llm: null, runJobs: DELIVER, log: createLogger({ level: 'error' }), apiRateLimits: false });
   try {
     const now = new Date();
     const project = await projectWithTargets(database.db, {
@@ -215,7 +227,7 @@ async function main(): Promise<void> {
     }
     const stored = await countRuns(database.db, scope);
     const rates = results.map((r) => r.rate);
-    console.log(`POST /api/v1/projects/{slug}/runs on PostgreSQL: ${REQUESTS} requests × ${RUNS}, ${CLIENTS} concurrent clients, ${HISTORY} runs of history${values.deliver ? ', job runner on (outbox posting to the emulator)' : ', job runner off'}`);
+    console.log(`POST /api/v1/projects/{slug}/runs on PostgreSQL: ${REQUESTS} requests × ${RUNS}, ${CLIENTS} concurrent clients, ${HISTORY} runs of history${DELIVER ? ', job runner on (outbox posting to the emulator)' : ', job runner off'}`);
     console.log(`  throughput: median ${median(rates).toFixed(0)} runs/s (min ${Math.min(...rates).toFixed(0)}, max ${Math.max(...rates).toFixed(0)})`);
     console.log(`  CPU per run (median): app ${median(results.map((r) => r.appCpuMs)).toFixed(3)} ms, PostgreSQL ${median(results.map((r) => r.pgCpuMs)).toFixed(3)} ms`);
     console.log(`  latency ms (median of runs): p50 ${median(results.map((r) => r.p50)).toFixed(1)}, p95 ${median(results.map((r) => r.p95)).toFixed(1)}, p99 ${median(results.map((r) => r.p99)).toFixed(1)}`);
@@ -234,11 +246,14 @@ async function main(): Promise<void> {
       requests: REQUESTS,
       clients: CLIENTS,
       runs: RUNS,
-      deliver: values.deliver,
+      deliver: DELIVER,
+      rates,
+      p50s: results.map((r) => r.p50),
+      p99s: results.map((r) => r.p99),
       non201: results.reduce((n, r) => n + r.non201 + r.errors, 0),
       loadavg: loadavg().map((l) => round1(l)),
     };
-    console.log(`RESULT ${JSON.stringify(result)}`);
+    return result;
   } finally {
     await app.stop();
     await database.close();
@@ -304,5 +319,19 @@ if (values['load-url']) {
   const result = await generateLoad(values['load-url'], values['load-token']!, values['load-tag']!, REQUESTS);
   process.send!(result, () => process.exit(0));
 } else {
-  await main();
+  const rows: Result[] = [];
+  for (const c of CASES) rows.push(await main(c.history, c.deliver));
+  const flatness = (deliver: boolean) => {
+    const [none, many] = [0, 100_000].map((h) => rows.find((r) => r.history === h && r.deliver === deliver));
+    return none && many ? `${(many.runsPerSec / none.runsPerSec).toFixed(2)}×` : undefined;
+  };
+  const md = [
+    `POST /api/v1/projects/{slug}/runs on PostgreSQL, ${CLIENTS} concurrent connections (autocannon, in its own process), ${REQUESTS.toLocaleString('en-US')} runs per measurement, ${RUNS} measurements after ${WARMUP} warm-up runs; every run has 3 metrics and 3 params and its own Idempotency-Key. Job runner off: the ingestion path alone (summaries queue). On: as in production, the outbox sending the summaries meanwhile — to the Slack emulator, which answers at once, so the backlog drains as fast as the machine allows. History: runs (with metric rows and sent summaries) stored before measuring. CPU per run: the app's process and PostgreSQL's backends for its database.`,
+    '',
+    table(
+      ['job runner', 'runs stored before', 'runs/s (target ≥ 1,000)', 'vs none stored (target 0.85–1.15×)', 'p50 ms', 'p99 ms', 'CPU per run: app / PostgreSQL (ms)', 'not 201'],
+      rows.map((r) => [r.deliver ? 'on' : 'off', r.history.toLocaleString('en-US'), spread(r.rates), r.history ? (flatness(r.deliver as boolean) ?? '—') : '—', spread(r.p50s), spread(r.p99s), `${r.appCpuMsPerRun.toFixed(2)} / ${r.pgCpuMsPerRun.toFixed(2)}`, String(r.non201)]),
+    ),
+  ].join('\n');
+  emitResult({ bench: 'api-runs', title: 'Run ingestion through the API', markdown: md, figures: { rows } });
 }
