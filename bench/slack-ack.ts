@@ -24,6 +24,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { slackSignature } from '../src/slack/signing.js';
+import { emitResult, table } from './_result.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -194,4 +195,24 @@ try {
   }
 }
 console.log(`load average (1 min) during the runs: ${fmt(summary(load))}; database: ${process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite'}; trigger ids: ${TRIGGER}; runs: ${RUNS} × ${SECONDS} s`);
-console.log(`RESULT ${JSON.stringify({ bench: 'slack-ack', runs: RUNS, seconds: SECONDS, database: process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite', trigger: TRIGGER, loadavg: summary(load), results })}`);
+type Row = { kind: Kind; connections: number; cpuUs: Record<Side, ReturnType<typeof summary>>; cpuRatio: ReturnType<typeof summary>; p50Ms: Record<Side, ReturnType<typeof summary>>; p50Ratio: ReturnType<typeof summary>; p99Ms: Record<Side, ReturnType<typeof summary>> };
+const KIND_LABEL: Record<string, string> = { command: 'slash command `/mlops help` (bare: a no-op command)', action: 'block action (bare: a no-op action)', view: 'view submission (bare: a no-op view)', status: '`/mlops status` (one query; bare: a no-op command)' };
+const met = (r: ReturnType<typeof summary>) => (r.median <= 1.15 ? 'yes' : 'no');
+const md = [
+  `This app and a bare Bolt 4 app (\`bench/_bare-bolt-app.ts\`: \`new App()\` with its own HTTP receiver and one no-op listener), each in its own process on ${process.env.TEST_DATABASE_URL ? 'PostgreSQL' : 'PGlite'}, driven in turn by autocannon with signed requests (each its own trigger id, as Slack sends them${TRIGGER === 'none' ? ' — here without one' : ''}), ${RUNS} alternated runs of ${SECONDS} s per cell. CPU per request: the server process's user + system time over the run / requests answered. Target: app / bare ≤ 1.15 for both.`,
+  '',
+  table(
+    ['request', 'connections', 'CPU µs/request: app / bare', 'CPU ratio', 'ack p50 ms: app / bare', 'p50 ratio', 'p99 ms: app / bare', 'met'],
+    (results as Row[]).map((r) => [
+      KIND_LABEL[r.kind] ?? r.kind,
+      String(r.connections),
+      `${r.cpuUs.app.median.toFixed(0)} / ${r.cpuUs.bare.median.toFixed(0)}`,
+      fmt(r.cpuRatio),
+      `${r.p50Ms.app.median} / ${r.p50Ms.bare.median}`,
+      fmt(r.p50Ratio),
+      `${r.p99Ms.app.median} / ${r.p99Ms.bare.median}`,
+      `${met(r.cpuRatio)} / ${met(r.p50Ratio)}`,
+    ]),
+  ),
+].join('\n');
+emitResult({ bench: 'slack-ack', title: 'Slack ack against a bare Bolt app', markdown: md, figures: { runs: RUNS, seconds: SECONDS, trigger: TRIGGER, loadavg: summary(load), results } });
