@@ -25,7 +25,7 @@ export interface Fleet {
 }
 
 /** A fresh PostgreSQL database for one benchmark; `drop` removes it. */
-export async function freshPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshPostgres(adminUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
   const name = `mlops_bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -35,6 +35,7 @@ export async function freshPostgres(adminUrl: string): Promise<{ url: string; dr
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
+    name,
     async drop() {
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
@@ -91,6 +92,8 @@ function startReplica(opts: AppProcessOptions): Promise<{ replica: Replica; setu
 
 export type Path = 'command' | 'api-run' | 'vote';
 
+let loads = 0;
+
 export interface LoadFigures {
   requests: number;
   perSecond: number;
@@ -108,6 +111,8 @@ export interface LoadFigures {
 export async function load(replica: Replica, fleet: Fleet, path: Path, o: { connections: number; seconds: number; rate?: number; voters?: number }): Promise<LoadFigures> {
   const { teamId, setup } = fleet;
   let n = 0;
+  // Several loads run at once (one per replica): each its own keys, or they would collide as 409s.
+  const tag = `${process.pid}-${++loads}`;
   const voters = o.voters ?? 100;
   const request = (): { path: string; method: 'POST'; headers: Record<string, string>; body: string } => {
     n++;
@@ -122,12 +127,12 @@ export async function load(replica: Replica, fleet: Fleet, path: Path, o: { conn
       return { path: '/slack/events', method: 'POST', ...r };
     }
     const body = JSON.stringify({
-      name: `run-${process.pid}-${n}`,
+      name: `run-${tag}-${n}`,
       metrics: { auc: 0.8 + Math.random() * 0.15, latency_ms: 40 + Math.random() * 60, f1: Math.random() },
       params: { lr: String(10 ** -(1 + (n % 4))), depth: String(4 + (n % 8)) },
       commit: 'abcdef1234',
     });
-    return { path: '/api/v1/projects/bench/runs', method: 'POST', headers: { authorization: `Bearer ${setup.token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${process.pid}-${Date.now()}-${n}` }, body };
+    return { path: '/api/v1/projects/bench/runs', method: 'POST', headers: { authorization: `Bearer ${setup.token}`, 'content-type': 'application/json', 'idempotency-key': `bench-${tag}-${n}` }, body };
   };
   const result = await autocannon({
     url: replica.url,
