@@ -25,7 +25,7 @@ if (!adminUrl) {
   process.exit(0);
 }
 
-const LABEL: Record<Path, string> = { command: '`/mlops status` (slash command: the project's report, reply in the ack)', 'api-run': 'POST …/runs (API run ingestion)', vote: 'gate vote (block action, ballot committed before the ack)' };
+const LABEL: Record<Path, string> = { command: '`/mlops status` (slash command: the project report, reply in the ack)', 'api-run': 'POST …/runs (API run ingestion)', vote: 'gate vote (block action, ballot committed before the ack)' };
 type Cell = { perSecond: number[]; p50: number[]; p99: number[]; bad: number; appCpuUs: number[]; pgCpuUs: number[] };
 
 /** CPU (ms) so far of the PostgreSQL backends serving `dbName` (Linux /proc; 0 for a server elsewhere). */
