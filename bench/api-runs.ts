@@ -9,7 +9,7 @@
  * Without --history it measures with no history and with 100,000 runs stored, job runner on, and
  * reports both to RESULTS.md.
  *
- * Needs PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test);
+ * Needs PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (without either it says so and measures nothing);
  * a fresh database (bench_ingest_<random>) is created and dropped. --history N stores N runs with
  * their metric rows and sent summaries (SQL, generate_series) before measuring, so the figure shows
  * whether ingestion slows as a project's history grows. --runs N measures N times on the same app
@@ -318,6 +318,9 @@ function generateLoad(url: string, token: string, tag: string, requests: number)
 if (values['load-url']) {
   const result = await generateLoad(values['load-url'], values['load-token']!, values['load-tag']!, REQUESTS);
   process.send!(result, () => process.exit(0));
+} else if (!process.env.BENCH_DATABASE_URL && !process.env.TEST_DATABASE_URL) {
+  // `npm run bench` sets TEST_DATABASE_URL when a PostgreSQL answers; the target is PostgreSQL's.
+  console.log('api-runs needs PostgreSQL (TEST_DATABASE_URL or BENCH_DATABASE_URL): not measured.');
 } else {
   const rows: Result[] = [];
   for (const c of CASES) rows.push(await main(c.history, c.deliver));
