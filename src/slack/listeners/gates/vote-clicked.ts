@@ -71,7 +71,7 @@ export function voteClicked(deps: Deps) {
         throw err;
       }
       await ack();
-      if (!(err instanceof DomainError)) deps.log.error('vote failed', withoutBallot(err));
+      if (!(err instanceof DomainError)) deps.log.error('vote failed', err);
       await tellUser(deps, client, channel, who.userId, err instanceof DomainError ? `:no_entry_sign: ${err.message}` : SOMETHING_WRONG);
       return;
     }
@@ -83,19 +83,4 @@ export function voteClicked(deps: Deps) {
     await finishVote(deps, voted, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
     await tellUser(deps, client, channel, who.userId, voteConfirmation(vote, voted.result, voted.gate.anonymous));
   };
-}
-
-/**
- * What is logged of a failed vote: the database's error code and message, never drizzle's wrapper
- * (its message lists the query's parameters) or pg's detail (the failing row): either holds the
- * ballot, which is secret in an anonymous gate.
- */
-function withoutBallot(err: unknown): Error {
-  const cause = (err as { cause?: unknown }).cause;
-  const source = cause instanceof Error ? cause : err instanceof Error && !(err as { query?: unknown }).query ? err : null;
-  const out = new Error(source ? source.message : 'the vote\'s query failed');
-  out.name = source?.name ?? 'Error';
-  const code = (source as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') Object.assign(out, { code });
-  return out;
 }
