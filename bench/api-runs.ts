@@ -39,7 +39,7 @@ import { createLogger } from '../src/logger.js';
 import { SlackWebApiEmulator } from '../src/sandbox/emulator/web-api.js';
 import { testConfig } from '../test/helpers/harness.js';
 import { projectWithTargets } from '../test/helpers/runs.js';
-import { emitResult, spread, table } from './_result.js';
+import { emitResult, median, percentile, spread, table } from './_result.js';
 
 const { values } = parseArgs({
   options: {
@@ -67,14 +67,6 @@ const RUNS = Math.max(1, Number(values.runs));
 const WARMUP = 500;
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** A new migrated PostgreSQL database, dropped on close. */

@@ -44,7 +44,7 @@ import { freshDatabase, type DbKind } from '../test/helpers/db.js';
 import { choices, normals, rng } from '../test/helpers/drift-samples.js';
 import { testConfig } from '../test/helpers/harness.js';
 import { projectWithTargets } from '../test/helpers/runs.js';
-import { emitResult, table } from './_result.js';
+import { emitResult, median, table } from './_result.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,11 +69,6 @@ const RUNS = 5;
 const statRows: string[][] = [];
 const apiRows: string[][] = [];
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function time<T>(fn: () => T): { ms: number; value: T } {
   fn(); // warm-up

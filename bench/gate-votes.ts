@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { SlackPeople } from '../src/sandbox/emulator/person.js';
 import type { StoredMessage } from '../src/sandbox/emulator/store.js';
 import type { SlackWebApiEmulator } from '../src/sandbox/emulator/web-api.js';
-import { emitResult, spread, table } from './_result.js';
+import { emitResult, median, percentile, spread, table } from './_result.js';
 
 // Defaults: what `npm run bench` reports — the 1,000-click burst, three runs.
 const { values: args } = parseArgs({ options: { voters: { type: 'string', default: '1000' }, runs: { type: 'string', default: '3' } } });
@@ -55,10 +55,7 @@ interface Figures {
   ok: boolean;
 }
 
-const pct = (samples: number[], q: number) => {
-  const s = [...samples].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((q / 100) * s.length) - 1))]!;
-};
+const pct = (samples: number[], q: number) => percentile([...samples].sort((a, b) => a - b), q);
 const stats = (samples: number[]) =>
   `p50 ${pct(samples, 50).toFixed(1)} ms  p95 ${pct(samples, 95).toFixed(1)} ms  p99 ${pct(samples, 99).toFixed(1)} ms  max ${pct(samples, 100).toFixed(1)} ms  (n=${samples.length})`;
 const round1 = (x: number) => Math.round(x * 10) / 10;
@@ -180,10 +177,6 @@ async function oneRun(run: number): Promise<Figures> {
 const runs: Figures[] = [];
 for (let i = 0; i < RUNS; i++) runs.push(await oneRun(i));
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const summary: Record<string, unknown> = { bench: 'gate-votes', database: kind, runs: RUNS, cpus: cpus().length, loadavg: loadavg().map(round1) };
 const range: Record<string, [number, number]> = {};
 for (const key of Object.keys(runs[0]!) as (keyof Figures)[]) {

@@ -24,7 +24,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { slackSignature } from '../src/slack/signing.js';
-import { emitResult, table } from './_result.js';
+import { emitResult, median, table } from './_result.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -145,11 +145,6 @@ async function measure(c: Child, kind: Kind, side: Side, connections: number, se
   return { cpuPerRequestUs: (after - before) / Math.max(1, answered), p50: r.latency.p50, p99: r.latency.p99, requests: answered, rps: answered / r.duration };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const summary = (xs: number[]) => ({ median: +median(xs).toFixed(3), min: +Math.min(...xs).toFixed(3), max: +Math.max(...xs).toFixed(3) });
 const fmt = (s: { median: number; min: number; max: number }, d = 2) => `${s.median.toFixed(d)} (${s.min.toFixed(d)}–${s.max.toFixed(d)})`;
 
