@@ -1,10 +1,8 @@
 // Starting app replicas (bench/_app-process.ts) as child processes on one database and one Slack
 // emulator, and driving them with autocannon — shared by bench/event-loop.ts and bench/scale.ts.
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { SlackWebApiEmulator } from '../src/sandbox/emulator/web-api.js';
 import { type AppProcessOptions, BENCH_CHANNEL, type ProbeFigures, type Setup, voterId } from './_fixture.js';
 import { freshTriggerId, signedCommand, signedVoteClick } from './_slack-requests.js';
@@ -22,27 +20,6 @@ export interface Fleet {
   setup: Setup;
   teamId: string;
   close(): Promise<void>;
-}
-
-/** A fresh PostgreSQL database for one benchmark; `drop` removes it. */
-export async function freshPostgres(adminUrl: string): Promise<{ url: string; name: string; drop(): Promise<void> }> {
-  const name = `mlops_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    name,
-    async drop() {
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
 }
 
 /** Starts `count` replicas on `database` ('pglite' allows only one), the first one setting up. */

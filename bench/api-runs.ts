@@ -21,7 +21,6 @@
  * last line is machine-readable: `RESULT {"bench":"api-runs",...}`.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -37,6 +36,7 @@ import { countRuns } from '../src/db/repositories/runs.js';
 import { newToken } from '../src/domain/experiments/api-token.js';
 import { createLogger } from '../src/logger.js';
 import { SlackWebApiEmulator } from '../src/sandbox/emulator/web-api.js';
+import { createPostgresDatabase } from '../test/helpers/db.js';
 import { testConfig } from '../test/helpers/harness.js';
 import { projectWithTargets } from '../test/helpers/runs.js';
 import { emitResult, median, percentile, spread, table } from './_result.js';
@@ -71,29 +71,17 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** A new migrated PostgreSQL database, dropped on close. */
 async function benchDatabase(): Promise<Database & { url: string; name: string }> {
-  const name = `bench_ingest_${randomBytes(4).toString('hex')}`;
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`create database ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
+  const created = await createPostgresDatabase(ADMIN_URL, 'bench_ingest');
   // A pool a little larger than needed, as a replica serving CI traffic would have.
-  const db = openPostgres(url.toString(), 20);
+  const db = openPostgres(created.url, 20);
   await db.migrate();
   return {
     ...db,
-    url: url.toString(),
-    name,
+    url: created.url,
+    name: created.name,
     async close() {
       await db.close();
-      await admin(`drop database if exists ${name} with (force)`);
+      await created.drop();
     },
   };
 }

@@ -8,8 +8,9 @@
  *   npx tsx bench/event-loop.ts [--runs 3] [--seconds 20] [--api-rate 100] [--command-rate 50] [--vote-rate 20]
  */
 import os from 'node:os';
+import { createPostgresDatabase } from '../test/helpers/db.js';
 import { argOf, emitResult, median, spread, table } from './_result.js';
-import { freshPostgres, load, startFleet } from './_fleet.js';
+import { load, startFleet } from './_fleet.js';
 
 const RUNS = argOf('runs', 3);
 const SECONDS = argOf('seconds', 20);
@@ -32,7 +33,7 @@ interface Row {
 
 async function measure(kind: 'postgres' | 'pglite'): Promise<Row> {
   const rates: Rates = kind === 'postgres' ? RATES : { 'api-run': RATES['api-run'] * SANDBOX_SHARE, command: RATES.command * SANDBOX_SHARE, vote: RATES.vote * SANDBOX_SHARE };
-  const pgDb = kind === 'postgres' ? await freshPostgres(adminUrl!) : undefined;
+  const pgDb = kind === 'postgres' ? await createPostgresDatabase(adminUrl!, 'mlops_bench') : undefined;
   const fleet = await startFleet(pgDb?.url ?? 'pglite', 1);
   const app = fleet.replicas[0]!;
   const row: Row = { kind, rates, target: kind === 'postgres' ? 20 : 50, stalls: [], p99: [], over20: [], served: [], loads: [] };

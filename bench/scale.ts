@@ -11,8 +11,9 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
+import { createPostgresDatabase } from '../test/helpers/db.js';
 import { argOf, emitResult, median, spread, table } from './_result.js';
-import { freshPostgres, load, type Path, startFleet } from './_fleet.js';
+import { load, type Path, startFleet } from './_fleet.js';
 
 const RUNS = argOf('runs', 3);
 const SECONDS = argOf('seconds', 10);
@@ -46,7 +47,7 @@ const spent = (before: Map<number, number>, after: Map<number, number>) => [...a
 const cells = new Map<string, Cell>();
 
 for (const n of REPLICAS) {
-  const db = await freshPostgres(adminUrl);
+  const db = await createPostgresDatabase(adminUrl, 'mlops_bench');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   // Each replica's pool: 10 connections, as the app's default.

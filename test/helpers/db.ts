@@ -33,24 +33,38 @@ export async function freshDatabase(kind: DbKind, opts: FreshDatabaseOptions = {
   }
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `${opts.namePrefix ?? 'mlops_test'}_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const db = openPostgres(opts.connectThrough ? opts.connectThrough(url.toString()) : url.toString(), opts.poolSize ?? 10);
+  const created = await createPostgresDatabase(adminUrl, opts.namePrefix);
+  const db = openPostgres(opts.connectThrough ? opts.connectThrough(created.url) : created.url, opts.poolSize ?? 10);
   await db.migrate();
   return {
     ...db,
-    url: url.toString(),
+    url: created.url,
     async close() {
       await db.close();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await created.drop();
     },
   };
+}
+
+/** Runs one statement on the server as the admin connection (creating and dropping databases). */
+async function asAdmin(adminUrl: string, statement: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * A new, empty PostgreSQL database on the server `adminUrl` names (not migrated: the app or the
+ * caller does that): its URL and name, and `drop`, which ends its connections and removes it.
+ */
+export async function createPostgresDatabase(adminUrl: string, namePrefix = 'mlops_test'): Promise<{ url: string; name: string; drop(): Promise<void> }> {
+  const name = `${namePrefix}_${randomBytes(5).toString('hex')}`;
+  await asAdmin(adminUrl, `create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: () => asAdmin(adminUrl, `drop database if exists ${name} with (force)`) };
 }
