@@ -1,6 +1,7 @@
 // Signed Slack requests as Slack sends them (the same bodies as src/sandbox/emulator/person.ts),
 // built without an emulator so a load generator can make thousands, each with its own trigger id
 // (the app drops a repeated trigger id as a replay).
+import { slashCommandForm } from '../src/sandbox/emulator/person.js';
 import { slackSignature } from '../src/slack/signing.js';
 
 export interface SignedRequest {
@@ -14,22 +15,8 @@ function signed(secret: string, body: string, contentType: string): SignedReques
 }
 
 export function signedCommand(secret: string, c: { teamId: string; user: string; channel: string; text: string; triggerId: string }): SignedRequest {
-  const form = new URLSearchParams({
-    token: 'legacy-verification-token',
-    team_id: c.teamId,
-    team_domain: 'bench',
-    channel_id: c.channel,
-    channel_name: c.channel.toLowerCase(),
-    user_id: c.user,
-    user_name: c.user.toLowerCase(),
-    command: '/mlops',
-    text: c.text,
-    api_app_id: 'A0MLOPS',
-    is_enterprise_install: 'false',
-    response_url: `https://hooks.slack.invalid/commands/${c.triggerId}`,
-    trigger_id: c.triggerId,
-  });
-  return signed(secret, form.toString(), 'application/x-www-form-urlencoded');
+  const form = slashCommandForm({ teamId: c.teamId, teamDomain: 'bench', channel: c.channel, user: c.user, text: c.text, responseUrl: `https://hooks.slack.invalid/commands/${c.triggerId}`, triggerId: c.triggerId });
+  return signed(secret, form, 'application/x-www-form-urlencoded');
 }
 
 /** A click on a gate's vote button (`gate.vote.go` / `gate.vote.abstain`), as block_actions. */

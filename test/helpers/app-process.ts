@@ -3,6 +3,7 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { slashCommandForm } from '../../src/sandbox/emulator/person.js';
 import type { SlackWebApiEmulator } from '../../src/sandbox/emulator/web-api.js';
 import { slackSignature } from '../../src/slack/signing.js';
 import { waitFor } from './clock.js';
@@ -59,21 +60,7 @@ export function slashCommand(
   c: { secret: string; channel: string; user: string; text: string; triggerId: string },
   agent?: http.Agent,
 ): Promise<Answer> {
-  const body = new URLSearchParams({
-    token: 'legacy',
-    team_id: emulator.teamId,
-    team_domain: 'test',
-    channel_id: c.channel,
-    channel_name: 'test',
-    user_id: c.user,
-    user_name: c.user.toLowerCase(),
-    command: '/mlops',
-    text: c.text,
-    api_app_id: 'A0MLOPS',
-    is_enterprise_install: 'false',
-    response_url: emulator.newResponseUrl(c.channel, c.user),
-    trigger_id: c.triggerId,
-  }).toString();
+  const body = slashCommandForm({ teamId: emulator.teamId, teamDomain: 'test', channel: c.channel, user: c.user, text: c.text, responseUrl: emulator.newResponseUrl(c.channel, c.user), triggerId: c.triggerId });
   return request(`${appUrl}/slack/events`, slackHeaders(c.secret, body, 'application/x-www-form-urlencoded'), body, agent);
 }
 

@@ -33,6 +33,25 @@ export type ViewValues = Record<string, Record<string, string | string[] | null>
  * button clicks, modal submissions, messages, opening App Home) to the app's /slack/events exactly as
  * Slack does — form or JSON bodies, v0 signature, timestamp and retry headers.
  */
+/** The form body Slack POSTs for `/mlops <text>` (the test harness and the benchmarks send it too). */
+export function slashCommandForm(c: { teamId: string; teamDomain: string; channel: string; user: string; text: string; responseUrl: string; triggerId: string }): string {
+  return new URLSearchParams({
+    token: 'legacy-verification-token',
+    team_id: c.teamId,
+    team_domain: c.teamDomain,
+    channel_id: c.channel,
+    channel_name: c.channel.toLowerCase(),
+    user_id: c.user,
+    user_name: c.user.toLowerCase(),
+    command: '/mlops',
+    text: c.text,
+    api_app_id: 'A0MLOPS',
+    is_enterprise_install: 'false',
+    response_url: c.responseUrl,
+    trigger_id: c.triggerId,
+  }).toString();
+}
+
 export class SlackPeople {
   constructor(
     private readonly api: SlackWebApiEmulator,
@@ -50,22 +69,8 @@ export class SlackPeople {
   /** A slash command; the ack's text is stored as the ephemeral reply the person sees. */
   async command(user: string, channel: string, text: string, opts: DeliveryOptions = {}): Promise<Delivery> {
     const triggerId = opts.triggerId ?? this.api.newTriggerId(user);
-    const form = new URLSearchParams({
-      token: 'legacy-verification-token',
-      team_id: this.api.teamId,
-      team_domain: this.api.teamName.toLowerCase(),
-      channel_id: channel,
-      channel_name: channel.toLowerCase(),
-      user_id: user,
-      user_name: user.toLowerCase(),
-      command: '/mlops',
-      text,
-      api_app_id: 'A0MLOPS',
-      is_enterprise_install: 'false',
-      response_url: this.newResponseUrl(channel, user),
-      trigger_id: triggerId,
-    });
-    const res = await this.send(form.toString(), 'application/x-www-form-urlencoded', opts);
+    const form = slashCommandForm({ teamId: this.api.teamId, teamDomain: this.api.teamName.toLowerCase(), channel, user, text, responseUrl: this.newResponseUrl(channel, user), triggerId });
+    const res = await this.send(form, 'application/x-www-form-urlencoded', opts);
     const body = res.body as { text?: string; blocks?: Block[]; response_type?: string } | undefined;
     if (res.status === 200 && body && typeof body === 'object' && (body.text || body.blocks)) {
       if (body.response_type === 'in_channel') {
