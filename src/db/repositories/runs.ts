@@ -36,15 +36,11 @@ export interface NewRun {
 export type InsertRunResult = { kind: 'created'; run: RunRow } | { kind: 'replayed'; run: RunRow } | { kind: 'conflict'; run: RunRow };
 
 /**
- * Inserts a run and its metric rows in one transaction. With an idempotency key already used in
- * this project, nothing is written: the earlier run comes back as `replayed` when the request hash
- * matches, `conflict` otherwise. The unique index decides, so concurrent retries create one run.
+ * Inserts a run and its metric rows inside the caller's transaction (a Slack run queues its summary
+ * in it; API runs are written in batches by insertRunsBatch). With an idempotency key already used
+ * in this project, nothing is written: the earlier run comes back as `replayed` when the request
+ * hash matches, `conflict` otherwise. The unique index decides, so concurrent retries create one run.
  */
-export async function insertRun(db: Db, scope: ProjectScope, r: NewRun): Promise<InsertRunResult> {
-  return db.transaction((tx) => insertRunIn(tx, scope, r));
-}
-
-/** insertRun inside the caller's transaction (the API also queues the summary in it). */
 export async function insertRunIn(tx: Db, scope: ProjectScope, r: NewRun): Promise<InsertRunResult> {
   const [row] = await tx
     .insert(runs)
