@@ -86,4 +86,54 @@ describe('Slack Web API emulator', () => {
     await post(slack.newResponseUrl('C6', 'U1', original.ts), { text: 'after', replace_original: true });
     expect(slack.store.find('C6', original.ts!)?.text).toBe('after');
   });
+
+  it('a response_url from an ephemeral message replaces or deletes that ephemeral, for that person only', async () => {
+    const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const shown = slack.store.addEphemeral({ channel: 'C7', user: 'U1', text: 'confirm?', via: 'chat.postEphemeral' });
+    await post(slack.newResponseUrl('C7', 'U1', undefined, shown.id), { text: 'confirmed', replace_original: true });
+    expect(slack.store.ephemerals.filter((e) => e.channel === 'C7').map((e) => e.text)).toEqual(['confirmed']);
+    await post(slack.newResponseUrl('C7', 'U1', undefined, shown.id), { delete_original: true });
+    expect(slack.store.ephemerals.filter((e) => e.channel === 'C7')).toEqual([]);
+    expect(slack.store.channelMessages('C7')).toEqual([]);
+  });
+
+  it('chat.getPermalink links to a stored message in Slack\'s archives shape; an unknown one is message_not_found', async () => {
+    const m = await client.chat.postMessage({ channel: 'C8', text: 'gate' });
+    const link = await client.chat.getPermalink({ channel: 'C8', message_ts: m.ts! });
+    expect(link.permalink).toBe(`${slack.url}/archives/C8/p${m.ts!.replace('.', '')}`);
+    await expect(client.chat.getPermalink({ channel: 'C8', message_ts: '1.000002' })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
+  });
+
+  it('keeps one App Home view id per person across publishes', async () => {
+    const first = await client.views.publish({ user_id: 'U9', view: { type: 'home', blocks: [] } });
+    const second = await client.views.publish({ user_id: 'U9', view: { type: 'home', blocks: [{ type: 'divider' }] } });
+    expect(second.view?.id).toBe(first.view?.id);
+    expect(slack.store.homeViews.get('U9')).toMatchObject({ id: first.view?.id, blocks: [{ type: 'divider' }] });
+  });
+
+  it('tells subscribers after every change a person could see, and stops when unsubscribed', async () => {
+    let seen = 0;
+    const stop = slack.store.subscribe(() => (seen += 1));
+    const before = slack.store.version;
+    await client.chat.postMessage({ channel: 'C9', text: 'hello' });
+    expect(seen).toBeGreaterThan(0);
+    expect(slack.store.version).toBeGreaterThan(before);
+    stop();
+    const after = seen;
+    await client.chat.postMessage({ channel: 'C9', text: 'again' });
+    expect(seen).toBe(after);
+  });
+
+  it('serves extra routes on its host ahead of the 404, and answers 500 with the message when one throws', async () => {
+    slack.route((_req, res, _body, path) => {
+      if (path === '/boom') throw new Error('page broke');
+      if (path !== '/hello') return false;
+      res.end('hi');
+      return true;
+    });
+    expect(await (await fetch(`${slack.url}/hello`)).text()).toBe('hi');
+    const boom = await fetch(`${slack.url}/boom`);
+    expect([boom.status, await boom.json()]).toEqual([500, { ok: false, error: 'page broke' }]);
+    expect((await fetch(`${slack.url}/elsewhere`)).status).toBe(404);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { slackSignature } from '../../slack/signing.js';
-import type { Block, StoredMessage } from './store.js';
+import type { Block, EphemeralMessage, StoredMessage } from './store.js';
 import type { SlackWebApiEmulator } from './web-api.js';
 
 export interface DeliveryOptions {
@@ -23,6 +23,16 @@ export interface Delivery {
   body: unknown;
   eventId?: string;
   triggerId?: string;
+}
+
+/** Where a person clicked: a channel or thread message, an ephemeral one, their App Home, or an open modal. */
+export type Surface = { kind: 'message'; message: StoredMessage } | { kind: 'ephemeral'; ephemeral: EphemeralMessage } | { kind: 'home' } | { kind: 'modal'; viewId: string };
+
+/** The element clicked: its block and action ids, and for a select or overflow the option chosen. */
+export interface ActionTarget {
+  blockId: string;
+  actionId: string;
+  selectedValue?: string;
 }
 
 /** Values for a modal submission: block_id → action_id → the value as a person would enter it. */
@@ -76,39 +86,53 @@ export class SlackPeople {
       if (body.response_type === 'in_channel') {
         this.api.addMessage({ channel, botId: this.api.botId, user: this.api.botUserId, text: body.text ?? '', blocks: body.blocks });
       } else {
-        this.api.store.ephemerals.push({ channel, user, text: body.text ?? '', blocks: body.blocks, via: 'ack' });
+        this.api.store.addEphemeral({ channel, user, text: body.text ?? '', blocks: body.blocks, via: 'ack' });
       }
     }
+    this.api.store.changed();
     return { ...res, triggerId };
   }
 
   /** Clicks the button with this exact label in a message (channel or thread) or an open modal. */
   async click(user: string, message: StoredMessage, label: string, opts: DeliveryOptions = {}): Promise<Delivery> {
     const { button, blockId } = findButton(message.blocks ?? [], label);
+    return this.act(user, { kind: 'message', message }, { blockId, actionId: String(button.action_id ?? '') }, opts);
+  }
+
+  /** Clicks the button with this exact label in the person's App Home (the first, if several carry it). */
+  async clickInHome(user: string, label: string, opts: DeliveryOptions = {}): Promise<Delivery> {
+    const home = this.api.store.homeViews.get(user) as { blocks?: Block[] } | undefined;
+    const { button, blockId } = findButton(home?.blocks ?? [], label);
+    return this.act(user, { kind: 'home' }, { blockId, actionId: String(button.action_id ?? '') }, opts);
+  }
+
+  /**
+   * What Slack sends when a person clicks a button (or picks an option) on any surface: a
+   * `block_actions` payload whose container, channel, message, view and response_url are those
+   * Slack gives for that surface (a Home or modal click carries the view and no response_url).
+   */
+  async act(user: string, surface: Surface, target: ActionTarget, opts: DeliveryOptions = {}): Promise<Delivery> {
+    const blocks = surfaceBlocks(this.api, user, surface);
+    const element = findElement(blocks, target);
     const triggerId = opts.triggerId ?? this.api.newTriggerId(user);
-    const payload = {
+    const action: Record<string, unknown> = { type: element.type, action_id: target.actionId, block_id: target.blockId, action_ts: `${Date.now() / 1000}` };
+    if (element.type === 'button') Object.assign(action, { text: element.text, value: element.value, style: element.style });
+    else {
+      const options = (element.options as { value: string }[] | undefined) ?? [];
+      const chosen = options.find((o) => o.value === target.selectedValue);
+      if (!chosen) throw new Error(`no option "${target.selectedValue}" in ${target.actionId}`);
+      action.selected_option = chosen;
+    }
+    const payload: Record<string, unknown> = {
       type: 'block_actions',
       team: { id: this.api.teamId, domain: this.api.teamName.toLowerCase() },
       user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: this.api.teamId },
       api_app_id: 'A0MLOPS',
       token: 'legacy-verification-token',
-      container: { type: 'message', message_ts: message.ts, channel_id: message.channel, is_ephemeral: false, thread_ts: message.threadTs },
       trigger_id: triggerId,
-      channel: { id: message.channel, name: message.channel.toLowerCase() },
-      message: { type: 'message', ts: message.ts, thread_ts: message.threadTs, text: message.text, blocks: message.blocks, user: message.user, bot_id: message.botId },
       state: { values: {} },
-      response_url: this.newResponseUrl(message.channel, user, message.ts),
-      actions: [
-        {
-          type: 'button',
-          action_id: button.action_id,
-          block_id: blockId,
-          text: button.text,
-          value: button.value,
-          style: button.style,
-          action_ts: `${Date.now() / 1000}`,
-        },
-      ],
+      actions: [action],
+      ...surfacePayload(this.api, user, surface),
     };
     const res = await this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', opts);
     return { ...res, triggerId };
@@ -139,6 +163,7 @@ export class SlackPeople {
     const res = await this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', opts);
     const body = res.body as { response_action?: string } | undefined;
     if (res.status === 200 && body?.response_action !== 'errors') stored.open = false;
+    this.api.store.changed();
     return res;
   }
 
@@ -196,6 +221,63 @@ export class SlackPeople {
   private newResponseUrl(channel: string, user: string, messageTs?: string): string {
     return this.api.newResponseUrl(channel, user, messageTs);
   }
+}
+
+function surfaceBlocks(api: SlackWebApiEmulator, user: string, surface: Surface): Block[] {
+  switch (surface.kind) {
+    case 'message':
+      return surface.message.blocks ?? [];
+    case 'ephemeral':
+      return surface.ephemeral.blocks ?? [];
+    case 'home':
+      return ((api.store.homeViews.get(user) as { blocks?: Block[] } | undefined)?.blocks) ?? [];
+    case 'modal':
+      return api.store.views.get(surface.viewId)?.view.blocks ?? [];
+  }
+}
+
+/** The parts of a block_actions payload that depend on where the click happened. */
+function surfacePayload(api: SlackWebApiEmulator, user: string, surface: Surface): Record<string, unknown> {
+  switch (surface.kind) {
+    case 'message': {
+      const m = surface.message;
+      return {
+        container: { type: 'message', message_ts: m.ts, channel_id: m.channel, is_ephemeral: false, thread_ts: m.threadTs },
+        channel: { id: m.channel, name: m.channel.toLowerCase() },
+        message: { type: 'message', ts: m.ts, thread_ts: m.threadTs, text: m.text, blocks: m.blocks, user: m.user, bot_id: m.botId },
+        response_url: api.newResponseUrl(m.channel, user, m.ts),
+      };
+    }
+    case 'ephemeral': {
+      // Slack sends no message body for an ephemeral one, only its container.
+      const e = surface.ephemeral;
+      return {
+        container: { type: 'message', message_ts: e.ts, channel_id: e.channel, is_ephemeral: true, thread_ts: e.threadTs },
+        channel: { id: e.channel, name: e.channel.toLowerCase() },
+        response_url: api.newResponseUrl(e.channel, user, undefined, e.id),
+      };
+    }
+    case 'home': {
+      const view = api.store.homeViews.get(user) ?? {};
+      return { container: { type: 'view', view_id: view.id }, view: { ...view, type: 'home', state: { values: {} } } };
+    }
+    case 'modal': {
+      const stored = api.store.views.get(surface.viewId);
+      return { container: { type: 'view', view_id: surface.viewId }, view: { ...stored?.view, id: surface.viewId, state: { values: {} } } };
+    }
+  }
+}
+
+type Element = Record<string, unknown> & { type?: string; action_id?: string; value?: string; text?: unknown; style?: string };
+
+function findElement(blocks: Block[], target: ActionTarget): Element {
+  for (const block of blocks) {
+    if (String(block.block_id ?? '') !== target.blockId) continue;
+    const candidates = [...((block.elements as Element[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Element] : [])];
+    const el = candidates.find((e) => e.action_id === target.actionId);
+    if (el) return el;
+  }
+  throw new Error(`no element ${target.actionId} in block ${target.blockId}`);
 }
 
 function findButton(blocks: Block[], label: string): { button: Record<string, unknown> & { action_id?: string; value?: string; text?: unknown; style?: string }; blockId: string } {

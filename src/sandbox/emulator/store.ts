@@ -13,6 +13,10 @@ export interface StoredMessage {
 }
 
 export interface EphemeralMessage {
+  /** The emulator's own id for it (Slack gives ephemerals no lasting id); a response_url can replace it. */
+  id: string;
+  /** When it was shown, on the same clock as message timestamps (it sorts among them). */
+  ts: string;
   channel: string;
   user: string;
   text: string;
@@ -51,10 +55,35 @@ export class WorkspaceStore {
   readonly messages: StoredMessage[] = [];
   readonly ephemerals: EphemeralMessage[] = [];
   readonly views = new Map<string, StoredView>();
-  readonly homeViews = new Map<string, Record<string, unknown>>();
+  /** Each person's published App Home; `id` is the view id a click in it refers to. */
+  readonly homeViews = new Map<string, Record<string, unknown> & { id?: string }>();
   readonly files = new Map<string, StoredFile>();
   readonly calls: ApiCall[] = [];
   private lastTs = 0;
+  private ephemeralSeq = 0;
+  private readonly listeners = new Set<() => void>();
+  /** Increases on every change a person could see; the sandbox page polls nothing, it listens. */
+  version = 0;
+
+  /** Calls `fn` after anything changed (batched by the caller as it likes); returns the unsubscribe. */
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Marks a change: the emulator calls it after each request it handled and each thing a person did. */
+  changed(): void {
+    this.version += 1;
+    for (const fn of this.listeners) fn();
+  }
+
+  /** Shows an ephemeral message to one person, stamped and numbered. */
+  addEphemeral(e: Omit<EphemeralMessage, 'id' | 'ts'>): EphemeralMessage {
+    const msg: EphemeralMessage = { ...e, id: `E${++this.ephemeralSeq}`, ts: this.nextTs() };
+    this.ephemerals.push(msg);
+    this.changed();
+    return msg;
+  }
 
   /** Slack timestamps are unique per channel and increase; microsecond ticks keep them unique here too. */
   nextTs(): string {

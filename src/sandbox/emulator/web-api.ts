@@ -89,11 +89,13 @@ export class SlackWebApiEmulator {
   /** Trigger ids issued with interactions, and the person each belongs to (views.open needs one). */
   readonly triggerIds = new Map<string, string>();
   /** response_url targets handed out with commands and interactions. */
-  readonly responseUrls = new Map<string, { channel: string; user: string; messageTs?: string }>();
+  readonly responseUrls = new Map<string, ResponseUrlTarget>();
   private responseUrlSeq = 0;
   private readonly faults: Fault[] = [];
   private flakiness: Flakiness | null = null;
   private server?: Server;
+  /** Further routes on the emulator's host (the sandbox page); answers true when it handled the request. */
+  private extraRoutes?: ExtraRoutes;
   url = '';
 
   constructor(opts: EmulatorOptions = {}) {
@@ -121,6 +123,11 @@ export class SlackWebApiEmulator {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
+  /** Serves more paths on the emulator's host, ahead of its 404 (the sandbox page uses this). */
+  route(handler: ExtraRoutes): void {
+    this.extraRoutes = handler;
+  }
+
   injectFault(fault: Fault): void {
     this.faults.push({ ...fault });
   }
@@ -145,9 +152,10 @@ export class SlackWebApiEmulator {
     return t;
   }
 
-  newResponseUrl(channel: string, user: string, messageTs?: string): string {
+  /** A response_url for a reply to `user` in `channel`; with `messageTs` or `ephemeralId` it can also replace or delete that message. */
+  newResponseUrl(channel: string, user: string, messageTs?: string, ephemeralId?: string): string {
     const key = `R${++this.responseUrlSeq}`;
-    this.responseUrls.set(key, { channel, user, messageTs });
+    this.responseUrls.set(key, { channel, user, messageTs, ephemeralId });
     return `${this.url}/response/${key}`;
   }
 
@@ -168,7 +176,12 @@ export class SlackWebApiEmulator {
     }
     this.store.calls.push({ method: 'response_url', args: msg as Args, ok: true, status: 200 });
     const original = target.messageTs ? this.store.find(target.channel, target.messageTs) : undefined;
-    if (truthy(msg.delete_original) && original) {
+    const ephemeral = target.ephemeralId ? this.store.ephemerals.find((e) => e.id === target.ephemeralId) : undefined;
+    if (ephemeral && (truthy(msg.delete_original) || truthy(msg.replace_original))) {
+      // A click in an ephemeral message: Slack replaces (or removes) that ephemeral, for that person only.
+      if (truthy(msg.delete_original)) this.store.ephemerals.splice(this.store.ephemerals.indexOf(ephemeral), 1);
+      else Object.assign(ephemeral, { text: msg.text ?? ephemeral.text, blocks: msg.blocks ?? ephemeral.blocks });
+    } else if (truthy(msg.delete_original) && original) {
       this.store.messages.splice(this.store.messages.indexOf(original), 1);
     } else if (truthy(msg.replace_original) && original) {
       original.text = msg.text ?? original.text;
@@ -177,8 +190,9 @@ export class SlackWebApiEmulator {
     } else if (msg.response_type === 'in_channel') {
       this.addMessage({ channel: target.channel, threadTs: msg.thread_ts, botId: this.botId, user: this.botUserId, text: msg.text ?? '', blocks: msg.blocks });
     } else {
-      this.store.ephemerals.push({ channel: target.channel, user: target.user, text: msg.text ?? '', blocks: msg.blocks, via: 'response_url', threadTs: msg.thread_ts });
+      this.store.addEphemeral({ channel: target.channel, user: target.user, text: msg.text ?? '', blocks: msg.blocks, via: 'response_url', threadTs: msg.thread_ts });
     }
+    this.store.changed();
     return { status: 200, json: { ok: true } };
   }
 
@@ -204,7 +218,15 @@ export class SlackWebApiEmulator {
       const out = this.handleResponseUrl(path.slice('/response/'.length), body);
       return send(out.status, out.json);
     }
-    if (!path.startsWith('/api/')) return send(404, { ok: false, error: 'unknown_path' });
+    if (!path.startsWith('/api/')) {
+      try {
+        if (this.extraRoutes && (await this.extraRoutes(req, res, body, path))) return;
+      } catch (err) {
+        if (!res.headersSent) send(500, { ok: false, error: (err as Error).message });
+        return;
+      }
+      return send(404, { ok: false, error: 'unknown_path' });
+    }
     const method = path.slice('/api/'.length);
     let args: Args;
     try {
@@ -261,6 +283,7 @@ export class SlackWebApiEmulator {
     }
     record(200, result);
     send(200, result);
+    this.store.changed();
   }
 
   /** OAuth codes this emulated workspace will accept at oauth.v2.access (see `authorize`). */
@@ -322,6 +345,7 @@ export class SlackWebApiEmulator {
   addMessage(m: Omit<StoredMessage, 'ts'> & { ts?: string }): StoredMessage {
     const msg: StoredMessage = { ...m, ts: m.ts ?? this.store.nextTs() };
     this.store.messages.push(msg);
+    this.store.changed();
     return msg;
   }
 
@@ -370,8 +394,8 @@ export class SlackWebApiEmulator {
         const errors = blockErrors(blocks, 'message');
         if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
       }
-      this.store.ephemerals.push({ channel, user, text: str(args.text) ?? '', blocks, via: 'chat.postEphemeral', threadTs: str(args.thread_ts) });
-      return { ok: true, message_ts: this.store.nextTs() };
+      const shown = this.store.addEphemeral({ channel, user, text: str(args.text) ?? '', blocks, via: 'chat.postEphemeral', threadTs: str(args.thread_ts) });
+      return { ok: true, message_ts: shown.ts };
     },
     'views.open': (args) => {
       const trigger = str(args.trigger_id);
@@ -401,8 +425,18 @@ export class SlackWebApiEmulator {
       if (!user) return { ok: false, error: 'invalid_arguments' };
       const errors = viewErrors(view ?? {});
       if (errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
-      this.store.homeViews.set(user, view);
-      return { ok: true, view: { ...view, id: id('V') } };
+      // One Home view per person, keeping its id across publishes as Slack does.
+      const viewId = this.store.homeViews.get(user)?.id ?? id('V');
+      this.store.homeViews.set(user, { ...view, id: viewId });
+      return { ok: true, view: { ...view, id: viewId } };
+    },
+    'chat.getPermalink': (args) => {
+      const channel = this.requireChannel(args);
+      if (typeof channel !== 'string') return channel;
+      const ts = str(args.message_ts) ?? '';
+      if (!this.store.find(channel, ts)) return { ok: false, error: 'message_not_found' };
+      // Slack's shape (archives/<channel>/p<ts without the dot>), on the emulator's own host: the sandbox page opens it.
+      return { ok: true, channel, permalink: `${this.url}/archives/${channel}/p${ts.replace('.', '')}` };
     },
     'users.info': (args) => {
       const user = str(args.user);
@@ -470,3 +504,13 @@ export class SlackWebApiEmulator {
 }
 
 type StoredViewInput = Record<string, unknown> & { blocks?: Block[] };
+
+export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, body: Buffer, path: string) => boolean | Promise<boolean>;
+
+/** Where a response_url's replies go: to `user` in `channel`, replacing the message or ephemeral it came from when asked. */
+interface ResponseUrlTarget {
+  channel: string;
+  user: string;
+  messageTs?: string;
+  ephemeralId?: string;
+}
