@@ -128,6 +128,7 @@ describe('dates', () => {
   it('shows the fallback when the date cannot be read', () => {
     expect(text(md('<!date^soon^{date}|about noon>'))).toBe('about noon');
     expect(text(md('<!date^1796144400^{nonsense}|about noon>'))).toBe('about noon');
+    expect(text(md('<!date^1796144400^{constructor}|about noon>'))).toBe('about noon');
     expect(text(md('<!date^1796144400^{date}|about noon>', { tz: 'Mars/Olympus_Mons' }))).toBe('about noon');
   });
 
@@ -159,6 +160,8 @@ describe('lines', () => {
 describe('emoji', () => {
   it('maps known shortcodes and leaves the rest as written', () => {
     expect(text(md(':white_check_mark: done :no_entry_sign: :not_a_real_one: 10:30:00'))).toBe('✅ done 🚫 :not_a_real_one: 10:30:00');
+    expect(text(md(':constructor: :tostring:'))).toBe(':constructor: :tostring:');
+    expect(plainText({ text: ':constructor:' })).toBe(':constructor:');
   });
 
   it('knows every shortcode the app’s messages use', () => {

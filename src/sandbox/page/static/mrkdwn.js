@@ -38,8 +38,11 @@ export const EMOJI = {
   wave: '👋', white_check_mark: '✅', x: '❌', zzz: '💤',
 };
 
+/** Own keys only: `:constructor:` is not an emoji. @param {string} name */
+const emojiOf = (name) => (Object.hasOwn(EMOJI, name) ? EMOJI[name] : undefined);
+
 /** @param {string} text */
-export const emojify = (text) => text.replace(/:([a-z0-9_+-]+):/g, (code, name) => EMOJI[name] ?? code);
+export const emojify = (text) => text.replace(/:([a-z0-9_+-]+):/g, (code, name) => emojiOf(name) ?? code);
 
 /** Slack escapes &, < and > in mrkdwn text; one pass, so `&amp;lt;` shows as `&lt;`. */
 const ENTITIES = /** @type {Record<string, string>} */ ({ amp: '&', lt: '<', gt: '>' });
@@ -140,7 +143,7 @@ export function formatSlackDate(seconds, format, ctx) {
   for (const kind of ['date', 'date_short', 'date_long']) base[`${kind}_pretty`] = relative ?? base[kind] ?? '';
   let known = true;
   const out = format.replace(/\{(\w+)\}/g, (token, name) => {
-    if (name in base) return base[name] ?? '';
+    if (Object.hasOwn(base, name)) return base[name] ?? '';
     known = false;
     return token;
   });
@@ -230,7 +233,7 @@ function words(s, ctx) {
   const out = [];
   let last = 0;
   for (const m of text.matchAll(/:([a-z0-9_+-]+):/g)) {
-    const emoji = EMOJI[m[1] ?? ''];
+    const emoji = emojiOf(m[1] ?? '');
     if (!emoji) continue;
     if (m.index > last) out.push(text.slice(last, m.index));
     out.push(ctx.html`<span class="md-emoji" title=${m[0]}>${emoji}</span>`);
