@@ -25,6 +25,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The sandbox page: browser ES modules served as they are, no bundler. Only the browser globals the page uses.
+  {
+    files: ['src/sandbox/page/static/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'history', 'console', 'fetch', 'EventSource', 'FormData', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout'].map((g) => [g, 'readonly']),
+      ),
+    },
+  },
   // Edges parse, call one verb and reply: no rows, no mechanisms, no emulator.
   layer(['src/slack/**/*.ts', 'src/api/**/*.ts'], ['db', 'jobs', 'sandbox'], 'Edges (src/slack, src/api) call verbs in src/services; they do not reach'),
   // Verbs may use messages, domain, db, llm and charts, never the edges or the mechanisms above them.
