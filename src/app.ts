@@ -43,6 +43,8 @@ export interface StartOptions {
   runJobs?: boolean;
   jobs?: JobRegistry;
   instanceId?: string;
+  /** Sandbox mode: the sandbox page's address, where the app's `/` sends a browser. */
+  sandboxPageUrl?: string;
   /** API rate limits over the defaults (tests inject small ones); false turns them off (benchmarks). */
   apiRateLimits?: ApiOptions['rateLimits'];
 }
@@ -127,6 +129,8 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   runnerRef.current = runner;
 
   http.use('/api/v1', registerApi(deps, { rateLimits: opts.apiRateLimits }));
+  const sandboxPage = opts.sandboxPageUrl;
+  if (sandboxPage) http.get('/', (_req, res) => res.redirect(302, sandboxPage));
   const { app: slack, events } = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
   // A listener goes on after its ack (the HTTP answer): a stop waits for that work too.
   const processEvent = slack.processEvent.bind(slack);

@@ -1,10 +1,9 @@
 // Entry point: `npm start`. Reads the environment once, then runs the app (and, with no Slack
 // credentials, the built-in Slack emulator so the app can be used without a workspace).
-import { randomBytes } from 'node:crypto';
 import { type RunningApp, startApp } from './app.js';
 import { type Config, ConfigError, loadConfig, secretValues } from './config.js';
 import { createLogger } from './logger.js';
-import { SlackWebApiEmulator } from './sandbox/emulator/web-api.js';
+import { type Sandbox, startSandbox } from './sandbox/start.js';
 import { printable } from './shared/printable.js';
 
 // The few lines printed here are plain text for the person who ran `npm start` (the app's own logs
@@ -26,7 +25,7 @@ async function main(): Promise<void> {
 
   // Signals are handled from the start: a stop asked for while the app is still starting (the
   // embedded database can take seconds) waits for start-up, then stops cleanly.
-  let emulator: SlackWebApiEmulator | undefined;
+  let sandbox: Sandbox | undefined;
   let running: RunningApp | undefined;
   // A stop (see RunningApp.stop) lets requests in flight and the current job pass finish, within
   // SHUTDOWN_TIMEOUT_SECONDS, then closes the database and exits 0. A second signal is not caught
@@ -38,15 +37,15 @@ async function main(): Promise<void> {
     if (!running || stopping) return;
     stopping = true;
     await running.stop();
-    await emulator?.close();
+    await sandbox?.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
 
   if (config.slack.kind === 'sandbox') {
-    emulator = await new SlackWebApiEmulator().start();
-    const signingSecret = randomBytes(16).toString('hex');
+    sandbox = await startSandbox();
+    const { emulator, signingSecret } = sandbox;
     config = { ...config, slack: { kind: 'single', botToken: emulator.botToken, signingSecret }, slackApiUrl: emulator.apiUrl };
   }
 
@@ -59,7 +58,7 @@ async function main(): Promise<void> {
   process.on('uncaughtException', crash('uncaught exception'));
   process.on('unhandledRejection', crash('unhandled promise rejection'));
 
-  const app = (running = await startApp({ config, log }).catch((err: NodeJS.ErrnoException) => {
+  const app = (running = await startApp({ config, log, sandboxPageUrl: sandbox?.pageUrl }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') {
       fail(`Invalid configuration: PORT ${config.port} is already in use`);
       process.exit(1);
@@ -68,10 +67,11 @@ async function main(): Promise<void> {
   }));
   if (stopRequested) return shutdown();
   const db = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${config.dataDir}`;
-  if (emulator) {
+  if (sandbox) {
+    sandbox.connect(app.url);
     say(`MLOps Lifecycle running in sandbox mode (no Slack credentials set): a local Slack emulator plays the workspace.`);
+    say(`  open this:       ${sandbox.pageUrl}  (the sandbox workspace: act as any of its people, type /mlops help)`);
     say(`  app:             ${app.url}  (health: ${app.url}/healthz)`);
-    say(`  Slack emulator:  ${emulator.url}`);
   } else {
     say(`MLOps Lifecycle listening on ${app.url} (${config.slack.kind === 'oauth' ? 'multi-workspace OAuth' : 'single workspace'}${config.slack.kind !== 'sandbox' && config.slack.appToken ? ', Socket Mode' : ''})`);
   }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** What the emulated workspace remembers: messages per channel and thread, views, files and every API call. */
 export interface StoredMessage {
   channel: string;
@@ -51,6 +53,15 @@ export interface ApiCall {
 // Block Kit is open-ended JSON; the emulator only inspects a few fields of it.
 export type Block = Record<string, unknown> & { type: string };
 
+/**
+ * Slack gives every block without a `block_id` one of its own when it stores a message or view (and
+ * sends that id with a click in it); the emulator does the same, so a click names its block.
+ */
+export function withBlockIds<T extends Block[] | undefined>(blocks: T): T {
+  for (const b of blocks ?? []) if (typeof b.block_id !== 'string' || b.block_id === '') b.block_id = randomBytes(4).toString('base64url');
+  return blocks;
+}
+
 export class WorkspaceStore {
   readonly messages: StoredMessage[] = [];
   readonly ephemerals: EphemeralMessage[] = [];
@@ -79,7 +90,7 @@ export class WorkspaceStore {
 
   /** Shows an ephemeral message to one person, stamped and numbered. */
   addEphemeral(e: Omit<EphemeralMessage, 'id' | 'ts'>): EphemeralMessage {
-    const msg: EphemeralMessage = { ...e, id: `E${++this.ephemeralSeq}`, ts: this.nextTs() };
+    const msg: EphemeralMessage = { ...e, blocks: withBlockIds(e.blocks), id: `E${++this.ephemeralSeq}`, ts: this.nextTs() };
     this.ephemerals.push(msg);
     this.changed();
     return msg;

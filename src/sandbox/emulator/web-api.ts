@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockErrors, viewErrors } from './block-limits.js';
-import { type Block, type StoredMessage, WorkspaceStore } from './store.js';
+import { type Block, type StoredMessage, withBlockIds, WorkspaceStore } from './store.js';
 
 export interface EmulatorOptions {
   port?: number;
@@ -180,12 +180,12 @@ export class SlackWebApiEmulator {
     if (ephemeral && (truthy(msg.delete_original) || truthy(msg.replace_original))) {
       // A click in an ephemeral message: Slack replaces (or removes) that ephemeral, for that person only.
       if (truthy(msg.delete_original)) this.store.ephemerals.splice(this.store.ephemerals.indexOf(ephemeral), 1);
-      else Object.assign(ephemeral, { text: msg.text ?? ephemeral.text, blocks: msg.blocks ?? ephemeral.blocks });
+      else Object.assign(ephemeral, { text: msg.text ?? ephemeral.text, blocks: withBlockIds(msg.blocks) ?? ephemeral.blocks });
     } else if (truthy(msg.delete_original) && original) {
       this.store.messages.splice(this.store.messages.indexOf(original), 1);
     } else if (truthy(msg.replace_original) && original) {
       original.text = msg.text ?? original.text;
-      original.blocks = msg.blocks ?? original.blocks;
+      original.blocks = withBlockIds(msg.blocks) ?? original.blocks;
       original.edited = true;
     } else if (msg.response_type === 'in_channel') {
       this.addMessage({ channel: target.channel, threadTs: msg.thread_ts, botId: this.botId, user: this.botUserId, text: msg.text ?? '', blocks: msg.blocks });
@@ -343,7 +343,7 @@ export class SlackWebApiEmulator {
 
   /** Adds a message as the bot (or a person) and returns it; also used by the person-side client. */
   addMessage(m: Omit<StoredMessage, 'ts'> & { ts?: string }): StoredMessage {
-    const msg: StoredMessage = { ...m, ts: m.ts ?? this.store.nextTs() };
+    const msg: StoredMessage = { ...m, blocks: withBlockIds(m.blocks), ts: m.ts ?? this.store.nextTs() };
     this.store.messages.push(msg);
     this.store.changed();
     return msg;
@@ -377,7 +377,7 @@ export class SlackWebApiEmulator {
       if (blocks) {
         const errors = blockErrors(blocks, 'message');
         if (errors.length) return { ok: false, error: 'invalid_blocks', errors };
-        msg.blocks = blocks;
+        msg.blocks = withBlockIds(blocks);
       }
       if (typeof args.text === 'string') msg.text = args.text;
       if (args.metadata) msg.metadata = args.metadata as StoredMessage['metadata'];
@@ -406,6 +406,7 @@ export class SlackWebApiEmulator {
       const errors = viewErrors(view ?? {});
       if (!view || errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
       const viewId = id('V');
+      withBlockIds(view.blocks);
       this.store.views.set(viewId, { id: viewId, userId, view, open: true });
       return { ok: true, view: { ...view, id: viewId } };
     },
@@ -416,6 +417,7 @@ export class SlackWebApiEmulator {
       const view = args.view as StoredViewInput;
       const errors = viewErrors(view ?? {});
       if (errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
+      withBlockIds(view.blocks);
       stored.view = view;
       return { ok: true, view: { ...view, id: stored.id } };
     },
@@ -427,6 +429,7 @@ export class SlackWebApiEmulator {
       if (errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
       // One Home view per person, keeping its id across publishes as Slack does.
       const viewId = this.store.homeViews.get(user)?.id ?? id('V');
+      withBlockIds(view.blocks);
       this.store.homeViews.set(user, { ...view, id: viewId });
       return { ok: true, view: { ...view, id: viewId } };
     },

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/clock.js';
+import { bootApp, type Harness } from '../helpers/harness.js';
+import { serveSandboxPage } from '../../src/sandbox/page/server.js';
+
+// The page's HTTP side: what each person is shown, what a click becomes, and what bad input gets.
+describe('sandbox page server', () => {
+  let h: Harness;
+  let base: string;
+  beforeAll(async () => {
+    h = await bootApp('pglite');
+    serveSandboxPage({ api: h.slack, people: h.people });
+    base = h.slack.url;
+  });
+  afterAll(async () => h?.close());
+
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: res.status, json: (await res.json()) as { ok: boolean; error?: string; errors?: Record<string, string> } };
+  };
+  const stateOf = async (as: string) => (await (await fetch(`${base}/sandbox/state?as=${as}`)).json()) as {
+    messages: { channel: string; text: string; ts: string }[];
+    ephemerals: { text: string }[];
+    modal: { id: string } | null;
+  };
+
+  it('serves the page, its modules and preact from node_modules; nothing outside the list', async () => {
+    const page = await fetch(base + '/');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('/static/app.js');
+    for (const path of ['/static/app.js', '/static/views.js', '/static/blocks.js', '/static/mrkdwn.js', '/vendor/preact.mjs', '/vendor/hooks.mjs', '/vendor/htm.mjs']) {
+      const res = await fetch(base + path);
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, 'text/javascript; charset=utf-8']);
+    }
+    for (const path of ['/static/../server.ts', '/static/%2e%2e/server.ts', '/static/index.ts', '/vendor/pg']) expect((await fetch(base + path)).status).toBe(404);
+  });
+
+  it('a typed /mlops line is the slash command: its reply is ephemeral, shown only to the person who typed it', async () => {
+    expect(await post('/sandbox/say', { as: 'U0ADA', channel: 'C0GENERAL', text: '/mlops help' })).toEqual({ status: 200, json: { ok: true } });
+    expect((await stateOf('U0ADA')).ephemerals.map((e) => e.text).join('\n')).toContain('/mlops');
+    expect((await stateOf('U0BEN')).ephemerals).toEqual([]);
+  });
+
+  it('a plain line is a message from that person, delivered to the app as an event', async () => {
+    await post('/sandbox/say', { as: 'U0BEN', channel: 'C0GENERAL', text: 'hello <b>team</b>' });
+    const seen = (await stateOf('U0ADA')).messages.find((m) => m.text === 'hello <b>team</b>');
+    expect(seen).toMatchObject({ channel: 'C0GENERAL' });
+  });
+
+  it('refuses bad input with a 400 naming the field, and does nothing', async () => {
+    const before = h.slack.store.messages.length;
+    expect(await post('/sandbox/say', { as: 'U0NOBODY', channel: 'C0GENERAL', text: 'hi' })).toMatchObject({ status: 400, json: { ok: false, error: expect.stringContaining('as:') } });
+    expect(await post('/sandbox/say', { as: 'U0ADA', channel: 'general', text: 'hi' })).toMatchObject({ status: 400, json: { error: expect.stringContaining('channel:') } });
+    expect(await post('/sandbox/say', { as: 'U0ADA', channel: 'C0GENERAL', text: '   ' })).toMatchObject({ status: 400, json: { error: expect.stringContaining('type something first') } });
+    expect(await post('/sandbox/say', '{not json')).toMatchObject({ status: 400, json: { error: 'the body is not JSON' } });
+    expect(await post('/sandbox/act', { as: 'U0ADA', surface: { kind: 'message', channel: 'C0GENERAL', ts: '1.000001' }, blockId: 'b', actionId: 'a' })).toMatchObject({ status: 404 });
+    expect(await post('/sandbox/act', { as: 'U0ADA', surface: { kind: 'elsewhere' }, blockId: 'b', actionId: 'a' })).toMatchObject({ status: 400, json: { error: expect.stringContaining('surface') } });
+    expect(await post('/sandbox/submit', { as: 'U0ADA', viewId: 'VNONE', values: {} })).toMatchObject({ status: 404, json: { error: 'that modal is closed' } });
+    expect((await fetch(`${base}/sandbox/state?as=U0NOBODY`)).status).toBe(400);
+    expect(h.slack.store.messages.length).toBe(before);
+  });
+
+  it('sends a server-sent "changed" event after something changes', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/sandbox/events`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    let seen = '';
+    const read = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += new TextDecoder().decode(value);
+      }
+    })().catch(() => {});
+    await waitFor(() => seen.includes('event: changed'), 'the first event');
+    const first = seen.length;
+    await post('/sandbox/say', { as: 'U0CHEN', channel: 'C0CHURN', text: 'anyone?' });
+    await waitFor(() => seen.slice(first).includes('event: changed'), 'an event after a message');
+    controller.abort();
+    await read;
+  });
+
+  it('a permalink opens the page at that message', async () => {
+    const res = await fetch(`${base}/archives/C0FRAUD/p1700000000000100`, { redirect: 'manual' });
+    expect([res.status, res.headers.get('location')]).toEqual([302, '/#C0FRAUD/1700000000.000100']);
+  });
+});
