@@ -5,7 +5,11 @@ import { evaluateDataset, type ColumnInput } from '../../src/domain/drift/evalua
 import { rocAuc } from '../../src/domain/drift/performance.js';
 import type { DriftReport, PerformanceCheck } from '../../src/domain/drift/report.js';
 import type { DriftSettingsInput } from '../../src/domain/drift/settings.js';
+import { normal, seeded } from '../../src/sandbox/example/random.js';
 import type { Harness } from './harness.js';
+
+// One seeded generator (mulberry32) and normal draw serve the example data and the tests.
+export { seeded };
 
 /**
  * Drift data for tests that do not go through the ingestion API: seeded generated samples, a
@@ -13,22 +17,6 @@ import type { Harness } from './harness.js';
  * statistics (evaluateDataset).
  */
 
-/** mulberry32: a small seeded generator, so every run sees the same samples. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(rand: () => number, mean: number, sd: number): number {
-  const u = Math.max(rand(), 1e-12);
-  return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
 
 function pick<T>(rand: () => number, values: readonly T[], weights: readonly number[]): T {
   let r = rand() * weights.reduce((a, b) => a + b, 0);

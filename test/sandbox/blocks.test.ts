@@ -1,4 +1,3 @@
-import htmModule from 'htm';
 import { describe, expect, it, vi } from 'vitest';
 import { summarizeRun } from '../../src/domain/experiments/summary.js';
 import type { Brief } from '../../src/domain/intake/brief.js';
@@ -12,26 +11,8 @@ import { incidentMessage } from '../../src/messages/drift.js';
 import { runSummaryMessage } from '../../src/messages/run-summary.js';
 import { checkinMessage, commentModal } from '../../src/messages/viability.js';
 import { type BlockAction, type BlockContext, fieldName, readValues, renderBlocks } from '../../src/sandbox/page/static/blocks.js';
+import { all, html, type Node, text } from '../helpers/vnodes.js';
 
-/** The page renders through preact's h; here through one that keeps the tree as plain objects to inspect. */
-interface Node {
-  type: string;
-  props: Record<string, unknown>;
-  children: unknown[];
-}
-// htm's types describe a CommonJS default export, so TypeScript sees the module object; Node's ESM
-// (and vitest) load dist/htm.mjs, whose default is htm itself. Take whichever is there.
-const htm = ((htmModule as { default?: unknown }).default ?? htmModule) as typeof htmModule.default;
-const h = (type: string, props: Record<string, unknown> | null, ...children: unknown[]): Node => ({ type, props: props ?? {}, children });
-const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => Node;
-
-const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && 'type' in x && 'children' in x;
-const text = (x: unknown): string => (Array.isArray(x) ? x.map(text).join('') : isNode(x) ? text(x.children) : typeof x === 'string' || typeof x === 'number' ? String(x) : '');
-function all(x: unknown, match: (n: Node) => boolean): Node[] {
-  if (Array.isArray(x)) return x.flatMap((c) => all(c, match));
-  if (!isNode(x)) return [];
-  return [...(match(x) ? [x] : []), ...all(x.children, match)];
-}
 const byClass = (x: unknown, cls: string) => all(x, (n) => String(n.props.class ?? '').split(' ').includes(cls));
 const ofType = (x: unknown, type: string) => all(x, (n) => n.type === type);
 const click = (n: Node | undefined) => (n?.props.onClick as () => void)();

@@ -1,29 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import htmModule from 'htm';
 import { describe, expect, it } from 'vitest';
 import { slackDate } from '../../src/messages/blocks.js';
 import { EMOJI, formatSlackDate, plainText, renderMrkdwn } from '../../src/sandbox/page/static/mrkdwn.js';
+import { all, html, text } from '../helpers/vnodes.js';
 
-/** The page renders through preact's h; here through one that keeps the tree as plain objects to inspect. */
-interface Node {
-  type: string;
-  props: Record<string, unknown>;
-  children: unknown[];
-}
-// htm's types describe a CommonJS default export, so TypeScript sees the module object; Node's ESM
-// (and vitest) load dist/htm.mjs, whose default is htm itself. Take whichever is there.
-const htm = ((htmModule as { default?: unknown }).default ?? htmModule) as typeof htmModule.default;
-const h = (type: string, props: Record<string, unknown> | null, ...children: unknown[]): Node => ({ type, props: props ?? {}, children });
-const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => Node;
-
-const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && 'type' in x && 'children' in x;
-/** What a reader sees: every string child, in order. */
-const text = (x: unknown): string => (Array.isArray(x) ? x.map(text).join('') : isNode(x) ? text(x.children) : typeof x === 'string' || typeof x === 'number' ? String(x) : '');
-function all(x: unknown, match: (n: Node) => boolean): Node[] {
-  if (Array.isArray(x)) return x.flatMap((c) => all(c, match));
-  if (!isNode(x)) return [];
-  return [...(match(x) ? [x] : []), ...all(x.children, match)];
-}
 const ofType = (x: unknown, type: string) => all(x, (n) => n.type === type);
 
 const users = [{ id: 'U0ADA', name: 'Ada' }, { id: 'U0BEN', name: 'Ben' }];
