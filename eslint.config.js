@@ -31,7 +31,7 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'history', 'console', 'fetch', 'EventSource', 'FormData', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'localStorage', 'addEventListener', 'removeEventListener'].map((g) => [g, 'readonly']),
+        ['window', 'document', 'location', 'history', 'console', 'fetch', 'EventSource', 'FormData', 'URL', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'localStorage', 'addEventListener', 'removeEventListener', 'Element'].map((g) => [g, 'readonly']),
       ),
     },
   },

@@ -54,6 +54,20 @@ function App() {
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
+  // A Slack permalink in a message (slack.com/archives/<channel>/p<ts>, or the emulator's own from
+  // chat.getPermalink) opens that message here instead of leaving for Slack.
+  useEffect(() => {
+    const onClick = (e) => {
+      const link = e.target instanceof Element ? e.target.closest('a[href]') : null;
+      const m = link && /\/archives\/([CDG][A-Z0-9]+)\/p(\d{10})(\d{6})$/.exec(link.getAttribute('href') || '');
+      if (!m) return;
+      e.preventDefault();
+      location.hash = `#${m[1]}/${m[2]}.${m[3]}`;
+    };
+    document.addEventListener('click', onClick);
+    return () => document.removeEventListener('click', onClick);
+  }, []);
+
   // Opening App Home is an event to the app (app_home_opened), as in Slack: it publishes the tab.
   useEffect(() => {
     if (place.kind === 'home') post('/sandbox/home', { as }).catch((err) => setNotice({ kind: 'error', text: err.message }));
