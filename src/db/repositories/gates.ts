@@ -144,21 +144,44 @@ export async function writeBallotBatch(
   return { fresh: new Set(fresh), written: new Map(written.map(([key, inserted]) => [key, inserted ? 'cast' : 'changed'])) };
 }
 
-/** Open gates where this person is an eligible voter, soonest deadline first, with the project slug. */
-export async function openGatesForVoter(db: Db, teamId: string, userId: string, limit = 20): Promise<(GateRow & { slug: string })[]> {
+/** An open gate as a voter's App Home lists it (the evidence blocks left out). */
+export type VoterGate = Pick<GateRow, 'id' | 'fromPhase' | 'toPhase' | 'question' | 'channelId' | 'deadline' | 'anonymous' | 'anonSecret' | 'messageOutboxId'> & { slug: string };
+
+/**
+ * Open gates where this person is an eligible voter, soonest deadline first, with the project slug
+ * (at most `limit`), and how many there are in all.
+ */
+export async function openGatesForVoter(db: Db, teamId: string, userId: string, limit = 20): Promise<{ gates: VoterGate[]; total: number }> {
   const rows = await db
-    .select({ gate: gates, slug: projects.slug })
+    .select({
+      id: gates.id,
+      fromPhase: gates.fromPhase,
+      toPhase: gates.toPhase,
+      question: gates.question,
+      channelId: gates.channelId,
+      deadline: gates.deadline,
+      anonymous: gates.anonymous,
+      anonSecret: gates.anonSecret,
+      messageOutboxId: gates.messageOutboxId,
+      slug: projects.slug,
+      total: sql<number>`count(*) over ()`,
+    })
     .from(gates)
     .innerJoin(projects, eq(projects.id, gates.projectId))
     .where(and(eq(gates.teamId, teamId), eq(gates.status, 'open'), sql`${gates.voters} @> ${JSON.stringify([userId])}::jsonb`))
-    .orderBy(gates.deadline)
+    .orderBy(gates.deadline, gates.id)
     .limit(limit);
-  return rows.map((r) => ({ ...r.gate, slug: r.slug }));
+  return { gates: rows.map(({ total: _total, ...g }) => g), total: Number(rows[0]?.total ?? 0) };
 }
 
-export async function hasBallot(db: Db, gateId: number, voterKey: string): Promise<boolean> {
-  const [row] = await db.select({ n: count() }).from(gateBallots).where(and(eq(gateBallots.gateId, gateId), eq(gateBallots.voterKey, voterKey)));
-  return Number(row?.n ?? 0) > 0;
+/** The votes stored under these (gate, voter key) pairs, by gate id; pairs without a ballot are absent. */
+export async function ballotsByKey(db: Db, keys: readonly { gateId: number; voterKey: string }[]): Promise<Map<number, BallotRow['vote']>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .select({ gateId: gateBallots.gateId, vote: gateBallots.vote })
+    .from(gateBallots)
+    .where(sql`(${gateBallots.gateId}, ${gateBallots.voterKey}) in (${sql.join(keys.map((k) => sql`(${k.gateId}::bigint, ${k.voterKey}::text)`), sql`, `)})`);
+  return new Map(rows.map((r) => [Number(r.gateId), r.vote]));
 }
 
 export async function ballotsOf(db: Db, gateId: number): Promise<BallotRow[]> {
