@@ -238,11 +238,11 @@ export function voteConfirmation(vote: Vote, result: 'cast' | 'changed' | 'uncha
 }
 
 /** The No-go modal: a required reason, so the team knows what would have to change. */
-export function noGoModal(meta: { gateId: number; channelId: string; question: string; initialReason?: string }): ModalView {
+export function noGoModal(meta: { gateId: number; channelId: string; fromHome?: boolean; question: string; initialReason?: string }): ModalView {
   return {
     type: 'modal',
     callback_id: NOGO_CALLBACK,
-    private_metadata: JSON.stringify({ gateId: meta.gateId, channelId: meta.channelId }),
+    private_metadata: JSON.stringify({ gateId: meta.gateId, channelId: meta.channelId, ...(meta.fromHome ? { fromHome: true } : {}) }),
     title: { type: 'plain_text', text: 'Vote No-go' },
     submit: { type: 'plain_text', text: 'Vote No-go' },
     close: { type: 'plain_text', text: 'Cancel' },
