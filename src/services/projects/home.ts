@@ -58,9 +58,10 @@ export async function homeFor(deps: Deps, teamId: string, userId: string, now: D
     // Every project is counted; only the first HOME_LIMITS.projects are read further and shown.
     projects: [...projects, ...mine.slice(HOME_LIMITS.projects).map((p) => ({ ...p, primary: null }))],
     awaitingVote: { items: awaiting.map(gateView), total: gates.awaitingTotal },
-    voted: [...voted.map((g) => ({ ...gateView(g), vote: g.vote })), ...gates.voted.slice(HOME_LIMITS.voted).map((g) => ({ ...gateView(g), vote: g.vote }))],
+    // Links were looked up for the items shown; the rest are only counted.
+    voted: gates.voted.map((g) => ({ ...gateView(g), vote: g.vote })),
     checkins: { items: checkins.checkins.map((c) => ({ checkinId: c.id, slug: c.slug, channelId: c.channelId, closesAt: c.closesAt, permalink: link(c.outboxId) })), total: checkins.total },
-    openAlerts: [...alerts.map((a) => ({ ...openAlertView(a), permalink: link(a.rootOutboxId) })), ...incidents.slice(MAX_ALERTS).map(openAlertView)],
+    openAlerts: incidents.map((a) => ({ ...openAlertView(a), permalink: link(a.rootOutboxId) })),
   });
 }
 

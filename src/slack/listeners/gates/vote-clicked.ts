@@ -41,8 +41,8 @@ export function recordsOwnRequestKey(body: unknown): boolean {
  * The same for a click on the gate message and one in the person's App Home (same action ids and
  * values; the Home click has no channel): the same verb and rules, and the gate message is redrawn
  * either way. From Home, the confirmation is the Home redrawn with the ballot (queued with it), and
- * a refusal opens a small modal (`answerClick`); the Home is redrawn after any click there, so a
- * stale entry (a gate that closed, a voter list that changed) goes away.
+ * a refusal opens a small modal (`answerClick`) and redraws the Home, so the stale entry (a gate
+ * that closed, a voter list that changed) goes away (`homeClicked`).
  */
 export function voteClicked(deps: Deps) {
   return async ({ ack: boltAck, body, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
