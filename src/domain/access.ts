@@ -63,6 +63,11 @@ export function stakeholdersOf(brief: unknown): string[] {
   return parsed.success ? (parsed.data.stakeholders ?? []) : [];
 }
 
+/** The project's people (owner first, then the stakeholders, without repeats): whose App Home lists it. */
+export function ownerAndStakeholders(project: Pick<ProjectAccess, 'ownerId' | 'brief'>): string[] {
+  return [...new Set([project.ownerId, ...stakeholdersOf(project.brief)])];
+}
+
 export function isOwnerOrStakeholder(userId: string, project: Pick<ProjectAccess, 'ownerId' | 'brief'>): boolean {
   return userId === project.ownerId || stakeholdersOf(project.brief).includes(userId);
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { Deps } from '../deps.js';
@@ -69,7 +70,7 @@ export async function deliverOutbox(
   for (let first = true; first || keepGoing(); first = false) {
     // At most one row per lane (a thread, a message's updates) comes back, so rows of one batch
     // never have to wait for each other; the next row of a lane comes in the next claim.
-    const rows = await claimDueOutbox(deps.db, now, LEASE_MS, BATCH);
+    const rows = drawHomesLast(await claimDueOutbox(deps.db, now, LEASE_MS, BATCH));
     // A 429 holds the rest of this batch for the same workspace and method until Retry-After.
     const limited = new Map<string, Date>();
     const started = performance.now();
@@ -95,6 +96,15 @@ export async function deliverOutbox(
     if (rows.length === 0 || settled === 0 || limited.size > 0) return delivered;
   }
   return delivered;
+}
+
+/**
+ * A Home lists messages with links to them (a gate just opened, a check-in just posted): it is drawn
+ * after the other rows of its batch went out, so that those have their ts and can be linked. Rows
+ * of one lane never share a batch, so this changes no order the lanes keep.
+ */
+function drawHomesLast(rows: ClaimedRow[]): ClaimedRow[] {
+  return [...rows.filter((r) => r.method !== 'views.publish'), ...rows.filter((r) => r.method === 'views.publish')];
 }
 
 /** 'sent', 'retry', 'failed', or the instant a rate limit lifts. */
@@ -174,6 +184,9 @@ async function deliverOne(deps: Deps, row: ClaimedRow, now: Date, renderers: Rec
       // files v2: getUploadURLExternal, the bytes, completeUploadExternal (into the parent's thread).
       if (row.parentTs) await client.files.uploadV2({ ...upload, channel_id: row.channelId, thread_ts: row.parentTs });
       else await client.files.uploadV2({ ...upload, channel_id: row.channelId });
+    } else if (row.method === 'views.publish') {
+      // A person's App Home: `channelId` is that person.
+      await client.views.publish({ ...(payload as { view: View }), user_id: row.channelId });
     } else {
       await client.chat.postEphemeral({ ...(payload as { text: string; user: string }), channel: row.channelId, ...(row.parentTs ? { thread_ts: row.parentTs } : {}) });
     }

@@ -252,6 +252,8 @@ export interface OpenAlertView {
   openedAt: Date;
   changedBy: string | null;
   snoozedUntil: Date | null;
+  /** The root message's link from chat.getPermalink, where it is known (the App Home). */
+  permalink?: string | null;
 }
 
 export function openAlertLine(a: OpenAlertView, withSlug: boolean): string {
@@ -261,16 +263,16 @@ export function openAlertLine(a: OpenAlertView, withSlug: boolean): string {
       : a.status === 'snoozed'
         ? `snoozed until ${slackDate(a.snoozedUntil ?? a.openedAt)}`
         : `acknowledged by ${who(a.changedBy)}`;
-  const where = a.rootTs ? messageLink(a.channelId, a.rootTs, 'open the thread') : `in <#${a.channelId}>`;
+  const where = a.permalink ? `<${a.permalink}|open the thread>` : a.rootTs ? messageLink(a.channelId, a.rootTs, 'open the thread') : `in <#${a.channelId}>`;
   return `${SEVERITY_EMOJI[a.severity]} ${withSlug ? `*${esc(a.slug)}* ` : ''}${a.severity} drift alert since ${slackDate(a.openedAt, '{date_short_pretty} {time}')}, ${state} — ${where}`;
 }
 
-/** The App Home's list of open alerts of the person's projects. */
-export function homeAlertsText(alerts: OpenAlertView[]): string {
-  if (alerts.length === 0) return '*Open drift alerts*\nNo open alerts on your projects.';
-  const lines = alerts.slice(0, 15).map((a) => `• ${openAlertLine(a, true)}`);
+/** The App Home's list of open alerts of the person's projects, as lines: a title, then one line an alert (the first 15). */
+export function homeAlertLines(alerts: OpenAlertView[]): string[] {
+  if (alerts.length === 0) return ['*Open drift alerts*\nNo open alerts on your projects.'];
+  const lines = ['*Open drift alerts*', ...alerts.slice(0, 15).map((a) => `• ${openAlertLine(a, true)}`)];
   if (alerts.length > 15) lines.push(`…and ${alerts.length - 15} more.`);
-  return `*Open drift alerts*\n${lines.join('\n')}`;
+  return lines;
 }
 
 /** What a project section says about drift (status, gate evidence, check-in signals). */

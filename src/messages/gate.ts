@@ -10,7 +10,7 @@ export const OUTCOME_LABEL: Record<Outcome, string> = { go: 'GO', no_go: 'NO-GO'
 /** How a closed gate is named in one line: its outcome, or that it decided nothing. */
 const CLOSED_LABEL: Record<GateOutcome, string> = { ...OUTCOME_LABEL, superseded: 'NO DECISION, superseded' };
 const OUTCOME_EMOJI: Record<Outcome, string> = { go: ':white_check_mark:', no_go: ':no_entry:', no_quorum: ':hourglass:' };
-const VOTE_LABEL: Record<Vote, string> = { go: 'Go', no_go: 'No-go', abstain: 'Abstain' };
+export const VOTE_LABEL: Record<Vote, string> = { go: 'Go', no_go: 'No-go', abstain: 'Abstain' };
 /** A gate message keeps room for its own blocks; evidence beyond this is cut (Slack allows 50). */
 export const MAX_EVIDENCE_BLOCKS = 30;
 
@@ -103,9 +103,7 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
       type: 'actions',
       block_id: `gate-${v.gateId}`,
       elements: [
-        voteButton('Go', voteActionId('go'), v.gateId, 'primary'),
-        voteButton('No-go', voteActionId('no_go'), v.gateId, 'danger'),
-        voteButton('Abstain', voteActionId('abstain'), v.gateId),
+        ...voteButtons(v.gateId),
         ownerButton('Close now', GATE_CLOSE_ACTION, v.gateId, 'Close this gate now?', 'The outcome is decided with the ballots cast so far.'),
         ownerButton('Cancel gate', GATE_CANCEL_ACTION, v.gateId, 'Cancel this gate?', 'No outcome is recorded and the project stays where it is.'),
       ],
@@ -115,6 +113,11 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
   // The fallback text is what notifications show, and it is mrkdwn too: a typed <!here> must not ping.
   const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${CLOSED_LABEL[v.outcome]})` : ''}`;
   return { text, blocks };
+}
+
+/** Go, No-go, Abstain: the gate message's buttons, and the App Home's for the same gate (one listener takes both). */
+export function voteButtons(gateId: number): Button[] {
+  return [voteButton('Go', voteActionId('go'), gateId, 'primary'), voteButton('No-go', voteActionId('no_go'), gateId, 'danger'), voteButton('Abstain', voteActionId('abstain'), gateId)];
 }
 
 function voteButton(text: string, actionId: string, gateId: number, style?: 'primary' | 'danger'): Button {
@@ -235,11 +238,11 @@ export function voteConfirmation(vote: Vote, result: 'cast' | 'changed' | 'uncha
 }
 
 /** The No-go modal: a required reason, so the team knows what would have to change. */
-export function noGoModal(meta: { gateId: number; channelId: string; question: string; initialReason?: string }): ModalView {
+export function noGoModal(meta: { gateId: number; channelId: string; fromHome?: boolean; question: string; initialReason?: string }): ModalView {
   return {
     type: 'modal',
     callback_id: NOGO_CALLBACK,
-    private_metadata: JSON.stringify({ gateId: meta.gateId, channelId: meta.channelId }),
+    private_metadata: JSON.stringify({ gateId: meta.gateId, channelId: meta.channelId, ...(meta.fromHome ? { fromHome: true } : {}) }),
     title: { type: 'plain_text', text: 'Vote No-go' },
     submit: { type: 'plain_text', text: 'Vote No-go' },
     close: { type: 'plain_text', text: 'Cancel' },

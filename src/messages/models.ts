@@ -1,3 +1,5 @@
+import type { Vote } from '../domain/gates/rules.js';
+import type { MetricDirection } from '../domain/metrics/success-metric.js';
 import type { Phase } from '../shared/enums.js';
 
 /**
@@ -28,12 +30,36 @@ export interface RunView {
   createdAt: Date;
 }
 
-/** An open gate where this person may vote and has not yet (App Home). */
+/** An open gate where this person is a voter (App Home). */
 export interface GateAwaitingVote {
+  gateId: number;
   slug: string;
-  fromPhase: string;
-  toPhase: string;
+  fromPhase: Phase;
+  toPhase: Phase;
   question: string;
   channelId: string;
   deadline: Date;
+  anonymous: boolean;
+  /** The gate message's link (chat.getPermalink); null until known. */
+  permalink: string | null;
+}
+
+/** An open gate this person has voted on, with their ballot (App Home: changeable until close). */
+export interface GateVoted extends GateAwaitingVote {
+  vote: Vote;
+}
+
+/** A project on a person's App Home: its phase, and its primary success metric's best value against the target. */
+export interface HomeProject extends ProjectView {
+  /** The brief's first success metric; null (or absent) when the brief sets none. */
+  primary?: { name: string; direction: MetricDirection; target: number; best: number | null; met: boolean | null } | null;
+}
+
+/** An open viability check-in this person has not answered (App Home). */
+export interface CheckinAwaitingAnswer {
+  checkinId: number;
+  slug: string;
+  channelId: string;
+  closesAt: Date;
+  permalink: string | null;
 }

@@ -4,7 +4,7 @@ import { ANSWER_LABELS, VERDICT_LABELS, VIABILITY_ANSWERS, type ViabilityAnswer,
 import type { EscalationReason } from '../domain/viability/escalation.js';
 import type { CheckinSummary } from '../domain/viability/summary.js';
 import { answerActionId, VIABILITY_IDS } from './ids/viability.js';
-import { actions, type Block, context, divider, esc, escapedSectionTexts, header, mention, section, SECTION_TEXT_MAX, slackDate } from './blocks.js';
+import { actions, type Block, type ButtonSpec, context, divider, esc, escapedSectionTexts, header, mention, section, SECTION_TEXT_MAX, slackDate } from './blocks.js';
 
 export const CHECKIN_QUESTION = 'Is the project still viable? Is it delivering value?';
 /** Room for the header, question, tally, buttons and footer within Slack's 50 blocks. */
@@ -28,6 +28,15 @@ export function tallyText(counts: Counts): string {
   return `*Answers so far (${total}):* ${VIABILITY_ANSWERS.map((a) => `${ANSWER_LABELS[a]} ${counts[a]}`).join(' · ')}`;
 }
 
+/** On track, At risk, Not viable: the check-in's answer buttons, and the App Home's for the same check-in. */
+export function answerButtons(checkinId: number): ButtonSpec[] {
+  return [
+    { text: ANSWER_LABELS.on_track, actionId: answerActionId('on_track'), value: String(checkinId), style: 'primary' },
+    { text: ANSWER_LABELS.at_risk, actionId: answerActionId('at_risk'), value: String(checkinId) },
+    { text: ANSWER_LABELS.not_viable, actionId: answerActionId('not_viable'), value: String(checkinId), style: 'danger' },
+  ];
+}
+
 /** The check-in posted into the project channel. */
 export function checkinMessage(d: CheckinMessageData): { text: string; blocks: Block[] } {
   const signals = d.signals.slice(0, MAX_SIGNAL_BLOCKS);
@@ -40,12 +49,7 @@ export function checkinMessage(d: CheckinMessageData): { text: string; blocks: B
       ...signals,
       divider(),
       section(tallyText(d.counts), VIABILITY_IDS.tallyBlock),
-      actions(VIABILITY_IDS.actionsBlock, [
-        { text: ANSWER_LABELS.on_track, actionId: answerActionId('on_track'), value: String(d.checkinId), style: 'primary' },
-        { text: ANSWER_LABELS.at_risk, actionId: answerActionId('at_risk'), value: String(d.checkinId) },
-        { text: ANSWER_LABELS.not_viable, actionId: answerActionId('not_viable'), value: String(d.checkinId), style: 'danger' },
-        { text: 'Add comment', actionId: VIABILITY_IDS.comment, value: String(d.checkinId) },
-      ]),
+      actions(VIABILITY_IDS.actionsBlock, [...answerButtons(d.checkinId), { text: 'Add comment', actionId: VIABILITY_IDS.comment, value: String(d.checkinId) }]),
       context(`One answer per person; you can change yours until answers close ${slackDate(d.closesAt)}.`),
     ],
   };

@@ -1,6 +1,7 @@
 import { and, count, desc, eq, getTableColumns, isNull, ne, sql } from 'drizzle-orm';
 import { type Db, rowsOf } from '../client.js';
 import { auditLog, gateBallots, gates, projects, slackRequestsSeen, timers } from '../schema/index.js';
+import { homeLane, homePublishCtes } from './outbox.js';
 import { isUniqueViolation } from './projects.js';
 
 export type GateRow = typeof gates.$inferSelect;
@@ -74,6 +75,8 @@ export interface BatchBallot {
   voterKey: string | null;
   vote: BallotRow['vote'];
   reason: string | null;
+  /** Who voted: their App Home is redrawn when the ballot is new or changed (never stored with the ballot). */
+  userId: string | null;
   /** The audit entry written when the ballot is new or changed. */
   actorId: string;
   detail: Record<string, unknown>;
@@ -95,17 +98,41 @@ export interface BallotBatchWritten {
  * One round trip instead of four: while a burst of clicks keeps the event loop busy, each round
  * trip waits for its turn behind them. Keys and ballots are written in key order, so that batches
  * on different replicas lock rows in the same order. Voter keys must be distinct within a batch.
+ * With `home`, the same statement queues a redraw of the App Home of each voter whose ballot is new
+ * or changed (`homePublishCtes`: coalesced, and only for people who use Home) — of that voter only.
  */
 export async function writeBallotBatch(
   tx: Db,
-  b: { teamId: string; gateId: number; projectId: number; now: Date; ballots: BatchBallot[]; timer: { kind: string; ref: string; dueAt: Date; payload: Record<string, unknown> } },
+  b: {
+    teamId: string;
+    gateId: number;
+    projectId: number;
+    now: Date;
+    ballots: BatchBallot[];
+    timer: { kind: string; ref: string; dueAt: Date; payload: Record<string, unknown> };
+    home?: { render: Record<string, unknown> };
+  },
 ): Promise<BallotBatchWritten> {
   const items = JSON.stringify(
-    b.ballots.map((x, n) => ({ n, request_key: x.requestKey, voter_key: x.voterKey, vote: x.vote, reason: x.reason, actor: x.actorId, detail: x.detail, at: x.at.toISOString() })),
+    b.ballots.map((x, n) => ({
+      n,
+      request_key: x.requestKey,
+      voter_key: x.voterKey,
+      vote: x.vote,
+      reason: x.reason,
+      actor: x.actorId,
+      detail: x.detail,
+      at: x.at.toISOString(),
+      user_id: x.userId,
+      home_lane: x.userId ? homeLane(b.teamId, x.userId) : null,
+    })),
   );
+  const home = b.home
+    ? sql`, ${homePublishCtes({ teamId: b.teamId, render: b.home.render, now: b.now, source: sql`select i.user_id, i.home_lane as lane from b join i using (voter_key) where i.user_id is not null` })}`
+    : sql``;
   const res = await tx.execute(sql`
     with i as (
-      select * from jsonb_to_recordset(${items}::jsonb) as i(n int, request_key text, voter_key text, vote text, reason text, actor text, detail jsonb, at timestamptz)
+      select * from jsonb_to_recordset(${items}::jsonb) as i(n int, request_key text, voter_key text, vote text, reason text, actor text, detail jsonb, at timestamptz, user_id text, home_lane text)
     ),
     k as (
       insert into ${slackRequestsSeen} (key, seen_at, state)
@@ -134,7 +161,7 @@ export async function writeBallotBatch(
       select ${b.teamId}::text, ${b.timer.kind}::text, ${b.timer.ref}::text, ${b.timer.dueAt.toISOString()}::timestamptz, ${JSON.stringify(b.timer.payload)}::jsonb
       where exists (select 1 from b)
       on conflict do nothing
-    )
+    )${home}
     select (select coalesce(json_agg(key), '[]'::json) from k) as fresh,
            (select coalesce(json_agg(json_build_array(voter_key, inserted)), '[]'::json) from b) as written`);
   const row = rowsOf<{ fresh: string[] | string; written: [string, boolean][] | string }>(res)[0]!;
@@ -144,21 +171,44 @@ export async function writeBallotBatch(
   return { fresh: new Set(fresh), written: new Map(written.map(([key, inserted]) => [key, inserted ? 'cast' : 'changed'])) };
 }
 
-/** Open gates where this person is an eligible voter, soonest deadline first, with the project slug. */
-export async function openGatesForVoter(db: Db, teamId: string, userId: string, limit = 20): Promise<(GateRow & { slug: string })[]> {
+/** An open gate as a voter's App Home lists it (the evidence blocks left out). */
+export type VoterGate = Pick<GateRow, 'id' | 'fromPhase' | 'toPhase' | 'question' | 'channelId' | 'deadline' | 'anonymous' | 'anonSecret' | 'messageOutboxId'> & { slug: string };
+
+/**
+ * Open gates where this person is an eligible voter, soonest deadline first, with the project slug
+ * (at most `limit`), and how many there are in all.
+ */
+export async function openGatesForVoter(db: Db, teamId: string, userId: string, limit = 20): Promise<{ gates: VoterGate[]; total: number }> {
   const rows = await db
-    .select({ gate: gates, slug: projects.slug })
+    .select({
+      id: gates.id,
+      fromPhase: gates.fromPhase,
+      toPhase: gates.toPhase,
+      question: gates.question,
+      channelId: gates.channelId,
+      deadline: gates.deadline,
+      anonymous: gates.anonymous,
+      anonSecret: gates.anonSecret,
+      messageOutboxId: gates.messageOutboxId,
+      slug: projects.slug,
+      total: sql<number>`count(*) over ()`,
+    })
     .from(gates)
     .innerJoin(projects, eq(projects.id, gates.projectId))
     .where(and(eq(gates.teamId, teamId), eq(gates.status, 'open'), sql`${gates.voters} @> ${JSON.stringify([userId])}::jsonb`))
-    .orderBy(gates.deadline)
+    .orderBy(gates.deadline, gates.id)
     .limit(limit);
-  return rows.map((r) => ({ ...r.gate, slug: r.slug }));
+  return { gates: rows.map(({ total: _total, ...g }) => g), total: Number(rows[0]?.total ?? 0) };
 }
 
-export async function hasBallot(db: Db, gateId: number, voterKey: string): Promise<boolean> {
-  const [row] = await db.select({ n: count() }).from(gateBallots).where(and(eq(gateBallots.gateId, gateId), eq(gateBallots.voterKey, voterKey)));
-  return Number(row?.n ?? 0) > 0;
+/** The votes stored under these (gate, voter key) pairs, by gate id; pairs without a ballot are absent. */
+export async function ballotsByKey(db: Db, keys: readonly { gateId: number; voterKey: string }[]): Promise<Map<number, BallotRow['vote']>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .select({ gateId: gateBallots.gateId, vote: gateBallots.vote })
+    .from(gateBallots)
+    .where(sql`(${gateBallots.gateId}, ${gateBallots.voterKey}) in (${sql.join(keys.map((k) => sql`(${k.gateId}::bigint, ${k.voterKey}::text)`), sql`, `)})`);
+  return new Map(rows.map((r) => [Number(r.gateId), r.vote]));
 }
 
 export async function ballotsOf(db: Db, gateId: number): Promise<BallotRow[]> {

@@ -1,7 +1,7 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Db, rowsOf } from '../client.js';
-import { isOutboxPost, outbox } from '../schema/index.js';
+import { homeVisitors, isOutboxPost, outbox } from '../schema/index.js';
 
 export type OutboxRow = typeof outbox.$inferSelect;
 export type OutboxMethod = OutboxRow['method'];
@@ -43,7 +43,11 @@ export interface EnqueueInput {
  * drawn before a close), and so do the posts of one thread (a reply never overtakes an earlier one
  * while that one is retried). The migration that added lanes applies the same rule in SQL.
  */
-export function laneOf(m: { method: OutboxMethod; channelId: string; parentId?: number | null; targetId?: number | null; threadTs?: string; ts?: string }): string | null {
+export function laneOf(m: { teamId?: string; method: OutboxMethod; channelId: string; parentId?: number | null; targetId?: number | null; threadTs?: string; ts?: string }): string | null {
+  // One person's Home (its channel id is the person): publishes go out one at a time, so an older
+  // drawing never lands after a newer one. The team is in it: in an Enterprise Grid one user id
+  // has a Home in each workspace.
+  if (m.method === 'views.publish') return `home:${m.teamId ?? ''}:${m.channelId}`;
   if (m.method === 'chat.update') {
     if (m.targetId) return `message:${m.targetId}`;
     return m.ts ? `message:${m.channelId}:${m.ts}` : null;
@@ -274,4 +278,73 @@ export async function queueCoalescedUpdate(
     where not exists (select 1 from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update' and o.status = 'pending' and o.dedupe_key is null)
     returning id`);
   return rowsOf(res).length === 1;
+}
+
+/** A person's App Home lane (see `laneOf`): the outbox rows that redraw it. */
+export const homeLane = (teamId: string, userId: string): string => laneOf({ teamId, method: 'views.publish', channelId: userId })!;
+
+/**
+ * Queues a `views.publish` of the App Home of each of `userIds` who has opened it (home_visitors),
+ * rendered when it is sent (`render`, plus the person as `render.userId`), so it shows the database
+ * as it is then. Coalesced per person: nothing is queued for someone whose Home already has a
+ * publish waiting, which renders later and so shows this change too. One statement for any number
+ * of people. Returns how many publishes were queued.
+ */
+export async function queueHomePublishes(db: Db, u: { teamId: string; userIds: readonly string[]; render: Record<string, unknown>; now: Date }): Promise<number> {
+  const people = [...new Set(u.userIds)].map((user_id) => ({ user_id, lane: homeLane(u.teamId, user_id) }));
+  if (people.length === 0) return 0;
+  const source = sql`select p.user_id, p.lane from json_to_recordset(${JSON.stringify(people)}::json) as p(user_id text, lane text)`;
+  const res = await db.execute(sql`with ${homePublishCtes({ ...u, source })} select count(*)::int as n from home_queued`);
+  return Number(rowsOf<{ n: number | string }>(res)[0]?.n ?? 0);
+}
+
+/**
+ * The common table expressions of a coalesced Home publish, for a statement that finds the people
+ * in its own way (`source`: rows of user_id and lane — `homeLane`); the last, `home_queued`, returns
+ * the ids queued. A person's waiting row is locked (FOR UPDATE) until the caller's transaction
+ * ends, so a worker, which skips locked rows, cannot render it before this change is committed. A
+ * row locked by someone else is skipped, not waited for, and a new one queued: it may be a worker's
+ * claim, about to render without this change, or another change's transaction (then the person gets
+ * one redraw more than needed). Never waiting means two transactions that queue redraws for the
+ * same people in a different order cannot deadlock.
+ */
+export function homePublishCtes(u: { teamId: string; source: SQL; render: Record<string, unknown>; now: Date }): SQL {
+  const at = u.now.toISOString();
+  return sql`
+    home_wanted as (
+      select distinct s.user_id, s.lane from (${u.source}) s
+      join ${homeVisitors} v on v.team_id = ${u.teamId} and v.user_id = s.user_id
+    ),
+    home_waiting as (
+      select o.lane from ${outbox} o
+      where o.lane in (select lane from home_wanted) and o.method = 'views.publish' and o.status = 'pending'
+      for update of o skip locked
+    ),
+    home_queued as (
+      insert into ${outbox} (team_id, method, channel_id, payload, lane, status, next_attempt_at, created_at)
+      select ${u.teamId}, 'views.publish', w.user_id, jsonb_build_object('render', ${JSON.stringify(u.render)}::jsonb || jsonb_build_object('userId', w.user_id)), w.lane, 'pending', ${at}::timestamptz, ${at}::timestamptz
+      from home_wanted w
+      where not exists (select 1 from home_waiting x where x.lane = w.lane)
+      returning id
+    )`;
+}
+
+/** A posted message's permalink, as far as it is known. */
+export interface MessagePlace {
+  outboxId: number;
+  channelId: string;
+  /** Null until the message went out. */
+  ts: string | null;
+  permalink: string | null;
+}
+
+/** Where the messages that these outbox rows posted are; rows not found are left out. */
+export async function messagePlaces(db: Db, outboxIds: readonly number[]): Promise<MessagePlace[]> {
+  if (outboxIds.length === 0) return [];
+  const rows = await db.select({ outboxId: outbox.id, channelId: outbox.channelId, ts: outbox.ts, permalink: outbox.permalink }).from(outbox).where(inArray(outbox.id, [...new Set(outboxIds)]));
+  return rows;
+}
+
+export async function setPermalink(db: Db, outboxId: number, permalink: string): Promise<void> {
+  await db.update(outbox).set({ permalink }).where(eq(outbox.id, outboxId));
 }

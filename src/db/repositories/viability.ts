@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, isNotNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, notExists, sql } from 'drizzle-orm';
 import type { ViabilityAnswer, ViabilityVerdict } from '../../shared/enums.js';
 import type { Db } from '../client.js';
-import { outbox, viabilityCheckins, viabilityResponses } from '../schema/index.js';
+import { outbox, projects, viabilityCheckins, viabilityResponses } from '../schema/index.js';
 
 export type CheckinRow = typeof viabilityCheckins.$inferSelect;
 export type ResponseRow = typeof viabilityResponses.$inferSelect;
@@ -127,4 +127,35 @@ export async function lastClosedCheckin(db: Db, projectId: number): Promise<Chec
     .orderBy(desc(viabilityCheckins.slotAt))
     .limit(1);
   return row;
+}
+
+/** An open check-in as a person's App Home lists it. */
+export type AwaitedCheckin = Pick<CheckinRow, 'id' | 'channelId' | 'closesAt' | 'outboxId'> & { slug: string };
+
+/**
+ * Open check-ins of these projects (still taking answers at `now`) that this person has not
+ * answered, closing soonest first (at most `limit`), and how many there are in all.
+ */
+export async function checkinsAwaitingAnswer(db: Db, teamId: string, projectIds: readonly number[], userId: string, now: Date, limit: number): Promise<{ checkins: AwaitedCheckin[]; total: number }> {
+  if (projectIds.length === 0) return { checkins: [], total: 0 };
+  const answered = db
+    .select({ one: sql`1` })
+    .from(viabilityResponses)
+    .where(and(eq(viabilityResponses.checkinId, viabilityCheckins.id), eq(viabilityResponses.userId, userId)));
+  const rows = await db
+    .select({ id: viabilityCheckins.id, channelId: viabilityCheckins.channelId, closesAt: viabilityCheckins.closesAt, outboxId: viabilityCheckins.outboxId, slug: projects.slug, total: sql<number>`count(*) over ()` })
+    .from(viabilityCheckins)
+    .innerJoin(projects, eq(projects.id, viabilityCheckins.projectId))
+    .where(
+      and(
+        eq(viabilityCheckins.teamId, teamId),
+        inArray(viabilityCheckins.projectId, [...projectIds]),
+        isNull(viabilityCheckins.closedAt),
+        gt(viabilityCheckins.closesAt, now),
+        notExists(answered),
+      ),
+    )
+    .orderBy(asc(viabilityCheckins.closesAt), asc(viabilityCheckins.id))
+    .limit(limit);
+  return { checkins: rows.map(({ total: _total, ...c }) => c), total: Number(rows[0]?.total ?? 0) };
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const OUTBOX_STATUS = ['pending', 'sending', 'sent', 'failed'] as const;
-export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.upload'] as const;
+export const OUTBOX_METHODS = ['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'files.upload', 'views.publish'] as const;
 /** Methods that add a message to a channel or thread: posts in one thread go out in the order they were queued. */
 export const OUTBOX_POSTS = ['chat.postMessage', 'files.upload'] as const;
 export const isOutboxPost = (method: string): boolean => (OUTBOX_POSTS as readonly string[]).includes(method);
@@ -19,6 +19,7 @@ export const outbox = pgTable(
     teamId: text('team_id').notNull(),
     /** `files.upload`: a file (base64 in the payload) uploaded with files v2, in the thread of `parentId` when given. */
     method: text('method', { enum: OUTBOX_METHODS }).notNull(),
+    /** Where it goes: the channel; for `views.publish`, the person whose App Home it redraws. */
     channelId: text('channel_id').notNull(),
     payload: jsonb('payload').notNull(),
     /** Callers pass a key when the same logical message may be enqueued twice (e.g. one check-in per slot). */
@@ -31,6 +32,11 @@ export const outbox = pgTable(
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     lastError: text('last_error'),
     ts: text('ts'),
+    /**
+     * The posted message's permalink (chat.getPermalink), asked once, the first time something links
+     * to the message (the App Home's gates, check-ins and alerts), then read from here.
+     */
+    permalink: text('permalink'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
     /**

@@ -1,4 +1,4 @@
-import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** One row per Slack installation (OAuth mode); keyed by enterprise id for org-wide installs, else team id. */
 export const installations = pgTable('installations', {
@@ -37,3 +37,20 @@ export const oauthStates = pgTable('oauth_states', {
   installOptions: jsonb('install_options').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * People who have opened the app's Home tab. Home is redrawn in the background (a gate opened, a
+ * ballot cast, an alert or a check-in changed) only for them: the first time someone opens Home it
+ * is drawn fresh anyway, so publishing the Home of someone who never looked would spend
+ * views.publish calls (and, in a vote storm, outbox rows) on nothing. The first visit is enough to
+ * know; later visits write nothing.
+ */
+export const homeVisitors = pgTable(
+  'home_visitors',
+  {
+    teamId: text('team_id').notNull(),
+    userId: text('user_id').notNull(),
+    firstOpenedAt: timestamp('first_opened_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] })],
+);

@@ -19,6 +19,9 @@ export function parseVoteAction(actionId: string): Vote | null {
 /** Buttons carry the gate id as their value. */
 export const GateIdValue = z.string().regex(/^\d{1,15}$/).transform(Number);
 
-/** What the No-go modal remembers between opening and submission. */
-export const NoGoMetadata = z.object({ gateId: z.number().int().positive(), channelId: z.string().min(1) });
+/**
+ * What the No-go modal remembers between opening and submission: the gate, the channel to answer in,
+ * and whether it was opened from the App Home (then the redrawn Home is the answer).
+ */
+export const NoGoMetadata = z.object({ gateId: z.number().int().positive(), channelId: z.string().min(1), fromHome: z.boolean().optional() });
 export type NoGoMetadata = z.infer<typeof NoGoMetadata>;

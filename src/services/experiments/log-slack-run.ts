@@ -4,10 +4,11 @@ import type { ProjectRow } from '../../db/repositories/projects.js';
 import { insertRunIn, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import type { RunInput } from '../../domain/experiments/run-input.js';
 import { queueRunSummary } from './queue-summary.js';
+import { queueHomeRefreshAfterRuns } from '../projects/home-refresh.js';
 
 /**
  * Logs a run typed with `/mlops run`. The run and its summary message (and the narrative's timer,
- * with an LLM) are committed in one transaction before the command is acknowledged, so "Logged"
+ * with an LLM, and the Home redraws of the project's people) are committed in one transaction before the command is acknowledged, so "Logged"
  * means stored, and the summary reaches the channel through the outbox even if this process dies
  * right after the ack or Slack is failing then.
  */
@@ -28,6 +29,7 @@ export async function logSlackRun(deps: Deps, project: ProjectRow, authorId: str
     });
     // Without an idempotency key an insert always creates.
     await queueRunSummary(deps, db, project, result.run, { now });
+    await queueHomeRefreshAfterRuns(db, [{ project, metrics: result.run.metrics }], now);
     return result.run;
   });
   deps.kickOutbox();

@@ -17,6 +17,7 @@ import { runsThreadRoot } from '../../messages/run-summary.js';
 import { groupCommit, type Settled } from '../../shared/group-commit.js';
 import { RUN_NARRATIVE_TIMER } from './run-narrative.js';
 import { summaryRenderPayload } from './summary-renderer.js';
+import { queueHomeRefreshAfterRuns } from '../projects/home-refresh.js';
 
 /** The UTC day a run belongs to for threading; one experiments thread per project per day. */
 export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
@@ -81,7 +82,8 @@ async function writeInOneTransaction(deps: Deps, batch: ApiRunRequest[]): Promis
 /**
  * Many API requests in the caller's transaction, with a few statements whatever their number: the
  * runs and their metric rows, the day's thread roots that do not exist yet, the summaries (drawn
- * when sent), and with an LLM the narratives' timers. A request whose Idempotency-Key is taken —
+ * when sent), the Home redraws of the projects' people (when a run reports the primary metric),
+ * and with an LLM the narratives' timers. A request whose Idempotency-Key is taken —
  * by an earlier run or by another request of this batch — writes nothing and gets that run back,
  * `replayed` or `conflict` by its body's hash, by the same rule as insertRunIn.
  */
@@ -125,6 +127,10 @@ async function logApiRunsIn(deps: Deps, tx: Db, batch: ApiRunRequest[]): Promise
       now: f.now,
     })),
   );
+  if (fresh.length > 0) {
+    const latest = fresh.reduce((t, f) => (f.now.getTime() > t.getTime() ? f.now : t), fresh[0]!.now);
+    await queueHomeRefreshAfterRuns(tx, fresh.map((f) => ({ project: f.project, metrics: f.run.metrics })), latest);
+  }
   if (deps.llm) {
     const outboxIds = new Map(queued.map((q) => [q.dedupeKey, q.id]));
     await addTimers(

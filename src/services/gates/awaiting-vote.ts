@@ -1,19 +1,39 @@
 import type { Deps } from '../../deps.js';
-import { hasBallot, openGatesForVoter } from '../../db/repositories/gates.js';
+import { ballotsByKey, openGatesForVoter, type VoterGate } from '../../db/repositories/gates.js';
 import { voterKeyFor } from '../../domain/gates/anonymity.js';
-import type { GateAwaitingVote } from '../../messages/models.js';
+import type { Vote } from '../../domain/gates/rules.js';
 
+/** How many of a person's open gates the App Home reads (soonest deadline first). */
+const MAX_GATES = 50;
+
+export interface VotersOpenGates {
+  /** Open gates where this person may vote and has not yet. */
+  awaiting: VoterGate[];
+  /** How many that is in all (more than `awaiting` holds when the person has over MAX_GATES open gates). */
+  awaitingTotal: number;
+  /** Open gates they have voted on, with their ballot. */
+  voted: (VoterGate & { vote: Vote })[];
+}
 
 /**
- * Open gates where this person may vote and has not yet: the App Home's to-do list. Works for
- * anonymous gates too, since the ballot key of one person can be recomputed while the gate is open.
+ * A person's open gates, split into those awaiting their vote and those they voted on: the App
+ * Home's to-do list. Works for anonymous gates too, since a person's ballot key can be recomputed
+ * while the gate is open; their own ballot is shown only to them.
  */
-export async function gatesAwaitingVote(deps: Deps, teamId: string, userId: string): Promise<GateAwaitingVote[]> {
-  const open = await openGatesForVoter(deps.db, teamId, userId);
-  const out: GateAwaitingVote[] = [];
-  for (const g of open) {
-    if (await hasBallot(deps.db, g.id, voterKeyFor(g, userId))) continue;
-    out.push({ slug: g.slug, fromPhase: g.fromPhase, toPhase: g.toPhase, question: g.question, channelId: g.channelId, deadline: g.deadline });
+export async function votersOpenGates(deps: Deps, teamId: string, userId: string): Promise<VotersOpenGates> {
+  const { gates, total } = await openGatesForVoter(deps.db, teamId, userId, MAX_GATES);
+  const keyed = gates.flatMap((g) => {
+    // An anonymous gate whose secret is gone has just closed: it is no longer anyone's to vote on.
+    if (g.anonymous && !g.anonSecret) return [];
+    return [{ gate: g, key: { gateId: g.id, voterKey: voterKeyFor(g, userId) } }];
+  });
+  const ballots = await ballotsByKey(deps.db, keyed.map((k) => k.key));
+  const awaiting: VoterGate[] = [];
+  const voted: (VoterGate & { vote: Vote })[] = [];
+  for (const { gate } of keyed) {
+    const vote = ballots.get(gate.id);
+    if (vote) voted.push({ ...gate, vote });
+    else awaiting.push(gate);
   }
-  return out;
+  return { awaiting, awaitingTotal: awaiting.length + Math.max(0, total - gates.length), voted };
 }

@@ -10,6 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import { quorumReachedReply } from '../../messages/gate.js';
 import { type BallotOutcome, ballotsSettled, type BallotWriter, queueBallot } from './ballot-queue.js';
 import { closeGate } from './close-gate.js';
+import { HOME_RENDER } from '../projects/home-refresh.js';
 import { queueMessageUpdate, votersWhoVoted } from './gate-message.js';
 
 export interface VoteInput {
@@ -119,14 +120,14 @@ const writeBallots: BallotWriter = async (deps, batch) => {
         const requestKey = b.requestKey && !keys.has(b.requestKey) ? b.requestKey : null;
         if (b.requestKey && !requestKey) return { kind: 'repeat', requestKey: null, write: null };
         if (requestKey) keys.add(requestKey);
-        const refuse = (error: DomainError) => ({ kind: 'refused' as const, error, requestKey, write: { requestKey, voterKey: null, vote: b.input.vote, reason: null, actorId: '', detail: {}, at: b.now } });
+        const refuse = (error: DomainError) => ({ kind: 'refused' as const, error, requestKey, write: { requestKey, voterKey: null, userId: null, vote: b.input.vote, reason: null, actorId: '', detail: {}, at: b.now } });
         if (!gate) return refuse(new DomainError('unknown_gate', 'This gate no longer exists.'));
         if (isOverdue(gate, b.now)) found.overdue = gate;
         try {
           const ok = assertVotable(gate, b.input.userId, b.input.vote, b.input.reason, b.now);
           const voterKey = voterKeyFor(gate, b.input.userId);
           const detail = gate.anonymous ? { gateId: gate.id } : { gateId: gate.id, vote: ok.vote, ...(ok.reason ? { reason: ok.reason } : {}) };
-          return { kind: 'ballot', voterKey, requestKey, write: { requestKey, voterKey, vote: ok.vote, reason: ok.reason, actorId: gate.anonymous ? 'anonymous' : b.input.userId, detail, at: b.now } };
+          return { kind: 'ballot', voterKey, requestKey, write: { requestKey, voterKey, userId: b.input.userId, vote: ok.vote, reason: ok.reason, actorId: gate.anonymous ? 'anonymous' : b.input.userId, detail, at: b.now } };
         } catch (err) {
           if (err instanceof DomainError) return refuse(err);
           throw err;
@@ -142,6 +143,8 @@ const writeBallots: BallotWriter = async (deps, batch) => {
         now: latest,
         ballots: writes,
         timer: { kind: GATE_AFTER_VOTE_TIMER, ref: followUp, dueAt: new Date(latest.getTime() + AFTER_VOTE_BACKSTOP_MS), payload: { gateId } },
+        // The voter's Home stops listing the gate as awaiting their vote and shows their ballot.
+        home: { render: HOME_RENDER },
       });
       return checked.map((c): BallotOutcome => {
         if (c.kind === 'repeat' || (c.requestKey && !fresh.has(c.requestKey))) return { ok: true, value: null };

@@ -4,6 +4,7 @@ import { updatePhase } from '../../db/repositories/projects.js';
 import type { Db } from '../../db/client.js';
 import type { Phase } from '../../domain/lifecycle.js';
 import { supersedeGate } from './finish-gate.js';
+import { queueProjectHomeRefreshById } from '../projects/home-refresh.js';
 
 export type PhaseMove = {
   project: { teamId: string; id: number; slug: string };
@@ -35,6 +36,7 @@ export async function movePhase(tx: Db, m: PhaseMove): Promise<boolean> {
     detail: { from: m.from, to: m.to, via: m.via, ...(gateId !== null ? { gateId } : {}) },
     at: m.now,
   });
+  await queueProjectHomeRefreshById(tx, m.project.teamId, m.project.id, m.now);
   const cause = m.via === 'gate' ? { kind: 'moved' as const, from: m.from, to: m.to, via: 'gate' as const } : { kind: 'moved' as const, from: m.from, to: m.to, via: 'override' as const, actorId: m.actorId };
   // The gate that moved the project is already closed, so it is not among these.
   for (const gate of await openGatesOfProject(tx, m.project.teamId, m.project.id)) {

@@ -14,6 +14,7 @@ import { assertTransition, nextPhase, type Phase, PHASES } from '../../domain/li
 import { SlackUserId } from '../../domain/intake/brief.js';
 import { renderSections } from '../projects/sections.js';
 import { renderPayload } from './gate-message.js';
+import { queueHomeRefresh } from '../projects/home-refresh.js';
 
 export const DEFAULT_DEADLINE_MS = 48 * 3_600_000;
 export const MAX_QUESTION_CHARS = 500;
@@ -101,6 +102,7 @@ export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInp
       detail: { gateId: row.id, from, to, voters, quorum, deadline: deadline.toISOString(), anonymous: input.anonymous, ...(input.reason ? { reason: input.reason } : {}) },
       at: now,
     });
+    await queueHomeRefresh(tx, row.teamId, voters, now);
     return { ...row, messageOutboxId: msg.id };
   });
   deps.kickOutbox();

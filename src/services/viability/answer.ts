@@ -4,6 +4,7 @@ import { type AnswerOutcome, findCheckin, recordAnswer } from '../../db/reposito
 import { assertMay } from '../../domain/access.js';
 import type { ViabilityAnswer } from '../../shared/enums.js';
 import { refreshCheckinTally } from './tally-refresh.js';
+import { queueHomeRefresh } from '../projects/home-refresh.js';
 
 /**
  * Records (or changes) a stakeholder's answer to a check-in, with an optional comment, and queues
@@ -21,6 +22,22 @@ export async function answerCheckin(
   assertMay('answer_checkin', { userId: a.userId }, project);
   const now = deps.clock.now();
   const outcome = await recordAnswer(deps.db, { ...a, now });
-  if (outcome.ok) await refreshCheckinTally(deps, a.teamId, outcome.checkin.id, now);
+  if (outcome.ok) {
+    await refreshCheckinTally(deps, a.teamId, outcome.checkin.id, now);
+    await refreshAnswererHome(deps, a.teamId, a.userId, now);
+  }
   return outcome;
+}
+
+/**
+ * After the answer committed, as the tally refresh: the person's Home stops listing the check-in
+ * as waiting for them. A failure is logged; the answer counts either way.
+ */
+async function refreshAnswererHome(deps: Deps, teamId: string, userId: string, now: Date): Promise<void> {
+  try {
+    await queueHomeRefresh(deps.db, teamId, [userId], now);
+    deps.kickOutbox();
+  } catch (err) {
+    deps.log.warn(`could not queue a Home refresh for ${userId} after their check-in answer`, err);
+  }
 }

@@ -8,6 +8,7 @@ import { DEFAULT_WINDOW_MS } from '../../domain/viability/window.js';
 import { renderSections } from '../projects/sections.js';
 import { checkinMessage, type Counts, lastCheckinFact, phaseFact } from '../../messages/viability.js';
 import type { ScheduleHandler } from '../job-handlers.js';
+import { queueProjectHomeRefresh } from '../projects/home-refresh.js';
 
 export const VIABILITY_SCHEDULE = 'viability';
 export const VIABILITY_CLOSE_TIMER = 'viability.close';
@@ -44,6 +45,8 @@ export async function postCheckin(
     const row = await enqueue(tx, { teamId: project.teamId, method: 'chat.postMessage', channelId: project.channelId, payload: message, dedupeKey: checkinDedupeKey({ scheduleId: c.scheduleId, projectId: project.id, slotAt: c.slotAt }), now });
     await setCheckinOutbox(tx, checkin.id, row.id);
     await addTimer(tx, { teamId: project.teamId, kind: VIABILITY_CLOSE_TIMER, ref: String(checkin.id), dueAt: closesAt, payload: { checkinId: checkin.id } });
+    // The people who may answer: their Home lists the check-in with its buttons.
+    await queueProjectHomeRefresh(tx, project, now);
     return { ...checkin, outboxId: row.id };
   });
   if (created) deps.kickOutbox();

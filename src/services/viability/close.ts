@@ -10,6 +10,7 @@ import { type CheckinSummary, summarizeResponses } from '../../domain/viability/
 import { checkinRenderPayload } from './tally-refresh.js';
 import { escalationMessage, summaryMessages } from '../../messages/viability.js';
 import type { TimerHandler } from '../job-handlers.js';
+import { queueProjectHomeRefreshById } from '../projects/home-refresh.js';
 
 const Payload = z.object({ checkinId: z.number().int().positive() });
 
@@ -39,6 +40,8 @@ export const closeViabilityCheckin: TimerHandler = async (deps, { timer, now }) 
       // The outbox sends a message's updates in order, so a live tally drawn before this close
       // (even one in flight on another replica) lands before this final update, never after it.
       await enqueue(tx, { ...base, method: 'chat.update', payload: checkinRenderPayload(checkin.id), targetId: outboxId, dedupeKey: `viability-closed:${checkin.id}` });
+      // Whoever had not answered: their Home stops listing it.
+      await queueProjectHomeRefreshById(tx, checkin.teamId, checkin.projectId, now);
       return true;
     });
     if (!claimed) return;

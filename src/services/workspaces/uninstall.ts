@@ -1,11 +1,16 @@
 import type { Deps } from '../../deps.js';
 import { recordAudit } from '../../db/repositories/audit.js';
+import { forgetHomeVisitors } from '../../db/repositories/home-visitors.js';
 import { deleteInstallation } from '../../db/repositories/installations.js';
 
-/** The workspace removed the app: forget its bot token (project data stays for a reinstall). */
+/**
+ * The workspace removed the app: forget its bot token (project data stays for a reinstall) and who
+ * used its Home, so nothing queues Home redraws that could not be sent.
+ */
 export async function forgetInstallation(deps: Deps, w: { installationKey: string; teamId: string }): Promise<void> {
   await deps.db.transaction(async (tx) => {
     await deleteInstallation(tx, w.installationKey);
+    await forgetHomeVisitors(tx, w.teamId);
     await recordAudit(tx, { teamId: w.teamId, actorId: 'slack', action: 'app.uninstalled', at: deps.clock.now() });
   });
 }

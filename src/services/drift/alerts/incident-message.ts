@@ -8,6 +8,7 @@ import type { OutboxRenderer } from '../../job-handlers.js';
 import { MESSAGE_REFRESH_INTERVAL_MS } from '../../message-refresh.js';
 import { driftConfig } from '../config.js';
 import { storedReport } from '../reports.js';
+import { queueProjectHomeRefreshById } from '../../projects/home-refresh.js';
 
 export const DRIFT_INCIDENT_RENDER_KIND = 'drift.incident';
 
@@ -53,8 +54,12 @@ export const incidentMessageRenderer: OutboxRenderer = async (deps, row) => {
 
 type Root = Pick<IncidentRow, 'id' | 'teamId' | 'channelId' | 'rootOutboxId'>;
 
-/** Redraws the root after a state change (coalesced: one pending update per message, 1.5 s apart). */
-export async function queueIncidentRefresh(db: Db, incident: Root, now: Date): Promise<void> {
+/**
+ * Redraws the root after a state change (coalesced: one pending update per message, 1.5 s apart),
+ * and the Home of the project's people, which lists its open alerts.
+ */
+export async function queueIncidentRefresh(db: Db, incident: Root & Pick<IncidentRow, 'projectId'>, now: Date): Promise<void> {
+  await queueProjectHomeRefreshById(db, incident.teamId, incident.projectId, now);
   if (incident.rootOutboxId === null) return;
   await queueCoalescedUpdate(db, { teamId: incident.teamId, channelId: incident.channelId, targetId: incident.rootOutboxId, payload: incidentRenderPayload(incident.id), now, intervalMs: MESSAGE_REFRESH_INTERVAL_MS });
 }
@@ -62,8 +67,10 @@ export async function queueIncidentRefresh(db: Db, incident: Root, now: Date): P
 /**
  * The root's final update (resolved), never coalesced away. The outbox sends a message's updates
  * in order, so an update rendered just before the change lands before this one, never after it.
+ * The project's people's Home drops the alert.
  */
-export async function queueFinalIncidentUpdate(db: Db, incident: Root, now: Date): Promise<void> {
+export async function queueFinalIncidentUpdate(db: Db, incident: Root & Pick<IncidentRow, 'projectId'>, now: Date): Promise<void> {
+  await queueProjectHomeRefreshById(db, incident.teamId, incident.projectId, now);
   if (incident.rootOutboxId === null) return;
   await enqueue(db, { teamId: incident.teamId, method: 'chat.update', channelId: incident.channelId, targetId: incident.rootOutboxId, payload: incidentRenderPayload(incident.id), now, dedupeKey: `drift:${incident.id}:final` });
 }

@@ -12,6 +12,7 @@ import { type DriftConfig, driftConfig } from '../config.js';
 import { incidentChart } from './chart.js';
 import { incidentRenderPayload, queueIncidentRefresh, queueThreadReply } from './incident-message.js';
 import { DRIFT_DIGEST_TIMER, DRIFT_ESCALATE_TIMER } from './timers.js';
+import { queueProjectHomeRefresh } from '../../projects/home-refresh.js';
 
 const MINUTE = 60_000;
 
@@ -98,6 +99,7 @@ async function openIncident(
     },
     at: now,
   });
+  await queueProjectHomeRefresh(tx, project, now);
   return true;
 }
 

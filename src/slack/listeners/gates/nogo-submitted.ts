@@ -6,6 +6,7 @@ import { castVote, finishVote } from '../../../services/gates/cast-vote.js';
 import { voteConfirmation } from '../../../messages/gate.js';
 import { NOGO_REASON_ACTION, NOGO_REASON_BLOCK, NoGoMetadata } from '../../../messages/ids/gate.js';
 import { tellUser } from '../tell-user.js';
+import { homeClicked } from '../../../services/projects/home-refresh.js';
 
 const Submission = z.object({
   team: z.object({ id: z.string().min(1) }).nullable(),
@@ -44,6 +45,8 @@ export function noGoSubmitted(deps: Deps) {
     }
     await ack();
     await finishVote(deps, voted, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
-    await tellUser(deps, client, view.private_metadata.channelId, user.id, voteConfirmation('no_go', voted.result, voted.gate.anonymous));
+    // Opened from App Home: the Home, redrawn with the ballot, is the confirmation.
+    if (view.private_metadata.fromHome) await homeClicked(deps, team!.id, user.id);
+    else await tellUser(deps, client, view.private_metadata.channelId, user.id, voteConfirmation('no_go', voted.result, voted.gate.anonymous));
   };
 }

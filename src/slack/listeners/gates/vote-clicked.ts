@@ -7,7 +7,8 @@ import { isDatabaseUnavailable } from '../../../shared/database-unavailable.js';
 import { noGoModal, voteConfirmation } from '../../../messages/gate.js';
 import { GateIdValue, parseVoteAction } from '../../../messages/ids/gate.js';
 import { ackWithin } from './ack-budget.js';
-import { tellUser } from '../tell-user.js';
+import { answerClick, clickPlace } from '../tell-user.js';
+import { homeClicked } from '../../../services/projects/home-refresh.js';
 import { SOMETHING_WRONG } from './ephemeral.js';
 
 export const ActionBody = z.object({
@@ -36,6 +37,12 @@ export function recordsOwnRequestKey(body: unknown): boolean {
  * Go / Abstain: the ballot is committed before the ack, so an ack means "counted"; the
  * confirmation, the message refresh and the close/quorum checks follow the ack. No-go: the ack
  * comes first (the trigger id expires in 3 s), then the reason modal — unless the person may not vote.
+ *
+ * The same for a click on the gate message and one in the person's App Home (same action ids and
+ * values; the Home click has no channel): the same verb and rules, and the gate message is redrawn
+ * either way. From Home, the confirmation is the Home redrawn with the ballot (queued with it), and
+ * a refusal opens a small modal (`answerClick`) and redraws the Home, so the stale entry (a gate
+ * that closed, a voter list that changed) goes away (`homeClicked`).
  */
 export function voteClicked(deps: Deps) {
   return async ({ ack: boltAck, body, client }: SlackActionMiddlewareArgs & AllMiddlewareArgs) => {
@@ -47,17 +54,20 @@ export function voteClicked(deps: Deps) {
       return;
     }
     const b = parsed.data;
-    const channel = b.channel?.id ?? b.container?.channel_id;
+    const place = clickPlace(body);
     const who = { teamId: b.team.id, gateId: b.actions[0]!.value, userId: b.user.id };
+    const refuse = (err: unknown) => answerClick(deps, client, place, who.userId, err instanceof DomainError ? `:no_entry_sign: ${err.message}` : SOMETHING_WRONG, 'refusal');
     const now = deps.clock.now();
     if (vote === 'no_go') {
       await ack();
       try {
         const gate = await checkCanVote(deps, who, now);
-        await client.views.open({ trigger_id: b.trigger_id, view: noGoModal({ gateId: gate.id, channelId: channel ?? gate.channelId, question: gate.question }) });
+        const meta = { gateId: gate.id, channelId: place.channel ?? gate.channelId, ...(place.home ? { fromHome: true } : {}) };
+        await client.views.open({ trigger_id: b.trigger_id, view: noGoModal({ ...meta, question: gate.question }) });
       } catch (err) {
         if (!(err instanceof DomainError)) deps.log.error('opening the No-go modal failed', err);
-        await tellUser(deps, client, channel, who.userId, err instanceof DomainError ? `:no_entry_sign: ${err.message}` : SOMETHING_WRONG);
+        await refuse(err);
+        if (place.home) await homeClicked(deps, who.teamId, who.userId, { redraw: true });
       }
       return;
     }
@@ -72,7 +82,8 @@ export function voteClicked(deps: Deps) {
       }
       await ack();
       if (!(err instanceof DomainError)) deps.log.error('vote failed', err);
-      await tellUser(deps, client, channel, who.userId, err instanceof DomainError ? `:no_entry_sign: ${err.message}` : SOMETHING_WRONG);
+      await refuse(err);
+      if (place.home) await homeClicked(deps, who.teamId, who.userId, { redraw: true });
       return;
     }
     await ack();
@@ -81,6 +92,7 @@ export function voteClicked(deps: Deps) {
       return;
     }
     await finishVote(deps, voted, now).catch((err: unknown) => deps.log.error('after-vote work failed', err));
-    await tellUser(deps, client, channel, who.userId, voteConfirmation(vote, voted.result, voted.gate.anonymous));
+    await answerClick(deps, client, place, who.userId, voteConfirmation(vote, voted.result, voted.gate.anonymous), 'confirmation');
+    if (place.home) await homeClicked(deps, who.teamId, who.userId);
   };
 }
