@@ -69,7 +69,15 @@ describe('the app’s own messages and views', () => {
     ['run summary', runSummaryMessage({ projectSlug: 'churn', projectId: 3, runId: 9, loggedBy: '<@U0RAJ>', summary, canRequestDeploymentGate: true, narrative: 'Good.' }).blocks],
     ['check-in', checkinMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, facts: ['In *development* for 3d'], signals: [], counts: { on_track: 1, at_risk: 0, not_viable: 0 } }).blocks],
     ['drift alert', incidentMessage({ incidentId: 3, slug: 'churn', ownerId: 'U0OWNER', status: 'open', severity: 'critical', openedAt: NOW, changedBy: null, changedAt: null, snoozedUntil: null, escalatedAt: null, resolvedAt: null, ackTimeoutMinutes: 30, report: null }).blocks],
-    ['App Home', homeView({ userId: 'U0ANA', projects: [{ slug: 'churn', phase: 'development', ownerId: 'U0ANA', channelId: 'C0FRAUD' }], awaitingVote: [{ slug: 'churn', fromPhase: 'development', toPhase: 'deployment', question: 'Ship?', channelId: 'C0FRAUD', deadline: gate.deadline }] }).blocks],
+    [
+      'App Home',
+      homeView({
+        userId: 'U0ANA',
+        projects: [{ slug: 'churn', phase: 'development', ownerId: 'U0ANA', channelId: 'C0FRAUD', primary: { name: 'auc', direction: 'maximize', target: 0.85, best: 0.88, met: true } }],
+        awaitingVote: { items: [{ gateId: 42, slug: 'churn', fromPhase: 'development', toPhase: 'deployment', question: 'Ship?', channelId: 'C0FRAUD', deadline: gate.deadline, anonymous: false, permalink: 'https://sandbox.slack.com/archives/C0FRAUD/p1700000000000100' }], total: 1 },
+        checkins: { items: [{ checkinId: 5, slug: 'churn', channelId: 'C0FRAUD', closesAt: NOW, permalink: null }], total: 1 },
+      }).blocks,
+    ],
     ['No-go modal', noGoModal({ gateId: 42, channelId: 'C0FRAUD', question: 'Ship?' }).blocks],
     ['Edit brief modal', editBriefModal(brief, { projectId: 7, channelId: 'C0FRAUD', ts: '1.2', version: 1 }).blocks],
     ['comment modal', commentModal({ slug: 'churn', checkinId: 5, answer: 'at_risk', comment: 'Labels are late.' }).blocks],
