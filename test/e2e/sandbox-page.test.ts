@@ -199,4 +199,16 @@ describe.skipIf(!haveBrowser)('the sandbox page in Chromium: the whole app witho
     await home.locator('a.md-link').filter({ hasText: /thread/ }).first().click();
     await channel().locator('article.message.highlight').filter({ hasText: 'Drift alert' }).waitFor();
   });
+
+  it('Load example fills #fraud-detection with a project worth looking at', async () => {
+    await page.getByRole('button', { name: 'Load example' }).click();
+    await page.getByRole('status').filter({ hasText: 'Example project fraud-detection is ready' }).waitFor({ timeout: 60_000 });
+    // Its open deployment gate awaits Dana's vote, with the buttons, on her Home.
+    await actAs('U0DANA');
+    await page.locator('.sidebar').getByRole('link', { name: /Home/ }).click();
+    const home = page.locator('section.home');
+    await expect.poll(() => home.innerText(), { timeout: WAIT }).toMatch(/fraud-detection.*development → deployment/s);
+    await home.getByRole('button', { name: 'Go', exact: true }).first().waitFor();
+    await shot('example-loaded-home');
+  });
 });
