@@ -1,7 +1,7 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject } from '../../src/db/repositories/projects.js';
-import { gates, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
+import { gateBallots, gates, outbox, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
 import { raiseDriftAlert } from '../../src/services/drift/alerts/raise.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
@@ -141,6 +141,27 @@ describe.each(databaseKinds())('App Home (%s)', (kind) => {
     await until(() => !homeOf(BEN).includes('churn-model* development → deployment'), 'BEN’s Home without the closed gate');
     expect(homeOf(ANA)).not.toContain('churn-model* development → deployment');
     expect(ephemeralsFor(h, BEN)).toHaveLength(benEphemerals);
+  });
+
+  it('an anonymous gate: the ballot’s own transaction queues no Home redraw naming the voter; every voter’s Home is redrawn after it', async () => {
+    const CH = 'C0HOMEANON';
+    await makeProject(h, 'anon-model', { stakeholders: [ANA, BEN], phase: 'development', channel: CH });
+    await home(ANA);
+    await home(BEN);
+    expect((await h.people.command(OWNER, CH, 'gate anon-model --anonymous')).status).toBe(200);
+    await settle(h);
+    const gate = await latestGate(h);
+    const blockId = `home-gate-${gate.id}`;
+    const benPublishes = publishesTo(BEN);
+    expect((await h.people.act(ANA, { kind: 'home' }, { blockId, actionId: 'gate.vote.go' })).status).toBe(200);
+    await until(() => !homeBlock(ANA, blockId), 'ANA’s Home without the gate’s buttons');
+    // BEN, who has not voted, has his Home redrawn too: which Homes are redrawn says nothing of who voted.
+    await until(() => publishesTo(BEN) > benPublishes, 'BEN’s Home redrawn');
+    if (kind === 'postgres') {
+      // Rows written by one transaction share its id (xmin): no outbox row may share the ballot's.
+      const paired = (await h.database.db.execute(sql`select count(*)::int as n from ${outbox} o join ${gateBallots} b on b.xmin = o.xmin where b.gate_id = ${gate.id}`)) as unknown as { rows: { n: number }[] };
+      expect(paired.rows[0]?.n).toBe(0);
+    }
   });
 
   it('a click from a stale Home is refused as on the channel: the person is told, no ballot is written, and their Home is redrawn', async () => {

@@ -10,7 +10,7 @@ import { DomainError } from '../../domain/errors.js';
 import { quorumReachedReply } from '../../messages/gate.js';
 import { type BallotOutcome, ballotsSettled, type BallotWriter, queueBallot } from './ballot-queue.js';
 import { closeGate } from './close-gate.js';
-import { HOME_RENDER } from '../projects/home-refresh.js';
+import { HOME_RENDER, queueHomeRefresh } from '../projects/home-refresh.js';
 import { queueMessageUpdate, votersWhoVoted } from './gate-message.js';
 
 export interface VoteInput {
@@ -143,8 +143,11 @@ const writeBallots: BallotWriter = async (deps, batch) => {
         now: latest,
         ballots: writes,
         timer: { kind: GATE_AFTER_VOTE_TIMER, ref: followUp, dueAt: new Date(latest.getTime() + AFTER_VOTE_BACKSTOP_MS), payload: { gateId } },
-        // The voter's Home stops listing the gate as awaiting their vote and shows their ballot.
-        home: { render: HOME_RENDER },
+        // The voter's Home stops listing the gate as awaiting their vote and shows their ballot. Not
+        // for an anonymous gate: a row naming the voter, written by the ballot's own transaction,
+        // would pair them with their vote (rows of one transaction share its id); `afterVote`
+        // redraws every voter's Home instead, after the commit.
+        home: gate?.anonymous ? undefined : { render: HOME_RENDER },
       });
       return checked.map((c): BallotOutcome => {
         if (c.kind === 'repeat' || (c.requestKey && !fresh.has(c.requestKey))) return { ok: true, value: null };
@@ -185,6 +188,9 @@ export async function afterVote(deps: Deps, gate: VoteGate, now: Date): Promise<
       now,
     });
   }
+  // An anonymous gate's ballots redraw no one's Home in their own transaction (see writeBallots): all
+  // its voters' Homes are redrawn here, so no row singles out who voted (coalesced per person).
+  if (gate.anonymous) await queueHomeRefresh(deps.db, gate.teamId, gate.voters, now);
   deps.kickOutbox();
 }
 
