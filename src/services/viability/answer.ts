@@ -21,23 +21,16 @@ export async function answerCheckin(
   if (!checkin || !project) return { ok: false, reason: 'unknown' };
   assertMay('answer_checkin', { userId: a.userId }, project);
   const now = deps.clock.now();
-  const outcome = await recordAnswer(deps.db, { ...a, now });
+  // The person's Home stops listing the check-in as waiting for them: its redraw is queued in the
+  // answer's own transaction, so a crash cannot keep offering a check-in already answered.
+  const outcome = await deps.db.transaction(async (tx) => {
+    const recorded = await recordAnswer(tx, { ...a, now });
+    if (recorded.ok) await queueHomeRefresh(tx, a.teamId, [a.userId], now);
+    return recorded;
+  });
   if (outcome.ok) {
     await refreshCheckinTally(deps, a.teamId, outcome.checkin.id, now);
-    await refreshAnswererHome(deps, a.teamId, a.userId, now);
+    deps.kickOutbox();
   }
   return outcome;
-}
-
-/**
- * After the answer committed, as the tally refresh: the person's Home stops listing the check-in
- * as waiting for them. A failure is logged; the answer counts either way.
- */
-async function refreshAnswererHome(deps: Deps, teamId: string, userId: string, now: Date): Promise<void> {
-  try {
-    await queueHomeRefresh(deps.db, teamId, [userId], now);
-    deps.kickOutbox();
-  } catch (err) {
-    deps.log.warn(`could not queue a Home refresh for ${userId} after their check-in answer`, err);
-  }
 }

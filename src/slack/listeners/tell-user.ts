@@ -51,24 +51,16 @@ export function clickPlace(body: unknown): ClickPlace {
  * Answers a click: on a message, an ephemeral in its channel (tellUser). A click in App Home has no
  * channel: its confirmation is the Home itself, which the change redraws ("You voted Go", the
  * check-in gone from the list), so `confirmation` says nothing there; a refusal or an error opens a
- * small modal with the click's trigger id, or, when that has expired, comes as a direct message
- * from the app. Failures to answer are logged.
+ * small modal with the click's trigger id. If that has expired (3 s), the refusal is only logged:
+ * a direct message would be a Slack post outside the durable outbox, and the Home click's caller
+ * redraws the Home, which drops the stale entry the refusal was about.
  */
 export async function answerClick(deps: Deps, client: WebClient, place: ClickPlace, user: string, text: string, kind: 'confirmation' | 'refusal'): Promise<void> {
   if (place.channel) return tellUser(deps, client, place.channel, user, text, place.threadTs);
-  if (!place.home || kind === 'confirmation') return;
-  if (place.triggerId) {
-    try {
-      await client.views.open({ trigger_id: place.triggerId, view: homeNoticeModal(text) });
-      return;
-    } catch (err) {
-      deps.log.debug('could not open the notice modal for a Home click; sending a direct message instead', err);
-    }
-  }
+  if (!place.home || kind === 'confirmation' || !place.triggerId) return;
   try {
-    const im = await client.conversations.open({ users: user });
-    if (im.channel?.id) await client.chat.postMessage({ channel: im.channel.id, text });
+    await client.views.open({ trigger_id: place.triggerId, view: homeNoticeModal(text) });
   } catch (err) {
-    deps.log.warn('direct message reply to a Home click failed', err);
+    deps.log.warn(`could not show ${user} why their Home click was refused (the modal did not open); their Home is redrawn`, err);
   }
 }
