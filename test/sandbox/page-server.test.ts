@@ -32,7 +32,7 @@ describe('sandbox page server', () => {
       const res = await fetch(base + path);
       expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, 'text/javascript; charset=utf-8']);
     }
-    for (const path of ['/static/../server.ts', '/static/%2e%2e/server.ts', '/static/index.ts', '/vendor/pg']) expect((await fetch(base + path)).status).toBe(404);
+    for (const path of ['/static/../server.ts', '/static/%2e%2e/server.ts', '/static/index.ts', '/vendor/pg', '/static/constructor', '/vendor/toString']) expect([path, (await fetch(base + path)).status]).toEqual([path, 404]);
   });
 
   it('a typed /mlops line is the slash command: its reply is ephemeral, shown only to the person who typed it', async () => {
@@ -56,8 +56,23 @@ describe('sandbox page server', () => {
     expect(await post('/sandbox/act', { as: 'U0ADA', surface: { kind: 'message', channel: 'C0GENERAL', ts: '1.000001' }, blockId: 'b', actionId: 'a' })).toMatchObject({ status: 404 });
     expect(await post('/sandbox/act', { as: 'U0ADA', surface: { kind: 'elsewhere' }, blockId: 'b', actionId: 'a' })).toMatchObject({ status: 400, json: { error: expect.stringContaining('surface') } });
     expect(await post('/sandbox/submit', { as: 'U0ADA', viewId: 'VNONE', values: {} })).toMatchObject({ status: 404, json: { error: 'that modal is closed' } });
+    await post('/sandbox/say', { as: 'U0ADA', channel: 'C0GENERAL', text: 'a message without buttons' });
+    const plain = h.slack.store.messages.at(-1)!;
+    expect(await post('/sandbox/act', { as: 'U0ADA', surface: { kind: 'message', channel: plain.channel, ts: plain.ts }, blockId: 'b', actionId: 'a' })).toMatchObject({ status: 404, json: { error: 'no element a in block b' } });
     expect((await fetch(`${base}/sandbox/state?as=U0NOBODY`)).status).toBe(400);
+    expect(h.slack.store.messages.length).toBe(before + 1);
+  });
+
+  it('acts only for the page itself: a JSON body, from its own origin', async () => {
+    const before = h.slack.store.messages.length;
+    const body = JSON.stringify({ as: 'U0ADA', channel: 'C0GENERAL', text: 'forged' });
+    const asForm = await fetch(base + '/sandbox/say', { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    expect(asForm.status).toBe(415);
+    const elsewhere = await fetch(base + '/sandbox/say', { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body });
+    expect([elsewhere.status, await elsewhere.json()]).toEqual([403, { ok: false, error: 'requests from another site are refused' }]);
     expect(h.slack.store.messages.length).toBe(before);
+    const own = await fetch(base + '/sandbox/say', { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body });
+    expect(own.status).toBe(200);
   });
 
   it('sends a server-sent "changed" event after something changes', async () => {
@@ -79,6 +94,8 @@ describe('sandbox page server', () => {
     await waitFor(() => seen.slice(first).includes('event: changed'), 'an event after a message');
     controller.abort();
     await read;
+    // The stream's listener goes with it (a page reloaded all day leaves nothing behind).
+    await waitFor(() => h.slack.store.subscribers === 0, 'the event stream to unsubscribe');
   });
 
   it('a permalink opens the page at that message', async () => {

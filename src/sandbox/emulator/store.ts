@@ -82,6 +82,11 @@ export class WorkspaceStore {
     return () => this.listeners.delete(fn);
   }
 
+  /** How many are listening (the sandbox page's open event streams). */
+  get subscribers(): number {
+    return this.listeners.size;
+  }
+
   /** Marks a change: the emulator calls it after each request it handled and each thing a person did. */
   changed(): void {
     this.version += 1;

@@ -72,11 +72,12 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
     if (path === '/' || path === '/index.html') return sendFile(res, 'index.html', 'text/html; charset=utf-8');
     if (path.startsWith('/static/')) {
       const name = path.slice('/static/'.length);
-      return name in STATIC_FILES ? sendFile(res, name, `${STATIC_FILES[name]}; charset=utf-8`) : false;
+      return Object.hasOwn(STATIC_FILES, name) ? sendFile(res, name, `${STATIC_FILES[name]}; charset=utf-8`) : false;
     }
     if (path.startsWith('/vendor/')) {
-      const spec = VENDOR[path.slice('/vendor/'.length)];
-      if (!spec) return false;
+      const name = path.slice('/vendor/'.length);
+      if (!Object.hasOwn(VENDOR, name)) return false;
+      const spec = VENDOR[name]!;
       send(res, 200, 'text/javascript; charset=utf-8', await readFile(fileURLToPath(import.meta.resolve(spec))));
       return true;
     }
@@ -98,10 +99,15 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
       sendJson(res, 200, workspaceAs(api, as.data));
       return true;
     }
-    if (path === '/sandbox/events') return streamChanges(api, req, res);
+    if (path === '/sandbox/events') return streamChanges(api, res);
     return false;
   }
   if (req.method !== 'POST' || !path.startsWith('/sandbox/')) return false;
+  // Only the page itself may act: a JSON body (another site's form or simple request cannot send
+  // one without the browser asking first) from this page's own origin, if the browser says one.
+  if (!req.headers['content-type']?.startsWith('application/json')) return unsupported(res, 'send JSON (content-type: application/json)');
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== api.url && origin !== api.url.replace('127.0.0.1', 'localhost')) return forbidden(res, 'requests from another site are refused');
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -126,7 +132,13 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
       const { as, surface, blockId, actionId, selectedValue } = p.data;
       const where = surfaceOf(api, as, surface);
       if (!where) return notFound(res, 'that message or view is gone');
-      const delivery = await people.act(as, where, { blockId, actionId, selectedValue });
+      let delivery;
+      try {
+        delivery = await people.act(as, where, { blockId, actionId, selectedValue });
+      } catch (err) {
+        // No such element on that message or view (people.act names what it looked for).
+        return notFound(res, (err as Error).message);
+      }
       return answered(res, delivery.status);
     }
     case '/sandbox/submit': {
@@ -192,7 +204,7 @@ function surfaceOf(api: SlackWebApiEmulator, as: string, s: z.infer<typeof Surfa
  * Server-sent events: one `changed` event (with the store's version) shortly after anything
  * changed, so a burst of posts is one refresh; a comment every 15 s keeps proxies from closing it.
  */
-function streamChanges(api: SlackWebApiEmulator, req: IncomingMessage, res: ServerResponse): true {
+function streamChanges(api: SlackWebApiEmulator, res: ServerResponse): true {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write(`event: changed\ndata: ${api.store.version}\n\n`);
   let pending: NodeJS.Timeout | undefined;
@@ -203,7 +215,9 @@ function streamChanges(api: SlackWebApiEmulator, req: IncomingMessage, res: Serv
     }, 50);
   });
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  req.on('close', () => {
+  // The response's close, not the request's: the emulator has read the request's (empty) body
+  // before routing, and on Node 20 the request reports `close` right then.
+  res.on('close', () => {
     unsubscribe();
     clearInterval(keepAlive);
     clearTimeout(pending);
@@ -233,6 +247,16 @@ function sendJson(res: ServerResponse, status: number, json: unknown): void {
 
 function badRequest(res: ServerResponse, error: string): true {
   sendJson(res, 400, { ok: false, error });
+  return true;
+}
+
+function unsupported(res: ServerResponse, error: string): true {
+  sendJson(res, 415, { ok: false, error });
+  return true;
+}
+
+function forbidden(res: ServerResponse, error: string): true {
+  sendJson(res, 403, { ok: false, error });
   return true;
 }
 
