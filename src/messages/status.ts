@@ -17,7 +17,7 @@ export function channelStatusMessage(projects: ProjectView[]): { text: string; b
   const more = projects.length > 40 ? [context(`…and ${projects.length - 40} more.`)] : [];
   return {
     text: `${projects.length} project${projects.length === 1 ? '' : 's'} in this channel: ${projects.map((p) => `${p.slug} (${p.phase})`).join(', ')}`,
-    blocks: [header('Projects in this channel'), section(lines.join('\n')), ...more, context('`/mlops status <slug>` shows one project in full.')],
+    blocks: [header('Projects in this channel'), section(lines.join('\n')), ...more, context(`\`/mlops status ${esc(projects[0]!.slug)}\` shows one project in full.`)],
   };
 }
 

@@ -4,6 +4,7 @@ import { auditLog, projects, slackRequestsSeen } from '../../src/db/schema/index
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
+import { projectWithTargets } from '../helpers/runs.js';
 
 const CHANNEL = 'C0PROJECTS';
 const USER = 'U0ALICE';
@@ -69,6 +70,15 @@ describe.each(databaseKinds())('foundation through the Slack emulator (%s)', (ki
     const invalid = await h.people.command(USER, CHANNEL, 'status Churn_Model');
     expect((invalid.body as { text: string }).text).toContain('is not a valid project slug');
     expect((invalid.body as { text: string }).text).toContain('Usage: /mlops status [slug]');
+  });
+
+  it('/mlops status hints name the real project, never a <slug> placeholder', async () => {
+    await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'churn-hints', channelId: 'C0HINTS', ownerId: USER, now: h.clock.now() });
+    const list = JSON.stringify((await h.people.command(USER, 'C0HINTS', 'status')).body);
+    expect(list).toContain('`/mlops status churn-hints` shows one project in full');
+    const one = JSON.stringify((await h.people.command(USER, 'C0HINTS', 'status churn-hints')).body);
+    expect(one).toContain('`/mlops viability churn-hints --every \\"weekly mon 09:00\\"` schedules them');
+    expect(list + one).not.toContain('<slug>');
   });
 
   it('a forged signature gets 401, with no Slack call and no database write', async () => {

@@ -20,7 +20,7 @@ export const viabilitySection: ProjectSection = {
     const lines: string[] = [];
     if (last?.verdict && last.closedAt) lines.push(lastCheckinFact(last.verdict, (last.counts as Counts | null) ?? null, last.closedAt));
     if (schedule?.active) lines.push(`Next check-in ${slackDate(schedule.nextRunAt)} (\`${schedule.cron}\`, ${schedule.timezone})`);
-    if (!lines.length) return purpose === 'status' ? [context('Viability check-ins: none yet. `/mlops viability <slug> --every "weekly mon 09:00"` schedules them.')] : [];
+    if (!lines.length) return purpose === 'status' ? [context(`Viability check-ins: none yet. \`/mlops viability ${project.slug} --every "weekly mon 09:00"\` schedules them.`)] : [];
     return [section(`*Viability*\n${lines.map((l) => `• ${l}`).join('\n')}`)];
   },
 };
