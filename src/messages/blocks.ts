@@ -131,5 +131,7 @@ export const button = (b: ButtonSpec): Button => ({
 export const actions = (blockId: string, buttons: ButtonSpec[]): ActionsBlock => ({ type: 'actions', block_id: blockId, elements: buttons.map(button) });
 
 export const mention = (userId: string) => `<@${userId}>`;
-/** Slack renders this in each reader's own time zone. */
-export const slackDate = (d: Date, format = '{date_short_pretty} at {time}') => `<!date^${Math.floor(d.getTime() / 1000)}^${format}|${d.toISOString()}>`;
+/** An instant as a person reads it where no time zone is known: `2026-11-30 14:05 UTC`. */
+export const utcText = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** Slack renders this in each reader's own time zone; clients that cannot (notifications, old apps) show the UTC fallback. */
+export const slackDate = (d: Date, format = '{date_short_pretty} at {time}') => `<!date^${Math.floor(d.getTime() / 1000)}^${format}|${utcText(d)}>`;

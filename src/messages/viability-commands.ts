@@ -1,10 +1,10 @@
 import { formatDuration } from '../domain/gates/deadline.js';
-import { esc, mention, slackDate } from './blocks.js';
+import { esc, mention, slackDate, utcText } from './blocks.js';
 
 export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; nextRunAt: Date; windowMs: number }): string {
   return (
     `:white_check_mark: Viability check-ins for *${d.slug}* scheduled ${d.description} (\`${d.cron}\`, ${d.tz}) in <#${d.channelId}>. ` +
-    `Next: ${slackDate(d.nextRunAt)} (${d.nextRunAt.toISOString()}). Answers close ${formatDuration(d.windowMs)} after each check-in.`
+    `Next: ${slackDate(d.nextRunAt)} (${utcText(d.nextRunAt)}). Answers close ${formatDuration(d.windowMs)} after each check-in.`
   );
 }
 

@@ -4,7 +4,7 @@ import { ANSWER_LABELS, VERDICT_LABELS, VIABILITY_ANSWERS, type ViabilityAnswer,
 import type { EscalationReason } from '../domain/viability/escalation.js';
 import type { CheckinSummary } from '../domain/viability/summary.js';
 import { answerActionId, VIABILITY_IDS } from './ids/viability.js';
-import { actions, type Block, type ButtonSpec, context, divider, esc, escapedSectionTexts, header, mention, section, SECTION_TEXT_MAX, slackDate } from './blocks.js';
+import { actions, type Block, type ButtonSpec, context, divider, esc, escapedSectionTexts, header, mention, section, SECTION_TEXT_MAX, slackDate, utcText } from './blocks.js';
 
 export const CHECKIN_QUESTION = 'Is the project still viable? Is it delivering value?';
 /** Room for the header, question, tally, buttons and footer within Slack's 50 blocks. */
@@ -182,7 +182,7 @@ export function closedText(closesAt: Date): string {
 
 /** Modal errors are plain text: no Slack date formatting there. */
 export function closedPlainText(closesAt: Date): string {
-  return `This check-in closed at ${closesAt.toISOString().slice(0, 16).replace('T', ' ')} UTC; it no longer takes answers.`;
+  return `This check-in closed at ${utcText(closesAt)}; it no longer takes answers.`;
 }
 
 export function windowText(ms: number): string {

@@ -41,7 +41,9 @@ describe.each(databaseKinds())('viability schedules through the emulator (%s)', 
     const reply = await command('dst-model --every "daily 09:00" --tz europe/berlin');
     expect(reply).toContain('every day at 09:00');
     expect(reply).toContain('Europe/Berlin');
-    expect(reply).toContain('2026-03-27T08:00:00.000Z');
+    // The first check-in as a person reads it: in the reader's zone (the date token) and in UTC, never a raw ISO string.
+    expect(reply).toContain('<!date^1774598400^{date_short_pretty} at {time}|2026-03-27 08:00 UTC> (2026-03-27 08:00 UTC)');
+    expect(reply).not.toMatch(/\d{2}:\d{2}:\d{2}\.\d{3}Z/);
 
     await tickEvery(HOUR, '2026-03-31T00:00:00Z');
     expect((await checkinRows(p)).map((c) => c.slotAt.toISOString())).toEqual([

@@ -88,6 +88,10 @@ describe('dates', () => {
     expect(newYork).toBe('closes Today at 12:00 PM');
   });
 
+  it('falls back to a readable UTC time, not a raw ISO string, where the date cannot be rendered', () => {
+    expect(text(md(`closes ${slackDate(deadline)}`, { tz: 'Mars/Olympus_Mons' }))).toBe('closes 2026-12-01 17:00 UTC');
+  });
+
   it('says Yesterday the day after, and the date further away', () => {
     expect(text(md(slackDate(deadline), { now: () => new Date('2026-12-02T09:00:00Z') }))).toBe('Yesterday at 5:00 PM');
     expect(text(md(slackDate(deadline), { now: () => new Date('2026-12-09T09:00:00Z') }))).toBe('Dec 1, 2026 at 5:00 PM');
