@@ -30,20 +30,43 @@ describe.each(databaseKinds())('foundation through the Slack emulator (%s)', (ki
     expect(await ready.json()).toMatchObject({ ok: true });
   });
 
-  it('/mlops help answers with the usage of every subcommand, ephemerally', async () => {
+  it('/mlops help answers with one line per command, ephemerally', async () => {
     const res = await h.people.command(USER, CHANNEL, 'help');
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ response_type: 'ephemeral' });
     const text = (res.body as { text: string }).text;
-    expect(text).toContain('/mlops status [slug]');
-    expect(text).toContain('/mlops help');
+    const names = ['intake', 'run', 'runs', 'gate', 'viability', 'drift', 'token', 'status', 'help'];
+    const lines = text.split('\n').filter((l) => l.startsWith('/mlops '));
+    expect(lines.map((l) => l.split(' ')[1])).toEqual(names);
+    expect(lines.filter((l) => l.length > 100)).toEqual([]);
+    // The options are one `/mlops help <command>` away, not in the list.
+    expect(text).not.toContain('--voters');
     // Nothing was posted to the channel: the answer rode in the ack.
     expect(h.slack.store.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
+  it('/mlops help <command> shows that command in detail, whatever its case', async () => {
+    const res = await h.people.command(USER, CHANNEL, 'help GATE');
+    expect(res.body).toMatchObject({ response_type: 'ephemeral' });
+    const body = res.body as { text: string; blocks: unknown[] };
+    expect(body.text).toContain('/mlops gate — Open a go/no-go vote');
+    expect(body.text).toContain('Usage: /mlops gate <slug> [--to <phase>] [--voters @a @b…]');
+    expect(JSON.stringify(body.blocks)).toContain('`/mlops gate &lt;slug&gt; [--to &lt;phase&gt;]');
+    expect(body.text).not.toContain('/mlops status');
+    const token = (await h.people.command(USER, CHANNEL, 'help token')).body as { text: string };
+    expect(token.text).toContain('/mlops token <slug> list\n/mlops token <slug> revoke <id>');
+  });
+
+  it('/mlops help with an unknown command says so and lists the commands', async () => {
+    const text = ((await h.people.command(USER, CHANNEL, 'help deploy')).body as { text: string }).text;
+    expect(text).toContain('There is no command "deploy".');
+    expect(text).toContain('/mlops gate — ');
+    expect(text).toContain('/mlops status — ');
+  });
+
   it('an empty /mlops shows the same help', async () => {
     const res = await h.people.command(USER, CHANNEL, '');
-    expect((res.body as { text: string }).text).toContain('/mlops status [slug]');
+    expect((res.body as { text: string }).text).toContain('/mlops status — ');
   });
 
   it('an unknown subcommand answers with usage naming what was wrong', async () => {
@@ -51,6 +74,12 @@ describe.each(databaseKinds())('foundation through the Slack emulator (%s)', (ki
     const text = (res.body as { text: string }).text;
     expect(text).toContain('Unknown subcommand "deploy"');
     expect(text).toContain('/mlops help');
+  });
+
+  it('a subcommand given bad input names the problem, its usage and where its help is', async () => {
+    const body = (await h.people.command(USER, CHANNEL, 'status a b')).body as { text: string; blocks: unknown[] };
+    expect(body.text).toBe('Unexpected "b": status takes at most one project slug.\nUsage: /mlops status [slug]');
+    expect(JSON.stringify(body.blocks)).toContain('`/mlops help status` explains it.');
   });
 
   it('malformed input (an unclosed quote) is explained, not crashed on', async () => {

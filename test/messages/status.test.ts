@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProjectRow } from '../../src/db/repositories/projects.js';
 import { blockErrors } from '../../src/sandbox/emulator/block-limits.js';
 import { safeFallback, sectionsOfLines } from '../../src/messages/blocks.js';
-import { helpMessage, usageError } from '../../src/messages/help.js';
+import { commandHelpMessage, helpMessage, usageError } from '../../src/messages/help.js';
 import { homeView } from '../../src/messages/home.js';
 import { channelStatusMessage, projectStatusMessage } from '../../src/messages/status.js';
 
@@ -51,14 +51,27 @@ describe('status views', () => {
 });
 
 describe('help and usage', () => {
-  it('help names the problem first and lists every usage', () => {
-    const m = helpMessage([{ usage: '/mlops status [slug]', summary: 'Status.' }], 'Unknown subcommand "x".');
+  const status = { name: 'status', usage: '/mlops status [slug]', summary: 'Phase of a project; without a slug, every project in this channel.' };
+  const gate = { name: 'gate', usage: '/mlops gate <slug> [--to <phase>] · /mlops gate <slug> --anonymous', summary: 'Open a vote.', brief: 'Vote on a phase.' };
+
+  it('help names the problem first, then one line per command: its brief, or its summary’s first sentence', () => {
+    const m = helpMessage([status, gate], 'Unknown subcommand "x".');
     expect(m.text.startsWith('Unknown subcommand "x".')).toBe(true);
-    expect(m.text).toContain('/mlops status [slug] — Status.');
+    expect(m.text).toContain('/mlops status — Phase of a project.\n/mlops gate — Vote on a phase.');
+    expect(m.text).not.toContain('--to');
+    expect(blockErrors(m.blocks, 'message')).toEqual([]);
   });
 
-  it('a usage error shows the problem and the usage line', () => {
-    expect(usageError('Bad slug.', '/mlops status [slug]').text).toBe('Bad slug.\nUsage: /mlops status [slug]');
+  it('the help of one command shows every form of it, escaped for mrkdwn', () => {
+    const m = commandHelpMessage(gate);
+    expect(m.text).toBe('/mlops gate — Open a vote.\nUsage: /mlops gate <slug> [--to <phase>]\n/mlops gate <slug> --anonymous');
+    expect(textOf(m.blocks)).toContain('`/mlops gate &lt;slug&gt; [--to &lt;phase&gt;]`\\n`/mlops gate &lt;slug&gt; --anonymous`');
+  });
+
+  it('a usage error shows the problem and the usage line, and points to the command’s help', () => {
+    const m = usageError('Bad slug.', '/mlops status [slug]', 'status');
+    expect(m.text).toBe('Bad slug.\nUsage: /mlops status [slug]');
+    expect(textOf(m.blocks)).toContain('`/mlops help status` explains it.');
   });
 });
 

@@ -30,6 +30,9 @@ export interface CommandReply {
 export interface Subcommand {
   name: string;
   usage: string;
+  /** What `/mlops help <name>` says it does. */
   summary: string;
+  /** Its line in `/mlops help`; without one, the summary's first sentence. */
+  brief?: string;
   run(deps: Deps, req: CommandRequest, client: WebClient): Promise<CommandReply>;
 }

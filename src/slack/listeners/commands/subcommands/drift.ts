@@ -45,6 +45,7 @@ export const driftCommand: Subcommand = {
   usage: USAGE,
   summary:
     'Drift of the monitored columns (latest batch, open alert, thresholds in force); the owner sets tests and thresholds per column or for every column (*), the dataset drift share, and the alert channel.',
+  brief: "A project's drift; the owner sets tests, thresholds and the alert channel.",
   async run(deps, req) {
     const [slugToken, actionToken, ...rest] = req.tokens;
     const slug = word(slugToken);

@@ -20,6 +20,7 @@ export const gateCommand: Subcommand = {
   name: 'gate',
   usage: '/mlops gate <slug> [--to <phase>] [--voters @a @b…] [--quorum N] [--deadline 48h|2d|<ISO time>] [--anonymous] [question…]',
   summary: 'Open a go/no-go vote on moving the project to its next phase (or --to another one). Defaults: the brief\'s stakeholders vote, majority quorum, 48 h. The project owner may open any gate; a stakeholder, with the default voters and quorum.',
+  brief: 'Open a go/no-go vote on moving a project to another phase.',
   async run(deps, req) {
     const args = parseArgs(req.tokens, FLAGS);
     const [slugWord, ...questionWords] = words(args.positionals);

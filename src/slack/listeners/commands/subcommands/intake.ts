@@ -8,6 +8,7 @@ export const intakeCommand: Subcommand = {
   name: 'intake',
   usage: '/mlops intake [slug] [@people…]',
   summary: 'Start a design-phase intake in a thread here: I ask what the design brief needs; you (and anyone you mention) answer in the thread.',
+  brief: 'Start a design-phase intake in a thread here.',
   async run(deps, req) {
     const args = parseArgs(req.tokens, {});
     const words = args.positionals.filter((t) => t.kind === 'word').map((t) => (t as { value: string }).value);

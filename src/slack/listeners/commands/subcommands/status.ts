@@ -11,6 +11,7 @@ export const statusCommand: Subcommand = {
   name: 'status',
   usage: '/mlops status [slug]',
   summary: 'Phase, brief, latest runs, open gates and alerts of a project; without a slug, every project in this channel.',
+  brief: "A project's phase, runs, gates and alerts, or every project in this channel.",
   async run(deps, req) {
     const args = parseArgs(req.tokens, {});
     const [slugWord, extra] = words(args.positionals);

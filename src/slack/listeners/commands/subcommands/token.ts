@@ -13,6 +13,7 @@ export const tokenCommand: Subcommand = {
   name: 'token',
   usage: USAGE,
   summary: 'Create an API token for a project (shown once, only to you), list its tokens, or revoke one.',
+  brief: "Create, list or revoke a project's API tokens.",
   async run(deps, req) {
     const args = parseArgs(req.tokens, {});
     const [slugWord, action, id, extra] = words(args.positionals);

@@ -22,6 +22,7 @@ export const viabilityCommand: Subcommand = {
   name: 'viability',
   usage: USAGE,
   summary: 'Schedule, stop or immediately run the project\'s "is it still viable?" check-ins (cron may have a seconds field; friendly forms like "weekly mon 09:00").',
+  brief: 'Schedule, stop or run now a project\'s "is it still viable?" check-ins.',
   async run(deps, req) {
     const parsed = parseArgs(req.tokens, { every: 'string', tz: 'string', window: 'string' });
     const [slugWord, actionWord, extra] = words(parsed.positionals);
