@@ -1,7 +1,7 @@
 import { RUNS_IDS } from './ids/runs.js';
 import { formatMetric } from '../shared/format-metric.js';
-import type { BestLine, RunSummary, TargetLine } from '../domain/experiments/summary.js';
-import { type Block, actions, context, esc, safeFallback, section } from './blocks.js';
+import type { BestLine, ParamChange, RunSummary, TargetLine } from '../domain/experiments/summary.js';
+import { type Block, actions, context, esc, escapedSectionTexts, safeFallback, section } from './blocks.js';
 
 export const REQUEST_DEPLOYMENT_GATE_LABEL = 'Request deployment gate';
 /** Beyond this many metrics the comparison lists end with "…and N more", keeping each section under Slack's 3,000 characters. */
@@ -30,7 +30,45 @@ function capped(lines: string[]): string {
   return shown.join('\n');
 }
 
+/** What the run stored besides its metrics, as the summary shows it. */
+export interface RunDetails {
+  note: string | null;
+  dataset: string | null;
+  /** `url`: the commit's page, when the deployment configures a template. */
+  commit: { sha: string; url: string | null } | null;
+}
+
+const MAX_PARAM_LINES = 10;
+/** A param value in a changes line: long values are cut in their raw text so an escape is never split. */
+const paramValue = (v: string | null) => (v === null ? '_unset_' : `\`${esc(Array.from(v).length > 80 ? `${Array.from(v).slice(0, 79).join('')}…` : v)}\``);
+
+export function paramChangeLine(c: ParamChange): string {
+  return `• *${esc(c.name)}* ${paramValue(c.value)} (best run: ${paramValue(c.best)})`;
+}
+
+/** Dataset, commit (linked when configured), the params that differ from the best earlier run, and the note. */
+export function detailBlocks(d: RunDetails | undefined, paramsVsBest: RunSummary['paramsVsBest']): Block[] {
+  const blocks: Block[] = [];
+  const facts: string[] = [];
+  if (d?.dataset) facts.push(`*Dataset* \`${esc(d.dataset)}\``);
+  if (d?.commit) facts.push(`*Commit* ${d.commit.url ? `<${d.commit.url}|\`${d.commit.sha.slice(0, 12)}\`>` : `\`${d.commit.sha.slice(0, 12)}\``}`);
+  if (facts.length) blocks.push(context(facts.join('  ·  ')));
+  if (paramsVsBest) {
+    const lines = paramsVsBest.changes.map(paramChangeLine);
+    const head = `*Params vs the best earlier run* (${esc(paramsVsBest.runLabel)})`;
+    if (!lines.length) blocks.push(section(`${head}\nSame params.`));
+    else {
+      const shown = lines.slice(0, MAX_PARAM_LINES);
+      if (lines.length > MAX_PARAM_LINES) shown.push(`…and ${lines.length - MAX_PARAM_LINES} more.`);
+      blocks.push(section(`${head}\n${shown.join('\n')}`));
+    }
+  }
+  if (d?.note) blocks.push(...escapedSectionTexts('', [{ prefix: '*Note* ', raw: d.note }]).map((t) => section(t)));
+  return blocks;
+}
+
 export interface RunSummaryView {
+  details?: RunDetails;
   projectSlug: string;
   projectId: number;
   runId: number;
@@ -56,6 +94,7 @@ export function runSummaryMessage(v: RunSummaryView): { text: string; blocks: Bl
   );
   blocks.push(section(`*Against the best earlier run*\n${capped(s.vsBest.map(bestLine))}`));
   if (s.rank) blocks.push(context(`Rank *${s.rank.position} of ${s.rank.of}* by *${s.rank.metric}*`));
+  blocks.push(...detailBlocks(v.details, s.paramsVsBest));
   if (s.firstToMeetAll) {
     blocks.push(section(':tada: *Every target is met* — the first run to get there.'));
     if (v.canRequestDeploymentGate) {

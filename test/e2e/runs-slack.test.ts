@@ -47,7 +47,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
   };
 
   beforeAll(async () => {
-    h = await bootApp(kind);
+    h = await bootApp(kind, { config: { runCommitUrlTemplate: 'https://git.example/ml/churn/commit/{commit}' } });
     llm = await new FakeOpenAi(() => 'unused').start();
     const now = h.clock.now();
     churn = await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'churn', channelId: CHANNEL, ownerId: ANA, now, targets: TARGETS, phase: 'development' });
@@ -68,6 +68,11 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).toContain('*auc* 0.8 — target ≥ 0.85, not met, short by 0.05');
     expect(summary).toContain('*latency_ms* 250 — target ≤ 200, not met, short by 50');
     expect(summary).toContain('Rank *1 of 1* by *auc*');
+    // What the run stored: dataset, the commit linked to the repository, the note.
+    expect(summary).toContain('*Dataset* `v3`');
+    expect(summary).toContain('*Commit* <https://git.example/ml/churn/commit/abc1234|`abc1234`>');
+    expect(summary).toContain('*Note* first try');
+    expect(summary).not.toContain('Params vs the best earlier run');
     const [row] = await h.database.db.select().from(runs).where(eq(runs.name, 'rf-1'));
     expect(row).toMatchObject({ authorId: ANA, source: 'slack', metrics: { auc: 0.8, latency_ms: 250 }, params: { lr: '0.01', depth: '6' }, dataset: 'v3', commitSha: 'abc1234', note: 'first try' });
   });
@@ -77,6 +82,8 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).toContain('*auc* 0.86 — :arrow_up: better than the best earlier run, 0.8 in rf-1 (+0.06)');
     expect(summary).toContain('*latency_ms* 100 — :arrow_up: better than the best earlier run, 250 in rf-1 (−150)');
     expect(summary).toContain('*auc* 0.86 — target ≥ 0.85, met by 0.01');
+    expect(summary).toContain('*Params vs the best earlier run* (rf-1)\\n• *lr* `0.02` (best run: `0.01`)');
+    expect(summary).not.toContain('*depth*');
     expect(summary).toContain('Every target is met');
     expect(summary).toContain('Request deployment gate');
   });

@@ -62,6 +62,29 @@ describe('runSummaryMessage', () => {
     expect(text).toContain('no targets set');
   });
 
+  it('shows the dataset, the commit (linked only with a URL), the params that differ from the best run and the note, escaping what people typed', () => {
+    const summary = summarizeRun({
+      run: { id: 9, name: 'rf', metrics: { auc: 0.9 }, params: { lr: '<0.1>', depth: '6', extra: 'a&b' } },
+      targets: [],
+      bestBefore: new Map(),
+      rank: null,
+      earlierRunMetAll: false,
+      bestRun: { runLabel: 'best<1>', params: { lr: '0.2', depth: '6', old: 'x' } },
+    });
+    const details = { note: 'Tried <!channel> & more', dataset: 'v<3>', commit: { sha: 'abc1234', url: 'https://git.example/c/abc1234' } };
+    const all = allText(runSummaryMessage({ ...base, summary, canRequestDeploymentGate: false, details }).blocks);
+    expect(all).toContain('*Dataset* `v&lt;3&gt;`');
+    expect(all).toContain('*Commit* <https://git.example/c/abc1234|`abc1234`>');
+    expect(all).toContain('*Params vs the best earlier run* (best&lt;1&gt;)');
+    expect(all).toContain('• *extra* `a&amp;b` (best run: _unset_)');
+    expect(all).toContain('• *lr* `&lt;0.1&gt;` (best run: `0.2`)');
+    expect(all).toContain('• *old* _unset_ (best run: `x`)');
+    expect(all).not.toContain('*depth*');
+    expect(all).toContain('*Note* Tried &lt;!channel&gt; &amp; more');
+    const plain = allText(runSummaryMessage({ ...base, summary, canRequestDeploymentGate: false, details: { ...details, commit: { sha: 'abc1234', url: null } } }).blocks);
+    expect(plain).toContain('*Commit* `abc1234`');
+  });
+
   it('keeps each section under Slack’s 3,000 characters with 100 metrics', () => {
     const metrics = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`metric_with_a_long_name_${i}`, i / 7]));
     const summary = summarizeRun({ run: { id: 1, name: null, metrics }, targets: [], bestBefore: new Map(), rank: null, earlierRunMetAll: false });
