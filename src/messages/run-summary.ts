@@ -36,7 +36,14 @@ export interface RunDetails {
   dataset: string | null;
   /** `url`: the commit's page, when the deployment configures a template. */
   commit: { sha: string; url: string | null } | null;
+  /** The run in its tracker (MLflow, W&B): an http(s) URL without spaces, | < or > (RunInput). */
+  url?: string | null;
+  tags?: Record<string, string>;
 }
+
+/** A link's label: the host of the run's tracker. */
+const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).host : 'link');
+const MAX_TAG_LINES = 20;
 
 const MAX_PARAM_LINES = 10;
 /** A param value in a changes line: long values are cut in their raw text so an escape is never split. */
@@ -46,13 +53,16 @@ export function paramChangeLine(c: ParamChange): string {
   return `• *${esc(c.name)}* ${paramValue(c.value)} (best run: ${paramValue(c.best)})`;
 }
 
-/** Dataset, commit (linked when configured), the params that differ from the best earlier run, and the note. */
+/** Dataset, commit (linked when configured), the run's page, tags, the params that differ from the best earlier run, and the note. */
 export function detailBlocks(d: RunDetails | undefined, paramsVsBest: RunSummary['paramsVsBest']): Block[] {
   const blocks: Block[] = [];
   const facts: string[] = [];
   if (d?.dataset) facts.push(`*Dataset* \`${esc(d.dataset)}\``);
   if (d?.commit) facts.push(`*Commit* ${d.commit.url ? `<${d.commit.url}|\`${d.commit.sha.slice(0, 12)}\`>` : `\`${d.commit.sha.slice(0, 12)}\``}`);
+  if (d?.url) facts.push(`*Run page* <${d.url}|${esc(hostOf(d.url))}>`);
   if (facts.length) blocks.push(context(facts.join('  ·  ')));
+  const tags = Object.entries(d?.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (tags.length) blocks.push(context(`*Tags* ${tags.slice(0, MAX_TAG_LINES).map(([k, v]) => `${esc(k)}: ${paramValue(v)}`).join('  ·  ')}`));
   if (paramsVsBest) {
     const lines = paramsVsBest.changes.map(paramChangeLine);
     const head = `*Params vs the best earlier run* (${esc(paramsVsBest.runLabel)})`;

@@ -85,10 +85,31 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
   it('logs a run, returns it as JSON, and posts its summary in the experiments thread of the day', async () => {
     const res = await call('POST', '/projects/churn/runs', {
       token: churn.token,
-      body: { metrics: { auc: '80%', latency_ms: 180 }, params: { lr: 0.01, depth: 6 }, name: 'baseline', dataset: 'v3', commit: 'ABCDEF1', note: 'first try' },
+      body: {
+        metrics: { auc: '80%', latency_ms: 180 },
+        params: { lr: 0.01, depth: 6 },
+        name: 'baseline',
+        dataset: 'v3',
+        commit: 'ABCDEF1',
+        note: 'first try',
+        url: 'https://mlflow.example.com/#/experiments/1/runs/abc',
+        tags: { team: 'vision', stage: 'sweep <2>' },
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ project: 'churn', name: 'baseline', metrics: { auc: 0.8, latency_ms: 180 }, params: { lr: '0.01', depth: '6' }, dataset: 'v3', commit: 'abcdef1', source: 'api', author: `token:${churn.id}` });
+    expect(res.json).toMatchObject({
+      project: 'churn',
+      name: 'baseline',
+      metrics: { auc: 0.8, latency_ms: 180 },
+      params: { lr: '0.01', depth: '6' },
+      dataset: 'v3',
+      commit: 'abcdef1',
+      note: 'first try',
+      url: 'https://mlflow.example.com/#/experiments/1/runs/abc',
+      tags: { team: 'vision', stage: 'sweep <2>' },
+      source: 'api',
+      author: `token:${churn.id}`,
+    });
     await deliver();
     const roots = h.slack.store.channelMessages(CHANNEL).filter((m) => m.text.includes('Experiment runs for churn'));
     expect(roots).toHaveLength(1);
@@ -100,6 +121,12 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect(summary).toContain('first run to report it');
     expect(summary).toContain('Rank *1 of 1* by *auc*');
     expect(summary).not.toContain('Request deployment gate');
+    // What the run stored: dataset, commit (unlinked: this deployment sets no template), its tracker page, tags, note.
+    expect(summary).toContain('*Dataset* `v3`');
+    expect(summary).toContain('*Commit* `abcdef1`');
+    expect(summary).toContain('*Run page* <https://mlflow.example.com/#/experiments/1/runs/abc|mlflow.example.com>');
+    expect(summary).toContain('*Tags* stage: `sweep &lt;2&gt;`  ·  team: `vision`');
+    expect(summary).toContain('*Note* first try');
   });
 
   it('a second run replies in the same thread, compared with the best earlier run, and ranked', async () => {
@@ -245,6 +272,12 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     ['a param value over 500 characters', { body: { metrics: { auc: 0.9 }, params: { lr: 'x'.repeat(501) } } }, 'params.lr', 'invalid_request'],
     ['a note over 2000 characters', { body: { metrics: { auc: 0.9 }, note: 'n'.repeat(2001) } }, 'note', 'invalid_request'],
     ['a commit that is not a sha', { body: { metrics: { auc: 0.9 }, commit: 'main' } }, 'commit', 'invalid_request'],
+    ['a run link that is not http(s)', { body: { metrics: { auc: 0.9 }, url: 'javascript:alert(1)' } }, 'url', 'invalid_request'],
+    ['a run link that is ftp', { body: { metrics: { auc: 0.9 }, url: 'ftp://files.example.com/run' } }, 'url', 'invalid_request'],
+    ['a run link that would break a Slack link', { body: { metrics: { auc: 0.9 }, url: 'https://mlflow.example.com/a|b' } }, 'url', 'invalid_request'],
+    ['21 tags', { body: { metrics: { auc: 0.9 }, tags: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, 'x'])) } }, 'tags', 'invalid_request'],
+    ['a tag value over 200 characters', { body: { metrics: { auc: 0.9 }, tags: { team: 'x'.repeat(201) } } }, 'tags.team', 'invalid_request'],
+    ['a tag named __proto__', { rawBody: '{"metrics": {"auc": 0.9}, "tags": {"__proto__": "x"}}' }, 'tags.__proto__', 'invalid_request'],
     ['an Idempotency-Key over 255 characters', { body: { metrics: { auc: 0.9 } }, headers: { 'idempotency-key': 'k'.repeat(256) } }, 'Idempotency-Key', 'invalid_request'],
   ] as const)('400 naming the field for %s, nothing written', async (_what, opts, field, error) => {
     const before = await runCount();

@@ -52,6 +52,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     const now = h.clock.now();
     churn = await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'churn', channelId: CHANNEL, ownerId: ANA, now, targets: TARGETS, phase: 'development' });
     await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'no-brief', channelId: CHANNEL, ownerId: ANA, now });
+    await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'vision', channelId: CHANNEL, ownerId: ANA, now });
   });
   afterAll(async () => {
     await h?.close();
@@ -116,6 +117,9 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     ['JSON with a misspelt field', 'churn {"metrics": {"auc": 0.9}, "parms": {}}', 'Unrecognized key'],
     ['JSON with a non-numeric metric', 'churn {"metrics": {"auc": "high"}}', 'metrics.auc: "high" is not a number'],
     ['an unknown option', 'churn auc=1 --params lr=1', 'Unknown option --params'],
+    ['a run link that is not http(s)', 'churn auc=1 --url javascript:alert(1)', 'url: a run link is an http:// or https:// URL'],
+    ['21 tags', `churn auc=1 ${Array.from({ length: 21 }, (_, i) => `--tag t${i}=x`).join(' ')}`, '21 tags; the limit is 20'],
+    ['a tag without a value', 'churn auc=1 --tag team', 'write tags as --tag name=value'],
   ])('refuses %s with an ephemeral message naming the problem, writing and posting nothing', async (_what, args, expected) => {
     const before = { runs: await runCount(), posts: posted() };
     const res = await h.people.command(ANA, CHANNEL, `run ${args}`);
@@ -125,6 +129,14 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(ackText(res)).toContain('/mlops run <slug>');
     expect(await runCount()).toBe(before.runs);
     expect(posted()).toBe(before.posts);
+  });
+
+  it('--url and --tag are stored and shown in the summary: the run page linked, the tags escaped', async () => {
+    const { summary } = await logRun(ANA, CHANNEL, 'vision loss=0.9 --url https://wandb.example.ai/team/churn/runs/x1 --tag team=vision --tag stage=<b>');
+    expect(summary).toContain('*Run page* <https://wandb.example.ai/team/churn/runs/x1|wandb.example.ai>');
+    expect(summary).toContain('*Tags* stage: `&lt;b&gt;`  ·  team: `vision`');
+    const [row] = await h.database.db.select().from(runs).where(eq(runs.url, 'https://wandb.example.ai/team/churn/runs/x1'));
+    expect(row!.tags).toEqual({ team: 'vision', stage: '<b>' });
   });
 
   it('without targets in the brief the summary says so, and still compares runs', async () => {

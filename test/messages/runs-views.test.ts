@@ -97,7 +97,7 @@ describe('runSummaryMessage', () => {
 describe('leaderboardMessage', () => {
   const row = (id: number, name: string, value: number, params: Record<string, string>): LeaderboardRow => ({
     value,
-    run: { id, teamId: 'T', projectId: 1, name, authorId: 'U1', source: 'slack', metrics: { auc: value }, params, dataset: null, commitSha: null, note: null, idempotencyKey: null, requestHash: null, createdAt: new Date('2026-01-02T10:00:00Z') },
+    run: { id, teamId: 'T', projectId: 1, name, authorId: 'U1', source: 'slack', metrics: { auc: value }, params, dataset: null, commitSha: null, note: null, url: null, tags: {}, idempotencyKey: null, requestHash: null, createdAt: new Date('2026-01-02T10:00:00Z') },
   });
 
   it('ranks rows as given, marks the target and shows the differing params', () => {

@@ -57,6 +57,8 @@ export function runDetails(run: RunRow, commitUrlTemplate: string | undefined): 
     note: run.note,
     dataset: run.dataset,
     commit: run.commitSha ? { sha: run.commitSha, url: commitUrl(commitUrlTemplate, run.commitSha) } : null,
+    url: run.url,
+    tags: run.tags,
   };
 }
 
