@@ -268,6 +268,9 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     ['a misspelt field', { body: { metrics: { auc: 0.9 }, param: { lr: 1 } } }, 'param', 'invalid_request'],
     ['101 metrics', { body: { metrics: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`m${i}`, i])) } }, 'metrics', 'invalid_request'],
     ['101 params', { body: { metrics: { auc: 0.9 }, params: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, i])) } }, 'params', 'invalid_request'],
+    ['a metric name with a doubled separator', { body: { metrics: { 'val//auc': 1 } } }, 'metrics.val//auc', 'invalid_request'],
+    ['a metric name with a space', { body: { metrics: { 'val auc': 1 } } }, 'metrics.val auc', 'invalid_request'],
+    ['a metric name in capitals', { body: { metrics: { 'Val/AUC': 1 } } }, 'metrics.Val/AUC', 'invalid_request'],
     ['a metric name over 64 characters', { body: { metrics: { ['m'.repeat(65)]: 1 } } }, `metrics.${'m'.repeat(65)}`, 'invalid_request'],
     ['a param value over 500 characters', { body: { metrics: { auc: 0.9 }, params: { lr: 'x'.repeat(501) } } }, 'params.lr', 'invalid_request'],
     ['a note over 2000 characters', { body: { metrics: { auc: 0.9 }, note: 'n'.repeat(2001) } }, 'note', 'invalid_request'],
@@ -286,6 +289,22 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect(res.json).toMatchObject({ error, field });
     expect(typeof res.json.message).toBe('string');
     expect(await runCount()).toBe(before);
+  });
+
+  it('accepts metric names as tracking code logs them (val/auc, eval.f1, loss-ce), ranks by them and says why a bad one is refused', async () => {
+    const res = await call('POST', '/projects/fraud/runs', { token: fraud.token, body: { metrics: { 'val/auc': 0.91, 'eval.f1': 0.7, 'loss-ce': 0.3 } } });
+    expect(res.status).toBe(201);
+    expect(res.json.metrics).toEqual({ 'val/auc': 0.91, 'eval.f1': 0.7, 'loss-ce': 0.3 });
+    const [stored] = await h.database.db.select().from(runMetrics).where(eq(runMetrics.runId, res.json.id as number));
+    expect(stored).toBeDefined();
+    await deliver();
+    const summary = h.slack.store.messages.filter((m) => m.channel === 'C0FRAUD').map(text).find((t) => t.includes(`run #${res.json.id as number}`))!;
+    expect(summary).toContain('*val/auc* 0.91 — first run to report it');
+    expect(summary).toContain('*loss-ce* 0.3 — first run to report it');
+    const bad = await call('POST', '/projects/fraud/runs', { token: fraud.token, body: { metrics: { 'val/auc': 0.9, 'val auc!': 1 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.field).toBe('metrics.val auc!');
+    expect(bad.json.message).toContain('metric names are lowercase letters, digits and _, with . / or - between words (e.g. val/auc, eval.f1, loss-ce)');
   });
 
   it('lists runs newest first with cursor pagination', async () => {

@@ -111,6 +111,8 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     ['101 metrics', `churn ${Array.from({ length: 101 }, (_, i) => `m${i}=${i}`).join(' ')}`, '101 metrics; the limit is 100'],
     ['101 params', `churn auc=1 ${Array.from({ length: 101 }, (_, i) => `--param p${i}=${i}`).join(' ')}`, '101 params; the limit is 100'],
     ['a metric name that is too long', `churn ${'m'.repeat(65)}=1`, 'at most 64 characters'],
+    ['a metric name with a doubled separator', 'churn val//auc=0.9', 'metrics.val//auc: metric names are lowercase letters, digits and _, with . / or - between words'],
+    ['a metric name ending in a separator', 'churn auc.=0.9', 'metrics.auc.: metric names'],
     ['a param value that is too long', `churn auc=1 --param lr=${'x'.repeat(501)}`, 'at most 500 characters'],
     ['a commit that is not a sha', 'churn auc=1 --commit main', 'commit: a commit is 7–64 hexadecimal characters'],
     ['malformed JSON', 'churn {"metrics": {"auc": 0.9}', 'That JSON does not parse'],
@@ -153,7 +155,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     await logRun(ANA, CHANNEL, 'churn auc=0.83 latency_ms=150 --param lr=0.05 --param depth=6 --name rf-3');
     const res = await h.people.command(ANA, ELSEWHERE, 'runs churn');
     expect(ackText(res)).toContain('leaderboard by *auc*');
-    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard'))), 'leaderboard');
+    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('churn leaderboard'))), 'leaderboard');
     const board = text(root);
     const order = ['rf-2', 'rf-3', 'rf-1'].map((n) => board.indexOf(`*${n}*`));
     expect(order.every((i) => i > 0)).toBe(true);
@@ -200,7 +202,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
   it.each([
     ['--last 0', 'runs churn --last 0', '--last is at least 1'],
     ['--last abc', 'runs churn --last abc', '--last takes a whole number'],
-    ['a bad metric name', 'runs churn --metric Bad-Name', 'a metric name is lowercase'],
+    ['a bad metric name', 'runs churn --metric Bad-Name', 'metric: metric names are lowercase letters, digits and _'],
     ['an unknown project', 'runs nope', 'There is no project `nope`'],
   ])('/mlops runs refuses %s', async (_what, command, expected) => {
     const before = posted();
@@ -262,5 +264,22 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     } finally {
       h.app.deps.llm = null;
     }
+  });
+
+  it('accepts metric names as tracking code logs them (val/auc, eval.f1, loss-ce), and /mlops runs --metric ranks by one', async () => {
+    await logRun(ANA, CHANNEL, 'vision val/auc=0.8 eval.f1=0.6 loss-ce=0.5');
+    const { summary } = await logRun(ANA, CHANNEL, 'vision val/auc=0.85 eval.f1=0.65 loss-ce=0.4 --name wider');
+    expect(summary).toContain('*val/auc* 0.85 — :arrow_up: better than the best earlier run, 0.8');
+    // loss-ce is a loss by its name: lower is better.
+    expect(summary).toContain('*loss-ce* 0.4 — :arrow_up: better than the best earlier run, 0.5');
+    const res = await h.people.command(ANA, CHANNEL, 'runs vision --metric loss-ce');
+    expect(ackText(res) ?? '').not.toContain('metric names are');
+    const board = await waitFor(async () => {
+      await jobs();
+      return h.slack.store.channelMessages(CHANNEL).map(text).find((t) => t.includes('leaderboard by loss-ce'));
+    }, 'the leaderboard by loss-ce');
+    expect(board).toContain('wider');
+    const bad = await h.people.command(ANA, CHANNEL, 'runs vision --metric Val//AUC');
+    expect(ackText(bad)).toContain('metric names are lowercase letters');
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METRIC_NAME } from '../metrics/success-metric.js';
+import { METRIC_NAME, METRIC_NAME_RULE } from '../metrics/success-metric.js';
 import { parseMetricNumber } from '../metrics/number.js';
 import { refuseUnsafeCharacters } from '../text/unsafe-characters.js';
 
@@ -52,7 +52,7 @@ export const MetricValue = z.union([z.number(), z.string().max(40).superRefine(r
   }
 });
 
-const MetricName = z.string().regex(METRIC_NAME, 'metric names are lowercase letters, digits and underscores, starting with a letter, at most 64 characters');
+const MetricName = z.string().regex(METRIC_NAME, METRIC_NAME_RULE);
 
 /** zod reports a bad record key as "Invalid key in record"; show what is wrong with the key instead. */
 const keyError = { error: (iss: { code?: string; issues?: { message?: string }[] }) => (iss.code === 'invalid_key' ? iss.issues?.[0]?.message : undefined) };

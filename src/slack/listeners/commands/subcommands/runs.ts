@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../domain/errors.js';
-import { METRIC_NAME } from '../../../../domain/metrics/success-metric.js';
+import { METRIC_NAME, METRIC_NAME_RULE } from '../../../../domain/metrics/success-metric.js';
 import { leaderboardData, postLeaderboard } from '../../../../services/experiments/leaderboard.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import { esc } from '../../../../messages/blocks.js';
@@ -9,7 +9,7 @@ import { requireProjectFor } from '../../../../services/projects/find-project.js
 import type { Subcommand } from '../subcommand.js';
 
 const RunsArgs = z.object({
-  metric: z.string().regex(METRIC_NAME, 'a metric name is lowercase letters, digits and underscores').optional(),
+  metric: z.string().regex(METRIC_NAME, METRIC_NAME_RULE).optional(),
   last: z.coerce.number({ message: '--last takes a whole number' }).int('--last takes a whole number').min(1, '--last is at least 1').max(10_000, '--last is at most 10000').optional(),
 });
 
