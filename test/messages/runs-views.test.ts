@@ -113,6 +113,8 @@ describe('leaderboardMessage', () => {
     const body = allText(blocks);
     expect(body).toContain('1. *b* — auc *0.9* :white_check_mark: · lr=0.1');
     expect(body).toContain('2. *a* — auc *0.8* :x: · lr=0.2');
+    // When each run was logged: date and time, in the reader's time zone.
+    expect(body).toContain(`<!date^${Date.parse('2026-01-02T10:00:00Z') / 1000}^{date_short} {time}|`);
     expect(body).not.toContain('depth=6');
     expect(body).toContain(':heavy_minus_sign: *latency_ms* — no run reports it yet');
     expect(text).toBe('churn leaderboard by auc: best b with 0.9');
