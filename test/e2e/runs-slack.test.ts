@@ -282,4 +282,34 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     const bad = await h.people.command(ANA, CHANNEL, 'runs vision --metric Val//AUC');
     expect(ackText(bad)).toContain('metric names are lowercase letters');
   });
+
+  it('/mlops runs <slug> compare <a> <b> shows two runs side by side, only to the person who asked: metrics vs targets, params that differ, commit, dataset, when', async () => {
+    const before = posted();
+    const res = await h.people.command(ANA, ELSEWHERE, 'runs churn compare rf-1 rf-2');
+    expect((res.body as { response_type: string }).response_type).toBe('ephemeral');
+    const shown = JSON.stringify((res.body as { blocks: unknown[] }).blocks);
+    expect(shown).toContain('churn: rf-1 vs rf-2');
+    expect(shown).toContain('• *auc* (target ≥ 0.85): 0.8 :x: vs 0.86 :white_check_mark: — *rf-2* better');
+    expect(shown).toContain('• *latency_ms* (target ≤ 200): 250 :x: vs 100 :white_check_mark: — *rf-2* better');
+    expect(shown).toContain('• *lr*: `0.01` vs `0.02`');
+    expect(shown).not.toContain('*depth*');
+    expect(shown).toContain('*rf-1* — logged <!date^');
+    expect(shown).toContain('commit <https://git.example/ml/churn/commit/abc1234|`abc1234`> · dataset `v3`');
+    expect(shown).toContain('*rf-2* — logged');
+    expect(shown).toContain('commit _none_ · dataset _none_');
+    // By id too, with or without #.
+    const [rf1] = await h.database.db.select().from(runs).where(eq(runs.name, 'rf-1'));
+    const byId = await h.people.command(ANA, CHANNEL, `runs churn compare #${rf1!.id} rf-2`);
+    expect(JSON.stringify((byId.body as { blocks: unknown[] }).blocks)).toContain('churn: rf-1 vs rf-2');
+    expect(posted()).toBe(before);
+  });
+
+  it.each([
+    ['an unknown run', 'runs churn compare rf-1 nope', '*churn* has no run named or numbered "nope"'],
+    ['one run only', 'runs churn compare rf-1', 'Compare takes two runs'],
+    ['a run of another project', 'runs no-brief compare rf-1 rf-2', '*no-brief* has no run named or numbered "rf-1"'],
+  ])('/mlops runs compare refuses %s, naming it', async (_what, command, expected) => {
+    const res = await h.people.command(ANA, CHANNEL, command);
+    expect(ackText(res)).toContain(expected);
+  });
 });

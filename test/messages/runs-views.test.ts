@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaderboardRow } from '../../src/db/repositories/runs.js';
-import { summarizeRun } from '../../src/domain/experiments/summary.js';
+import { paramChanges, summarizeRun } from '../../src/domain/experiments/summary.js';
+import { runCompareMessage } from '../../src/messages/run-compare.js';
 import { leaderboardMessage } from '../../src/messages/leaderboard.js';
 import { RUNS_IDS } from '../../src/messages/ids/runs.js';
 import { REQUEST_DEPLOYMENT_GATE_LABEL, bestLine, runSummaryMessage, targetLine } from '../../src/messages/run-summary.js';
@@ -123,5 +124,20 @@ describe('leaderboardMessage', () => {
   it('with no rows, says which metric no run reports', () => {
     const { text } = leaderboardMessage({ projectSlug: 'churn', metric: { name: 'f1', direction: 'maximize' }, target: null, rows: [], totalRuns: 3, differing: [], bestVsTargets: [] });
     expect(text).toBe('No runs of churn report f1 yet.');
+  });
+});
+
+describe('runCompareMessage', () => {
+  const run = (id: number, name: string, metrics: Record<string, number>, params: Record<string, string>) => ({ id, name, metrics, params, commitSha: null, dataset: '<v2>', createdAt: new Date('2026-01-02T10:00:00Z') });
+  it('escapes what people typed and says which run is better in each metric’s direction', () => {
+    const a = run(1, 'a<1>', { 'val/loss': 0.3 }, { opt: '<adam>' });
+    const b = run(2, 'b', { 'val/loss': 0.4, auc: 0.9 }, { opt: 'sgd' });
+    const { blocks, text } = runCompareMessage({ projectSlug: 'churn', targets: [], a: { run: a, commitUrl: null }, b: { run: b, commitUrl: null }, params: paramChanges(a.params, b.params) });
+    const all = allText(blocks);
+    expect(all).toContain('• *val/loss*: 0.3 vs 0.4 — *a&lt;1&gt;* better');
+    expect(all).toContain('• *auc*: _not reported_ vs 0.9');
+    expect(all).toContain('• *opt*: `&lt;adam&gt;` vs `sgd`');
+    expect(all).toContain('dataset `&lt;v2&gt;`');
+    expect(text).toBe('churn: a<1> vs b');
   });
 });

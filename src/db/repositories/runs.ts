@@ -343,3 +343,14 @@ export async function metricNames(db: Db, scope: ProjectScope): Promise<string[]
     .orderBy(desc(count()), asc(runMetrics.name));
   return rows.map((r) => r.name);
 }
+
+/** The project's latest run with this name (names need not be unique: the newest one is meant). */
+export async function findRunByName(db: Db, scope: ProjectScope, name: string): Promise<RunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.teamId, scope.teamId), eq(runs.projectId, scope.projectId), eq(runs.name, name)))
+    .orderBy(desc(runs.id))
+    .limit(1);
+  return row;
+}
