@@ -45,6 +45,11 @@ export const Env = z
     PORT: wholeNumber('PORT must be a whole number from 0 to 65535', 0, 65535),
     MIN_SCHEDULE_INTERVAL_SECONDS: wholeNumber('MIN_SCHEDULE_INTERVAL_SECONDS must be a whole number of seconds, at least 1', 1, 31_536_000),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).optional(),
+    RUN_COMMIT_URL_TEMPLATE: optionalString.refine(
+      // It becomes a Slack link <url|sha>: a | < > or space would break the link, so they are refused here.
+      (v) => v === undefined || (/^https?:\/\/[^\s|<>]+$/.test(v) && v.includes('{commit}') && URL.canParse(v.split('{commit}').join('0'))),
+      { message: 'RUN_COMMIT_URL_TEMPLATE must be an http(s) URL containing {commit}, such as https://github.com/org/repo/commit/{commit}' },
+    ),
     SHUTDOWN_TIMEOUT_SECONDS: wholeNumber('SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 300', 1, 300),
   })
   .superRefine((env, ctx) => {
@@ -82,6 +87,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** On SIGTERM, how long requests in flight and the job runner's current pass may take before the app stops anyway (default 10 s). */
   shutdownTimeoutMs?: number;
+  /** Links a run's commit in its summary: `{commit}` is replaced by the sha (RUN_COMMIT_URL_TEMPLATE). */
+  runCommitUrlTemplate?: string;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     minScheduleIntervalSeconds: e.MIN_SCHEDULE_INTERVAL_SECONDS ?? 60,
     logLevel: e.LOG_LEVEL ?? 'info',
     shutdownTimeoutMs: (e.SHUTDOWN_TIMEOUT_SECONDS ?? 10) * 1000,
+    runCommitUrlTemplate: e.RUN_COMMIT_URL_TEMPLATE,
   };
 }
 

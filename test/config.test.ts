@@ -36,6 +36,14 @@ describe('loadConfig', () => {
     expect(secretValues(loadConfig(slack))).toEqual(['sec', 'xoxb-1']);
   });
 
+  it('reads RUN_COMMIT_URL_TEMPLATE: an http(s) URL containing {commit}, nothing a Slack link would break on', () => {
+    expect(loadConfig({ RUN_COMMIT_URL_TEMPLATE: 'https://github.com/org/repo/commit/{commit}' }).runCommitUrlTemplate).toBe('https://github.com/org/repo/commit/{commit}');
+    expect(loadConfig({}).runCommitUrlTemplate).toBeUndefined();
+    for (const bad of ['https://github.com/org/repo', 'ftp://host/{commit}', 'https://host/a|b/{commit}', 'javascript:{commit}']) {
+      expect(() => loadConfig({ RUN_COMMIT_URL_TEMPLATE: bad })).toThrow(/RUN_COMMIT_URL_TEMPLATE must be an http\(s\) URL containing \{commit\}/);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '', PORT: '', DATABASE_URL: ' ' }).slack).toEqual({ kind: 'sandbox' });
   });

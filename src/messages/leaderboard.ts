@@ -36,7 +36,7 @@ export function leaderboardMessage(v: LeaderboardView): { text: string; blocks: 
   const lines = v.rows.map((r, i) => {
     const met = v.target ? (compareToTarget(v.target, r.value).met ? ' :white_check_mark:' : ' :x:') : '';
     const params = shownParams.filter((k) => r.run.params[k] !== undefined).map((k) => `${esc(k)}=${esc(r.run.params[k]!)}`);
-    return `${i + 1}. *${esc(runLabel(r.run))}* — ${v.metric.name} *${formatMetric(r.value)}*${met}${params.length ? ` · ${params.join(', ')}` : ''} · ${slackDate(r.run.createdAt, '{date_short}')}`;
+    return `${i + 1}. *${esc(runLabel(r.run))}* — ${v.metric.name} *${formatMetric(r.value)}*${met}${params.length ? ` · ${params.join(', ')}` : ''} · ${slackDate(r.run.createdAt, '{date_short} {time}')}`;
   });
   blocks.push(...sectionsOfLines(lines));
   if (v.differing.length) {

@@ -1,7 +1,7 @@
 import { RUNS_IDS } from './ids/runs.js';
 import { formatMetric } from '../shared/format-metric.js';
-import type { BestLine, RunSummary, TargetLine } from '../domain/experiments/summary.js';
-import { type Block, actions, context, esc, safeFallback, section } from './blocks.js';
+import type { BestLine, ParamChange, RunSummary, TargetLine } from '../domain/experiments/summary.js';
+import { type Block, actions, context, esc, escapedSectionTexts, safeFallback, section } from './blocks.js';
 
 export const REQUEST_DEPLOYMENT_GATE_LABEL = 'Request deployment gate';
 /** Beyond this many metrics the comparison lists end with "…and N more", keeping each section under Slack's 3,000 characters. */
@@ -30,7 +30,55 @@ function capped(lines: string[]): string {
   return shown.join('\n');
 }
 
+/** What the run stored besides its metrics, as the summary shows it. */
+export interface RunDetails {
+  note: string | null;
+  dataset: string | null;
+  /** `url`: the commit's page, when the deployment configures a template. */
+  commit: { sha: string; url: string | null } | null;
+  /** The run in its tracker (MLflow, W&B): an http(s) URL without spaces, | < or > (RunInput). */
+  url?: string | null;
+  tags?: Record<string, string>;
+}
+
+/** A link's label: the host of the run's tracker. */
+const hostOf = (url: string) => (URL.canParse(url) ? new URL(url).host : 'link');
+const MAX_TAG_LINES = 20;
+
+const MAX_PARAM_LINES = 10;
+/** A param value in a changes line: long values are cut in their raw text so an escape is never split. */
+const paramValue = (v: string | null) => (v === null ? '_unset_' : `\`${esc(Array.from(v).length > 80 ? `${Array.from(v).slice(0, 79).join('')}…` : v)}\``);
+
+export function paramChangeLine(c: ParamChange): string {
+  return `• *${esc(c.name)}* ${paramValue(c.value)} (best run: ${paramValue(c.best)})`;
+}
+
+/** Dataset, commit (linked when configured), the run's page, tags, the params that differ from the best earlier run, and the note. */
+export function detailBlocks(d: RunDetails | undefined, paramsVsBest: RunSummary['paramsVsBest']): Block[] {
+  const blocks: Block[] = [];
+  const facts: string[] = [];
+  if (d?.dataset) facts.push(`*Dataset* \`${esc(d.dataset)}\``);
+  if (d?.commit) facts.push(`*Commit* ${d.commit.url ? `<${d.commit.url}|\`${d.commit.sha.slice(0, 12)}\`>` : `\`${d.commit.sha.slice(0, 12)}\``}`);
+  if (d?.url) facts.push(`*Run page* <${d.url}|${esc(hostOf(d.url))}>`);
+  if (facts.length) blocks.push(context(facts.join('  ·  ')));
+  const tags = Object.entries(d?.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (tags.length) blocks.push(context(`*Tags* ${tags.slice(0, MAX_TAG_LINES).map(([k, v]) => `${esc(k)}: ${paramValue(v)}`).join('  ·  ')}`));
+  if (paramsVsBest) {
+    const lines = paramsVsBest.changes.map(paramChangeLine);
+    const head = `*Params vs the best earlier run* (${esc(paramsVsBest.runLabel)})`;
+    if (!lines.length) blocks.push(section(`${head}\nSame params.`));
+    else {
+      const shown = lines.slice(0, MAX_PARAM_LINES);
+      if (lines.length > MAX_PARAM_LINES) shown.push(`…and ${lines.length - MAX_PARAM_LINES} more.`);
+      blocks.push(section(`${head}\n${shown.join('\n')}`));
+    }
+  }
+  if (d?.note) blocks.push(...escapedSectionTexts('', [{ prefix: '*Note* ', raw: d.note }]).map((t) => section(t)));
+  return blocks;
+}
+
 export interface RunSummaryView {
+  details?: RunDetails;
   projectSlug: string;
   projectId: number;
   runId: number;
@@ -56,6 +104,7 @@ export function runSummaryMessage(v: RunSummaryView): { text: string; blocks: Bl
   );
   blocks.push(section(`*Against the best earlier run*\n${capped(s.vsBest.map(bestLine))}`));
   if (s.rank) blocks.push(context(`Rank *${s.rank.position} of ${s.rank.of}* by *${s.rank.metric}*`));
+  blocks.push(...detailBlocks(v.details, s.paramsVsBest));
   if (s.firstToMeetAll) {
     blocks.push(section(':tada: *Every target is met* — the first run to get there.'));
     if (v.canRequestDeploymentGate) {

@@ -85,10 +85,31 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
   it('logs a run, returns it as JSON, and posts its summary in the experiments thread of the day', async () => {
     const res = await call('POST', '/projects/churn/runs', {
       token: churn.token,
-      body: { metrics: { auc: '80%', latency_ms: 180 }, params: { lr: 0.01, depth: 6 }, name: 'baseline', dataset: 'v3', commit: 'ABCDEF1', note: 'first try' },
+      body: {
+        metrics: { auc: '80%', latency_ms: 180 },
+        params: { lr: 0.01, depth: 6 },
+        name: 'baseline',
+        dataset: 'v3',
+        commit: 'ABCDEF1',
+        note: 'first try',
+        url: 'https://mlflow.example.com/#/experiments/1/runs/abc',
+        tags: { team: 'vision', stage: 'sweep <2>' },
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.json).toMatchObject({ project: 'churn', name: 'baseline', metrics: { auc: 0.8, latency_ms: 180 }, params: { lr: '0.01', depth: '6' }, dataset: 'v3', commit: 'abcdef1', source: 'api', author: `token:${churn.id}` });
+    expect(res.json).toMatchObject({
+      project: 'churn',
+      name: 'baseline',
+      metrics: { auc: 0.8, latency_ms: 180 },
+      params: { lr: '0.01', depth: '6' },
+      dataset: 'v3',
+      commit: 'abcdef1',
+      note: 'first try',
+      url: 'https://mlflow.example.com/#/experiments/1/runs/abc',
+      tags: { team: 'vision', stage: 'sweep <2>' },
+      source: 'api',
+      author: `token:${churn.id}`,
+    });
     await deliver();
     const roots = h.slack.store.channelMessages(CHANNEL).filter((m) => m.text.includes('Experiment runs for churn'));
     expect(roots).toHaveLength(1);
@@ -100,6 +121,12 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect(summary).toContain('first run to report it');
     expect(summary).toContain('Rank *1 of 1* by *auc*');
     expect(summary).not.toContain('Request deployment gate');
+    // What the run stored: dataset, commit (unlinked: this deployment sets no template), its tracker page, tags, note.
+    expect(summary).toContain('*Dataset* `v3`');
+    expect(summary).toContain('*Commit* `abcdef1`');
+    expect(summary).toContain('*Run page* <https://mlflow.example.com/#/experiments/1/runs/abc|mlflow.example.com>');
+    expect(summary).toContain('*Tags* stage: `sweep &lt;2&gt;`  ·  team: `vision`');
+    expect(summary).toContain('*Note* first try');
   });
 
   it('a second run replies in the same thread, compared with the best earlier run, and ranked', async () => {
@@ -241,10 +268,19 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     ['a misspelt field', { body: { metrics: { auc: 0.9 }, param: { lr: 1 } } }, 'param', 'invalid_request'],
     ['101 metrics', { body: { metrics: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`m${i}`, i])) } }, 'metrics', 'invalid_request'],
     ['101 params', { body: { metrics: { auc: 0.9 }, params: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`p${i}`, i])) } }, 'params', 'invalid_request'],
+    ['a metric name with a doubled separator', { body: { metrics: { 'val//auc': 1 } } }, 'metrics.val//auc', 'invalid_request'],
+    ['a metric name with a space', { body: { metrics: { 'val auc': 1 } } }, 'metrics.val auc', 'invalid_request'],
+    ['a metric name in capitals', { body: { metrics: { 'Val/AUC': 1 } } }, 'metrics.Val/AUC', 'invalid_request'],
     ['a metric name over 64 characters', { body: { metrics: { ['m'.repeat(65)]: 1 } } }, `metrics.${'m'.repeat(65)}`, 'invalid_request'],
     ['a param value over 500 characters', { body: { metrics: { auc: 0.9 }, params: { lr: 'x'.repeat(501) } } }, 'params.lr', 'invalid_request'],
     ['a note over 2000 characters', { body: { metrics: { auc: 0.9 }, note: 'n'.repeat(2001) } }, 'note', 'invalid_request'],
     ['a commit that is not a sha', { body: { metrics: { auc: 0.9 }, commit: 'main' } }, 'commit', 'invalid_request'],
+    ['a run link that is not http(s)', { body: { metrics: { auc: 0.9 }, url: 'javascript:alert(1)' } }, 'url', 'invalid_request'],
+    ['a run link that is ftp', { body: { metrics: { auc: 0.9 }, url: 'ftp://files.example.com/run' } }, 'url', 'invalid_request'],
+    ['a run link that would break a Slack link', { body: { metrics: { auc: 0.9 }, url: 'https://mlflow.example.com/a|b' } }, 'url', 'invalid_request'],
+    ['21 tags', { body: { metrics: { auc: 0.9 }, tags: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`t${i}`, 'x'])) } }, 'tags', 'invalid_request'],
+    ['a tag value over 200 characters', { body: { metrics: { auc: 0.9 }, tags: { team: 'x'.repeat(201) } } }, 'tags.team', 'invalid_request'],
+    ['a tag named __proto__', { rawBody: '{"metrics": {"auc": 0.9}, "tags": {"__proto__": "x"}}' }, 'tags.__proto__', 'invalid_request'],
     ['an Idempotency-Key over 255 characters', { body: { metrics: { auc: 0.9 } }, headers: { 'idempotency-key': 'k'.repeat(256) } }, 'Idempotency-Key', 'invalid_request'],
   ] as const)('400 naming the field for %s, nothing written', async (_what, opts, field, error) => {
     const before = await runCount();
@@ -253,6 +289,22 @@ describe.each(databaseKinds())('experiment runs through the HTTP API (%s)', (kin
     expect(res.json).toMatchObject({ error, field });
     expect(typeof res.json.message).toBe('string');
     expect(await runCount()).toBe(before);
+  });
+
+  it('accepts metric names as tracking code logs them (val/auc, eval.f1, loss-ce), ranks by them and says why a bad one is refused', async () => {
+    const res = await call('POST', '/projects/fraud/runs', { token: fraud.token, body: { metrics: { 'val/auc': 0.91, 'eval.f1': 0.7, 'loss-ce': 0.3 } } });
+    expect(res.status).toBe(201);
+    expect(res.json.metrics).toEqual({ 'val/auc': 0.91, 'eval.f1': 0.7, 'loss-ce': 0.3 });
+    const [stored] = await h.database.db.select().from(runMetrics).where(eq(runMetrics.runId, res.json.id as number));
+    expect(stored).toBeDefined();
+    await deliver();
+    const summary = h.slack.store.messages.filter((m) => m.channel === 'C0FRAUD').map(text).find((t) => t.includes(`run #${res.json.id as number}`))!;
+    expect(summary).toContain('*val/auc* 0.91 — first run to report it');
+    expect(summary).toContain('*loss-ce* 0.3 — first run to report it');
+    const bad = await call('POST', '/projects/fraud/runs', { token: fraud.token, body: { metrics: { 'val/auc': 0.9, 'val auc!': 1 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.field).toBe('metrics.val auc!');
+    expect(bad.json.message).toContain('metric names are lowercase letters, digits and _, with . / or - between words (e.g. val/auc, eval.f1, loss-ce)');
   });
 
   it('lists runs newest first with cursor pagination', async () => {

@@ -47,11 +47,12 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
   };
 
   beforeAll(async () => {
-    h = await bootApp(kind);
+    h = await bootApp(kind, { config: { runCommitUrlTemplate: 'https://git.example/ml/churn/commit/{commit}' } });
     llm = await new FakeOpenAi(() => 'unused').start();
     const now = h.clock.now();
     churn = await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'churn', channelId: CHANNEL, ownerId: ANA, now, targets: TARGETS, phase: 'development' });
     await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'no-brief', channelId: CHANNEL, ownerId: ANA, now });
+    await projectWithTargets(h.database.db, { teamId: h.slack.teamId, slug: 'vision', channelId: CHANNEL, ownerId: ANA, now });
   });
   afterAll(async () => {
     await h?.close();
@@ -68,6 +69,11 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).toContain('*auc* 0.8 — target ≥ 0.85, not met, short by 0.05');
     expect(summary).toContain('*latency_ms* 250 — target ≤ 200, not met, short by 50');
     expect(summary).toContain('Rank *1 of 1* by *auc*');
+    // What the run stored: dataset, the commit linked to the repository, the note.
+    expect(summary).toContain('*Dataset* `v3`');
+    expect(summary).toContain('*Commit* <https://git.example/ml/churn/commit/abc1234|`abc1234`>');
+    expect(summary).toContain('*Note* first try');
+    expect(summary).not.toContain('Params vs the best earlier run');
     const [row] = await h.database.db.select().from(runs).where(eq(runs.name, 'rf-1'));
     expect(row).toMatchObject({ authorId: ANA, source: 'slack', metrics: { auc: 0.8, latency_ms: 250 }, params: { lr: '0.01', depth: '6' }, dataset: 'v3', commitSha: 'abc1234', note: 'first try' });
   });
@@ -77,6 +83,8 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).toContain('*auc* 0.86 — :arrow_up: better than the best earlier run, 0.8 in rf-1 (+0.06)');
     expect(summary).toContain('*latency_ms* 100 — :arrow_up: better than the best earlier run, 250 in rf-1 (−150)');
     expect(summary).toContain('*auc* 0.86 — target ≥ 0.85, met by 0.01');
+    expect(summary).toContain('*Params vs the best earlier run* (rf-1)\\n• *lr* `0.02` (best run: `0.01`)');
+    expect(summary).not.toContain('*depth*');
     expect(summary).toContain('Every target is met');
     expect(summary).toContain('Request deployment gate');
   });
@@ -103,12 +111,17 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     ['101 metrics', `churn ${Array.from({ length: 101 }, (_, i) => `m${i}=${i}`).join(' ')}`, '101 metrics; the limit is 100'],
     ['101 params', `churn auc=1 ${Array.from({ length: 101 }, (_, i) => `--param p${i}=${i}`).join(' ')}`, '101 params; the limit is 100'],
     ['a metric name that is too long', `churn ${'m'.repeat(65)}=1`, 'at most 64 characters'],
+    ['a metric name with a doubled separator', 'churn val//auc=0.9', 'metrics.val//auc: metric names are lowercase letters, digits and _, with . / or - between words'],
+    ['a metric name ending in a separator', 'churn auc.=0.9', 'metrics.auc.: metric names'],
     ['a param value that is too long', `churn auc=1 --param lr=${'x'.repeat(501)}`, 'at most 500 characters'],
     ['a commit that is not a sha', 'churn auc=1 --commit main', 'commit: a commit is 7–64 hexadecimal characters'],
     ['malformed JSON', 'churn {"metrics": {"auc": 0.9}', 'That JSON does not parse'],
     ['JSON with a misspelt field', 'churn {"metrics": {"auc": 0.9}, "parms": {}}', 'Unrecognized key'],
     ['JSON with a non-numeric metric', 'churn {"metrics": {"auc": "high"}}', 'metrics.auc: "high" is not a number'],
     ['an unknown option', 'churn auc=1 --params lr=1', 'Unknown option --params'],
+    ['a run link that is not http(s)', 'churn auc=1 --url javascript:alert(1)', 'url: a run link is an http:// or https:// URL'],
+    ['21 tags', `churn auc=1 ${Array.from({ length: 21 }, (_, i) => `--tag t${i}=x`).join(' ')}`, '21 tags; the limit is 20'],
+    ['a tag without a value', 'churn auc=1 --tag team', 'write tags as --tag name=value'],
   ])('refuses %s with an ephemeral message naming the problem, writing and posting nothing', async (_what, args, expected) => {
     const before = { runs: await runCount(), posts: posted() };
     const res = await h.people.command(ANA, CHANNEL, `run ${args}`);
@@ -118,6 +131,14 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(ackText(res)).toContain('/mlops run <slug>');
     expect(await runCount()).toBe(before.runs);
     expect(posted()).toBe(before.posts);
+  });
+
+  it('--url and --tag are stored and shown in the summary: the run page linked, the tags escaped', async () => {
+    const { summary } = await logRun(ANA, CHANNEL, 'vision loss=0.9 --url https://wandb.example.ai/team/churn/runs/x1 --tag team=vision --tag stage=<b>');
+    expect(summary).toContain('*Run page* <https://wandb.example.ai/team/churn/runs/x1|wandb.example.ai>');
+    expect(summary).toContain('*Tags* stage: `&lt;b&gt;`  ·  team: `vision`');
+    const [row] = await h.database.db.select().from(runs).where(eq(runs.url, 'https://wandb.example.ai/team/churn/runs/x1'));
+    expect(row!.tags).toEqual({ team: 'vision', stage: '<b>' });
   });
 
   it('without targets in the brief the summary says so, and still compares runs', async () => {
@@ -134,7 +155,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     await logRun(ANA, CHANNEL, 'churn auc=0.83 latency_ms=150 --param lr=0.05 --param depth=6 --name rf-3');
     const res = await h.people.command(ANA, ELSEWHERE, 'runs churn');
     expect(ackText(res)).toContain('leaderboard by *auc*');
-    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard'))), 'leaderboard');
+    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('churn leaderboard'))), 'leaderboard');
     const board = text(root);
     const order = ['rf-2', 'rf-3', 'rf-1'].map((n) => board.indexOf(`*${n}*`));
     expect(order.every((i) => i > 0)).toBe(true);
@@ -181,7 +202,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
   it.each([
     ['--last 0', 'runs churn --last 0', '--last is at least 1'],
     ['--last abc', 'runs churn --last abc', '--last takes a whole number'],
-    ['a bad metric name', 'runs churn --metric Bad-Name', 'a metric name is lowercase'],
+    ['a bad metric name', 'runs churn --metric Bad-Name', 'metric: metric names are lowercase letters, digits and _'],
     ['an unknown project', 'runs nope', 'There is no project `nope`'],
   ])('/mlops runs refuses %s', async (_what, command, expected) => {
     const before = posted();
@@ -243,5 +264,52 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     } finally {
       h.app.deps.llm = null;
     }
+  });
+
+  it('accepts metric names as tracking code logs them (val/auc, eval.f1, loss-ce), and /mlops runs --metric ranks by one', async () => {
+    await logRun(ANA, CHANNEL, 'vision val/auc=0.8 eval.f1=0.6 loss-ce=0.5');
+    const { summary } = await logRun(ANA, CHANNEL, 'vision val/auc=0.85 eval.f1=0.65 loss-ce=0.4 --name wider');
+    expect(summary).toContain('*val/auc* 0.85 — :arrow_up: better than the best earlier run, 0.8');
+    // loss-ce is a loss by its name: lower is better.
+    expect(summary).toContain('*loss-ce* 0.4 — :arrow_up: better than the best earlier run, 0.5');
+    const res = await h.people.command(ANA, CHANNEL, 'runs vision --metric loss-ce');
+    expect(ackText(res) ?? '').not.toContain('metric names are');
+    const board = await waitFor(async () => {
+      await jobs();
+      return h.slack.store.channelMessages(CHANNEL).map(text).find((t) => t.includes('leaderboard by loss-ce'));
+    }, 'the leaderboard by loss-ce');
+    expect(board).toContain('wider');
+    const bad = await h.people.command(ANA, CHANNEL, 'runs vision --metric Val//AUC');
+    expect(ackText(bad)).toContain('metric names are lowercase letters');
+  });
+
+  it('/mlops runs <slug> compare <a> <b> shows two runs side by side, only to the person who asked: metrics vs targets, params that differ, commit, dataset, when', async () => {
+    const before = posted();
+    const res = await h.people.command(ANA, ELSEWHERE, 'runs churn compare rf-1 rf-2');
+    expect((res.body as { response_type: string }).response_type).toBe('ephemeral');
+    const shown = JSON.stringify((res.body as { blocks: unknown[] }).blocks);
+    expect(shown).toContain('churn: rf-1 vs rf-2');
+    expect(shown).toContain('• *auc* (target ≥ 0.85): 0.8 :x: vs 0.86 :white_check_mark: — *rf-2* better');
+    expect(shown).toContain('• *latency_ms* (target ≤ 200): 250 :x: vs 100 :white_check_mark: — *rf-2* better');
+    expect(shown).toContain('• *lr*: `0.01` vs `0.02`');
+    expect(shown).not.toContain('*depth*');
+    expect(shown).toContain('*rf-1* — logged <!date^');
+    expect(shown).toContain('commit <https://git.example/ml/churn/commit/abc1234|`abc1234`> · dataset `v3`');
+    expect(shown).toContain('*rf-2* — logged');
+    expect(shown).toContain('commit _none_ · dataset _none_');
+    // By id too, with or without #.
+    const [rf1] = await h.database.db.select().from(runs).where(eq(runs.name, 'rf-1'));
+    const byId = await h.people.command(ANA, CHANNEL, `runs churn compare #${rf1!.id} rf-2`);
+    expect(JSON.stringify((byId.body as { blocks: unknown[] }).blocks)).toContain('churn: rf-1 vs rf-2');
+    expect(posted()).toBe(before);
+  });
+
+  it.each([
+    ['an unknown run', 'runs churn compare rf-1 nope', '*churn* has no run named or numbered "nope"'],
+    ['one run only', 'runs churn compare rf-1', 'Compare takes two runs'],
+    ['a run of another project', 'runs no-brief compare rf-1 rf-2', '*no-brief* has no run named or numbered "rf-1"'],
+  ])('/mlops runs compare refuses %s, naming it', async (_what, command, expected) => {
+    const res = await h.people.command(ANA, CHANNEL, command);
+    expect(ackText(res)).toContain(expected);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeaderboardRow } from '../../src/db/repositories/runs.js';
-import { summarizeRun } from '../../src/domain/experiments/summary.js';
+import { paramChanges, summarizeRun } from '../../src/domain/experiments/summary.js';
+import { runCompareMessage } from '../../src/messages/run-compare.js';
 import { leaderboardMessage } from '../../src/messages/leaderboard.js';
 import { RUNS_IDS } from '../../src/messages/ids/runs.js';
 import { REQUEST_DEPLOYMENT_GATE_LABEL, bestLine, runSummaryMessage, targetLine } from '../../src/messages/run-summary.js';
@@ -62,6 +63,29 @@ describe('runSummaryMessage', () => {
     expect(text).toContain('no targets set');
   });
 
+  it('shows the dataset, the commit (linked only with a URL), the params that differ from the best run and the note, escaping what people typed', () => {
+    const summary = summarizeRun({
+      run: { id: 9, name: 'rf', metrics: { auc: 0.9 }, params: { lr: '<0.1>', depth: '6', extra: 'a&b' } },
+      targets: [],
+      bestBefore: new Map(),
+      rank: null,
+      earlierRunMetAll: false,
+      bestRun: { runLabel: 'best<1>', params: { lr: '0.2', depth: '6', old: 'x' } },
+    });
+    const details = { note: 'Tried <!channel> & more', dataset: 'v<3>', commit: { sha: 'abc1234', url: 'https://git.example/c/abc1234' } };
+    const all = allText(runSummaryMessage({ ...base, summary, canRequestDeploymentGate: false, details }).blocks);
+    expect(all).toContain('*Dataset* `v&lt;3&gt;`');
+    expect(all).toContain('*Commit* <https://git.example/c/abc1234|`abc1234`>');
+    expect(all).toContain('*Params vs the best earlier run* (best&lt;1&gt;)');
+    expect(all).toContain('• *extra* `a&amp;b` (best run: _unset_)');
+    expect(all).toContain('• *lr* `&lt;0.1&gt;` (best run: `0.2`)');
+    expect(all).toContain('• *old* _unset_ (best run: `x`)');
+    expect(all).not.toContain('*depth*');
+    expect(all).toContain('*Note* Tried &lt;!channel&gt; &amp; more');
+    const plain = allText(runSummaryMessage({ ...base, summary, canRequestDeploymentGate: false, details: { ...details, commit: { sha: 'abc1234', url: null } } }).blocks);
+    expect(plain).toContain('*Commit* `abc1234`');
+  });
+
   it('keeps each section under Slack’s 3,000 characters with 100 metrics', () => {
     const metrics = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`metric_with_a_long_name_${i}`, i / 7]));
     const summary = summarizeRun({ run: { id: 1, name: null, metrics }, targets: [], bestBefore: new Map(), rank: null, earlierRunMetAll: false });
@@ -74,7 +98,7 @@ describe('runSummaryMessage', () => {
 describe('leaderboardMessage', () => {
   const row = (id: number, name: string, value: number, params: Record<string, string>): LeaderboardRow => ({
     value,
-    run: { id, teamId: 'T', projectId: 1, name, authorId: 'U1', source: 'slack', metrics: { auc: value }, params, dataset: null, commitSha: null, note: null, idempotencyKey: null, requestHash: null, createdAt: new Date('2026-01-02T10:00:00Z') },
+    run: { id, teamId: 'T', projectId: 1, name, authorId: 'U1', source: 'slack', metrics: { auc: value }, params, dataset: null, commitSha: null, note: null, url: null, tags: {}, idempotencyKey: null, requestHash: null, createdAt: new Date('2026-01-02T10:00:00Z') },
   });
 
   it('ranks rows as given, marks the target and shows the differing params', () => {
@@ -90,6 +114,8 @@ describe('leaderboardMessage', () => {
     const body = allText(blocks);
     expect(body).toContain('1. *b* — auc *0.9* :white_check_mark: · lr=0.1');
     expect(body).toContain('2. *a* — auc *0.8* :x: · lr=0.2');
+    // When each run was logged: date and time, in the reader's time zone.
+    expect(body).toContain(`<!date^${Date.parse('2026-01-02T10:00:00Z') / 1000}^{date_short} {time}|`);
     expect(body).not.toContain('depth=6');
     expect(body).toContain(':heavy_minus_sign: *latency_ms* — no run reports it yet');
     expect(text).toBe('churn leaderboard by auc: best b with 0.9');
@@ -98,5 +124,20 @@ describe('leaderboardMessage', () => {
   it('with no rows, says which metric no run reports', () => {
     const { text } = leaderboardMessage({ projectSlug: 'churn', metric: { name: 'f1', direction: 'maximize' }, target: null, rows: [], totalRuns: 3, differing: [], bestVsTargets: [] });
     expect(text).toBe('No runs of churn report f1 yet.');
+  });
+});
+
+describe('runCompareMessage', () => {
+  const run = (id: number, name: string, metrics: Record<string, number>, params: Record<string, string>) => ({ id, name, metrics, params, commitSha: null, dataset: '<v2>', createdAt: new Date('2026-01-02T10:00:00Z') });
+  it('escapes what people typed and says which run is better in each metric’s direction', () => {
+    const a = run(1, 'a<1>', { 'val/loss': 0.3 }, { opt: '<adam>' });
+    const b = run(2, 'b', { 'val/loss': 0.4, auc: 0.9 }, { opt: 'sgd' });
+    const { blocks, text } = runCompareMessage({ projectSlug: 'churn', targets: [], a: { run: a, commitUrl: null }, b: { run: b, commitUrl: null }, params: paramChanges(a.params, b.params) });
+    const all = allText(blocks);
+    expect(all).toContain('• *val/loss*: 0.3 vs 0.4 — *a&lt;1&gt;* better');
+    expect(all).toContain('• *auc*: _not reported_ vs 0.9');
+    expect(all).toContain('• *opt*: `&lt;adam&gt;` vs `sgd`');
+    expect(all).toContain('dataset `&lt;v2&gt;`');
+    expect(text).toBe('churn: a<1> vs b');
   });
 });

@@ -66,7 +66,7 @@ describe('the app’s own messages and views', () => {
     ['gate message', gateMessage(gate).blocks],
     ['closed gate', gateMessage({ ...gate, status: 'closed', outcome: 'go', phaseChanged: true, closedAt: NOW }).blocks],
     ['design brief', designBriefMessage({ slug: 'ticket-router', projectId: 7, brief, requesterId: 'U0ANA', assessment: 'ML fits.' }).blocks],
-    ['run summary', runSummaryMessage({ projectSlug: 'churn', projectId: 3, runId: 9, loggedBy: '<@U0RAJ>', summary, canRequestDeploymentGate: true, narrative: 'Good.' }).blocks],
+    ['run summary', runSummaryMessage({ projectSlug: 'churn', projectId: 3, runId: 9, loggedBy: '<@U0RAJ>', summary, canRequestDeploymentGate: true, narrative: 'Good.', details: { note: 'Deeper trees.', dataset: 'v3', commit: { sha: 'abc1234', url: 'https://git.example/c/abc1234' } } }).blocks],
     ['check-in', checkinMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, facts: ['In *development* for 3d'], signals: [], counts: { on_track: 1, at_risk: 0, not_viable: 0 } }).blocks],
     ['drift alert', incidentMessage({ incidentId: 3, slug: 'churn', ownerId: 'U0OWNER', status: 'open', severity: 'critical', openedAt: NOW, changedBy: null, changedAt: null, snoozedUntil: null, escalatedAt: null, resolvedAt: null, ackTimeoutMinutes: 30, report: null }).blocks],
     [

@@ -28,6 +28,8 @@ export interface NewRun {
   dataset?: string | null;
   commitSha?: string | null;
   note?: string | null;
+  url?: string | null;
+  tags?: Record<string, string>;
   idempotencyKey?: string | null;
   requestHash?: string | null;
   now: Date;
@@ -55,6 +57,8 @@ export async function insertRunIn(tx: Db, scope: ProjectScope, r: NewRun): Promi
       dataset: r.dataset ?? null,
       commitSha: r.commitSha ?? null,
       note: r.note ?? null,
+      url: r.url ?? null,
+      tags: r.tags ?? {},
       idempotencyKey: r.idempotencyKey ?? null,
       requestHash: r.requestHash ?? null,
       createdAt: r.now,
@@ -96,6 +100,8 @@ interface RawRun {
   dataset: string | null;
   commit_sha: string | null;
   note: string | null;
+  url: string | null;
+  tags: Record<string, string>;
   idempotency_key: string | null;
   request_hash: string | null;
   created_at: Date | string;
@@ -113,6 +119,8 @@ const runOfRaw = (r: RawRun): RunRow => ({
   dataset: r.dataset,
   commitSha: r.commit_sha,
   note: r.note,
+  url: r.url,
+  tags: r.tags,
   idempotencyKey: r.idempotency_key,
   requestHash: r.request_hash,
   createdAt: new Date(r.created_at),
@@ -138,14 +146,16 @@ export async function insertRunsBatch(tx: Db, batch: BatchRun[]): Promise<RunRow
     dataset: r.dataset ?? null,
     commit_sha: r.commitSha ?? null,
     note: r.note ?? null,
+    url: r.url ?? null,
+    tags: r.tags ?? {},
     idempotency_key: r.idempotencyKey ?? null,
     request_hash: r.requestHash ?? null,
     created_at: r.now.toISOString(),
   }));
   const res = await tx.execute(sql`
-    insert into ${runs} (id, team_id, project_id, name, author_id, source, metrics, params, dataset, commit_sha, note, idempotency_key, request_hash, created_at)
-    select id, team_id, project_id, name, author_id, source, metrics, params, dataset, commit_sha, note, idempotency_key, request_hash, created_at
-    from json_to_recordset(${JSON.stringify(input)}::json) as r(id bigint, team_id text, project_id bigint, name text, author_id text, source text, metrics jsonb, params jsonb, dataset text, commit_sha text, note text, idempotency_key text, request_hash text, created_at timestamptz)
+    insert into ${runs} (id, team_id, project_id, name, author_id, source, metrics, params, dataset, commit_sha, note, url, tags, idempotency_key, request_hash, created_at)
+    select id, team_id, project_id, name, author_id, source, metrics, params, dataset, commit_sha, note, url, tags, idempotency_key, request_hash, created_at
+    from json_to_recordset(${JSON.stringify(input)}::json) as r(id bigint, team_id text, project_id bigint, name text, author_id text, source text, metrics jsonb, params jsonb, dataset text, commit_sha text, note text, url text, tags jsonb, idempotency_key text, request_hash text, created_at timestamptz)
     on conflict do nothing
     returning *`);
   const created = rowsOf<RawRun>(res).map(runOfRaw);
@@ -332,4 +342,15 @@ export async function metricNames(db: Db, scope: ProjectScope): Promise<string[]
     .groupBy(runMetrics.name)
     .orderBy(desc(count()), asc(runMetrics.name));
   return rows.map((r) => r.name);
+}
+
+/** The project's latest run with this name (names need not be unique: the newest one is meant). */
+export async function findRunByName(db: Db, scope: ProjectScope, name: string): Promise<RunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.teamId, scope.teamId), eq(runs.projectId, scope.projectId), eq(runs.name, name)))
+    .orderBy(desc(runs.id))
+    .limit(1);
+  return row;
 }

@@ -21,6 +21,10 @@ export const runs = pgTable(
     dataset: text('dataset'),
     commitSha: text('commit_sha'),
     note: text('note'),
+    /** A link to the run in a tracker (MLflow, W&B): http or https only. */
+    url: text('url'),
+    /** Free labels, name → value (`team=vision`). */
+    tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
     /** The API's Idempotency-Key and a hash of the body it came with: a retry returns the same run, another body is a 409. */
     idempotencyKey: text('idempotency_key'),
     requestHash: text('request_hash'),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { METRIC_NAME } from '../metrics/success-metric.js';
+import { METRIC_NAME, METRIC_NAME_RULE } from '../metrics/success-metric.js';
 import { parseMetricNumber } from '../metrics/number.js';
 import { refuseUnsafeCharacters } from '../text/unsafe-characters.js';
 
@@ -10,6 +10,10 @@ export const MAX_PARAM_VALUE = 500;
 export const MAX_RUN_NAME = 100;
 export const MAX_NOTE = 2000;
 export const MAX_DATASET = 200;
+export const MAX_RUN_URL = 2000;
+export const MAX_RUN_TAGS = 20;
+export const MAX_TAG_KEY = 64;
+export const MAX_TAG_VALUE = 200;
 
 /** Param keys as ML code writes them: `lr`, `model.depth`, `optimizer/beta1`. */
 export const PARAM_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/;
@@ -48,7 +52,7 @@ export const MetricValue = z.union([z.number(), z.string().max(40).superRefine(r
   }
 });
 
-const MetricName = z.string().regex(METRIC_NAME, 'metric names are lowercase letters, digits and underscores, starting with a letter, at most 64 characters');
+const MetricName = z.string().regex(METRIC_NAME, METRIC_NAME_RULE);
 
 /** zod reports a bad record key as "Invalid key in record"; show what is wrong with the key instead. */
 const keyError = { error: (iss: { code?: string; issues?: { message?: string }[] }) => (iss.code === 'invalid_key' ? iss.issues?.[0]?.message : undefined) };
@@ -80,6 +84,30 @@ export const RunParams = refusingReservedKeys(
   ).superRefine(maxKeys(MAX_RUN_PARAMS, 'params')),
 );
 
+/**
+ * A link to the run in its tracker (MLflow, W&B). Only http and https: a `javascript:` or `file:`
+ * link must not reach a Slack message. Spaces, `|`, `<` and `>` are refused too, as they would
+ * break the Slack link `<url|label>` it becomes.
+ */
+export const RunUrl = z
+  .string()
+  .max(MAX_RUN_URL, `a run link is at most ${MAX_RUN_URL} characters`)
+  .refine((v) => /^https?:\/\/[^\s|<>]+$/i.test(v) && URL.canParse(v), 'a run link is an http:// or https:// URL without spaces, |, < or >, such as https://mlflow.example.com/#/experiments/1/runs/abc');
+
+/** Tags: free labels a person or CI adds to a run (`team=vision`), shown in its summary. */
+export const RunTags = refusingReservedKeys(
+  z
+    .record(
+      z.string().max(MAX_TAG_KEY, `tag names are at most ${MAX_TAG_KEY} characters`).regex(PARAM_KEY, 'tag names are letters, digits and _ . - /'),
+      z
+        .union([z.string(), z.number(), z.boolean()], { error: 'a tag value is text, a number or true/false' })
+        .transform((v) => String(v))
+        .pipe(z.string().max(MAX_TAG_VALUE, `tag values are at most ${MAX_TAG_VALUE} characters`).superRefine(refuseUnsafeCharacters)),
+      keyError,
+    )
+    .superRefine(maxKeys(MAX_RUN_TAGS, 'tags')),
+);
+
 export const CommitSha = z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'a commit is 7–64 hexadecimal characters').transform((s) => s.toLowerCase());
 
 /** A run as logged from Slack or the API: the one schema both edges parse into, and the OpenAPI document shows. */
@@ -92,6 +120,9 @@ export const RunInput = z
     commit: CommitSha.optional(),
     name: z.string().superRefine(refuseUnsafeCharacters).trim().min(1).max(MAX_RUN_NAME).optional(),
     note: z.string().superRefine(refuseUnsafeCharacters).trim().min(1).max(MAX_NOTE).optional(),
+    url: RunUrl.optional(),
+    // Optional rather than defaulting to {}: the Idempotency-Key hash of a body without tags stays what it was.
+    tags: RunTags.optional(),
   })
   .strict();
 export type RunInput = z.output<typeof RunInput>;

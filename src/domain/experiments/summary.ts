@@ -55,7 +55,7 @@ export interface BestLine {
 }
 
 export interface RunFacts {
-  run: { id: number; name: string | null; metrics: Record<string, number> };
+  run: { id: number; name: string | null; metrics: Record<string, number>; params?: Record<string, string> };
   targets: SuccessMetric[];
   /** Best value of each of the run's metrics over earlier runs. */
   bestBefore: Map<string, { value: number; runLabel: string }>;
@@ -63,6 +63,8 @@ export interface RunFacts {
   rank: { metric: string; position: number; of: number } | null;
   /** Whether some earlier run already met every target. */
   earlierRunMetAll: boolean;
+  /** The best earlier run by the primary metric, whose params this run's are compared with. */
+  bestRun?: { runLabel: string; params: Record<string, string> } | null;
 }
 
 export interface RunSummary {
@@ -73,6 +75,8 @@ export interface RunSummary {
   allTargetsMet: boolean;
   /** Every target met, and no earlier run did: the moment to ask for a deployment gate. */
   firstToMeetAll: boolean;
+  /** The params that differ from the best earlier run by the primary metric; absent when there is none. */
+  paramsVsBest?: { runLabel: string; changes: ParamChange[] } | null;
 }
 
 /** Compares one run with the brief's targets and the best earlier runs; every number comes from `facts`. */
@@ -105,6 +109,7 @@ export function summarizeRun(facts: RunFacts): RunSummary {
     rank: facts.rank,
     allTargetsMet,
     firstToMeetAll: allTargetsMet && !facts.earlierRunMetAll,
+    paramsVsBest: facts.bestRun ? { runLabel: facts.bestRun.runLabel, changes: paramChanges(run.params ?? {}, facts.bestRun.params) } : null,
   };
 }
 
@@ -116,4 +121,25 @@ export function differingParams(runs: { params: Record<string, string> }[]): str
   if (runs.length < 2) return [];
   const keys = [...new Set(runs.flatMap((r) => Object.keys(r.params)))].sort();
   return keys.filter((k) => new Set(runs.map((r) => r.params[k] ?? '\u0000missing')).size > 1);
+}
+
+export interface ParamChange {
+  name: string;
+  /** null: this run does not set it. */
+  value: string | null;
+  /** null: the best run did not set it. */
+  best: string | null;
+}
+
+/** The params in which a run differs from another (the best earlier run), by name. */
+export function paramChanges(params: Record<string, string>, best: Record<string, string>): ParamChange[] {
+  return differingParams([{ params }, { params: best }]).map((name) => ({ name, value: params[name] ?? null, best: best[name] ?? null }));
+}
+
+/**
+ * A commit's link: the deployment's template (`https://github.com/org/repo/commit/{commit}`) with
+ * the sha put in; null without a template. The sha is hexadecimal (RunInput), so it needs no escaping.
+ */
+export function commitUrl(template: string | undefined, sha: string): string | null {
+  return template ? template.split('{commit}').join(sha) : null;
 }

@@ -5,7 +5,13 @@ import { DECIMAL_SOURCE, invalidNumber, parseMetricNumber } from './number.js';
 export const MetricDirection = z.enum(['maximize', 'minimize']);
 export type MetricDirection = z.infer<typeof MetricDirection>;
 
-export const METRIC_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+/**
+ * A metric name as tracking code logs it: `auc`, `val/auc`, `eval.f1`, `loss-ce`. Lowercase letters,
+ * digits and `_`, with `.`, `/` or `-` between words (not doubled, not at the end); at most 64
+ * characters. Nothing in it needs escaping in Slack mrkdwn.
+ */
+export const METRIC_NAME = /^(?=.{1,64}$)[a-z][a-z0-9_]*(?:[./-][a-z0-9_]+)*$/;
+export const METRIC_NAME_RULE = 'metric names are lowercase letters, digits and _, with . / or - between words (e.g. val/auc, eval.f1, loss-ce), starting with a letter, at most 64 characters';
 export const MAX_SUCCESS_METRICS = 20;
 
 /**
@@ -122,7 +128,7 @@ const lean = (table: Record<string, Lean>, phrase: string | undefined): Lean =>
 
 /** "lower is better" for losses, errors, latencies, costs; otherwise higher is better. */
 export function inferDirection(name: string): MetricDirection {
-  return name.split('_').some((w) => MINIMIZE_WORDS.has(w)) ? 'minimize' : 'maximize';
+  return name.split(/[_./-]/).some((w) => MINIMIZE_WORDS.has(w)) ? 'minimize' : 'maximize';
 }
 
 function toSnakeCase(text: string): string {
@@ -156,7 +162,7 @@ function checkName(name: string, original: string): string {
   if (!METRIC_NAME.test(name)) {
     throw new DomainError(
       'invalid_metric_name',
-      `"${name || original}" is not a usable metric name: start with a letter and use letters, digits and underscores (at most 64).`,
+      `"${name || original}" is not a usable metric name: start with a letter and use letters, digits and underscores, with . / or - between words (at most 64).`,
     );
   }
   return name;
@@ -220,7 +226,9 @@ export function parseSuccessMetric(text: string): SuccessMetric {
       `"${cleaned}" has no metric name; write it like "auc >= 0.85".`,
     );
   }
-  const baseName = checkName(toSnakeCase(words.join(' ')), words.join(' '));
+  // A name written as code logs it (`val/auc`, `eval.f1`) is kept; prose ("p95 latency", "F1-score") becomes snake case.
+  const asLogged = words.length === 1 && /[./]/.test(words[0]!) && METRIC_NAME.test(words[0]!.toLowerCase()) ? words[0]!.toLowerCase() : undefined;
+  const baseName = asLogged ?? checkName(toSnakeCase(words.join(' ')), words.join(' '));
   const folded = applyUnit(
     baseName,
     parseMetricNumber(num),

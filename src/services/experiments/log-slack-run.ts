@@ -25,6 +25,8 @@ export async function logSlackRun(deps: Deps, project: ProjectRow, authorId: str
       dataset: input.dataset,
       commitSha: input.commit,
       note: input.note,
+      url: input.url,
+      tags: input.tags,
       now,
     });
     // Without an idempotency key an insert always creates.

@@ -57,7 +57,7 @@ export const runNarrativeTimer: TimerHandler = async (deps, { timer, now }) => {
     teamId: project.teamId,
     method: 'chat.update',
     channelId: summaryRow.channelId,
-    payload: summaryMessage(project, run, summary, narrative),
+    payload: summaryMessage(project, run, summary, { narrative, commitUrlTemplate: deps.config.runCommitUrlTemplate }),
     dedupeKey: `run-narrative:${run.id}`,
     targetId: summaryRow.id,
     now,

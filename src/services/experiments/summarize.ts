@@ -1,10 +1,10 @@
 import type { Deps } from '../../deps.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
-import { bestByMetric, earlierRunMetAll, rankOf, type RunRow, scopeOf } from '../../db/repositories/runs.js';
+import { bestByMetric, earlierRunMetAll, findRun, rankOf, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import { acceptNarrative, narrativePrompt } from '../../domain/experiments/narrative.js';
-import { briefTargets, directionOf, primaryMetric, runLabel, summarizeRun, type RunSummary } from '../../domain/experiments/summary.js';
+import { briefTargets, commitUrl, directionOf, primaryMetric, runLabel, summarizeRun, type RunSummary } from '../../domain/experiments/summary.js';
 import { compareToTarget } from '../../domain/metrics/success-metric.js';
-import { runSummaryMessage } from '../../messages/run-summary.js';
+import { type RunDetails, runSummaryMessage } from '../../messages/run-summary.js';
 import { formatMetric } from '../../shared/format-metric.js';
 import type { Block } from '../../messages/blocks.js';
 
@@ -21,6 +21,8 @@ export async function summarizeStoredRun(deps: Deps, project: ProjectRow, run: R
   const primary = primaryMetric(targets, undefined, names);
   const primaryValue = primary ? run.metrics[primary.name] : undefined;
   const rank = primary && primaryValue !== undefined ? { metric: primary.name, ...(await rankOf(deps.db, scope, primary, primaryValue, { throughRunId: run.id })) } : null;
+  const bestOfPrimary = primary ? best.get(primary.name) : undefined;
+  const bestRun = bestOfPrimary ? await findRun(deps.db, scope, bestOfPrimary.runId) : undefined;
   const meetsAll = targets.length > 0 && targets.every((t) => run.metrics[t.name] !== undefined && compareToTarget(t, run.metrics[t.name]!).met);
   return summarizeRun({
     run,
@@ -28,6 +30,7 @@ export async function summarizeStoredRun(deps: Deps, project: ProjectRow, run: R
     bestBefore: new Map([...best].map(([name, b]) => [name, { value: b.value, runLabel: runLabel({ id: b.runId, name: b.runName }) }])),
     rank,
     earlierRunMetAll: meetsAll ? await earlierRunMetAll(deps.db, scope, targets, run.id) : false,
+    bestRun: bestRun ? { runLabel: runLabel(bestRun), params: bestRun.params } : null,
   });
 }
 
@@ -48,14 +51,26 @@ export function loggedBy(run: RunRow): string {
   return run.authorId.startsWith('token:') ? `The API (token \`${run.authorId.slice('token:'.length)}\`)` : `<@${run.authorId}>`;
 }
 
-export function summaryMessage(project: ProjectRow, run: RunRow, summary: RunSummary, narrative?: string | null): { text: string; blocks: Block[] } {
+/** What the run stored, as its summary shows it; the commit linked when the deployment sets RUN_COMMIT_URL_TEMPLATE. */
+export function runDetails(run: RunRow, commitUrlTemplate: string | undefined): RunDetails {
+  return {
+    note: run.note,
+    dataset: run.dataset,
+    commit: run.commitSha ? { sha: run.commitSha, url: commitUrl(commitUrlTemplate, run.commitSha) } : null,
+    url: run.url,
+    tags: run.tags,
+  };
+}
+
+export function summaryMessage(project: ProjectRow, run: RunRow, summary: RunSummary, opts: { narrative?: string | null; commitUrlTemplate?: string }): { text: string; blocks: Block[] } {
   return runSummaryMessage({
+    details: runDetails(run, opts.commitUrlTemplate),
     projectSlug: project.slug,
     projectId: project.id,
     runId: run.id,
     loggedBy: loggedBy(run),
     summary,
     canRequestDeploymentGate: project.phase === 'development',
-    narrative,
+    narrative: opts.narrative,
   });
 }

@@ -26,5 +26,5 @@ export const runSummaryRenderer: OutboxRenderer = async (deps, row) => {
   const project = await findProjectById(deps.db, row.teamId, projectId);
   const run = project ? await findRun(deps.db, scopeOf(project), runId) : undefined;
   if (!project || !run) return null;
-  return summaryMessage(project, run, await summarizeStoredRun(deps, project, run));
+  return summaryMessage(project, run, await summarizeStoredRun(deps, project, run), { commitUrlTemplate: deps.config.runCommitUrlTemplate });
 };

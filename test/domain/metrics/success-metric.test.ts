@@ -4,6 +4,7 @@ import {
   compareToTarget,
   formatSuccessMetric,
   inferDirection,
+  METRIC_NAME,
   isBetter,
   parseSuccessMetric,
   parseSuccessMetrics,
@@ -24,6 +25,11 @@ describe('parseSuccessMetric', () => {
     ['latency_p95_ms <= 200', min('latency_p95_ms', 200)],
     ['latency_p95_ms < 200', min('latency_p95_ms', 200)],
     ['rmse ≤ 1.5', min('rmse', 1.5)],
+    // names as tracking code logs them are kept as written
+    ['val/auc >= 0.85', max('val/auc', 0.85)],
+    ['eval.f1 ≥ 0.7', max('eval.f1', 0.7)],
+    ['val/loss <= 0.3', min('val/loss', 0.3)],
+    ['`val/latency_ms` under 200ms', min('val/latency_ms', 200)],
     ['auc no less than .8', max('auc', 0.8)],
     // words
     ['recall at least 0.9', max('recall', 0.9)],
@@ -109,6 +115,11 @@ describe('parseSuccessMetric', () => {
   );
 });
 
+describe('METRIC_NAME', () => {
+  it.each(['auc', 'val/auc', 'eval.f1', 'loss-ce', 'train/loss_ce', 'a'.repeat(64)])('accepts %s', (name) => expect(METRIC_NAME.test(name)).toBe(true));
+  it.each(['Val/AUC', 'val//auc', 'auc/', '/auc', 'val auc', '1auc', 'auc$', 'a'.repeat(65), ''])('refuses %s', (name) => expect(METRIC_NAME.test(name)).toBe(false));
+});
+
 describe('inferDirection', () => {
   it.each([
     ['loss', 'minimize'],
@@ -122,6 +133,10 @@ describe('inferDirection', () => {
     ['f1', 'maximize'],
     ['uptime', 'maximize'],
     ['recall', 'maximize'],
+    ['val/loss', 'minimize'],
+    ['eval.error_rate', 'minimize'],
+    ['loss-ce', 'minimize'],
+    ['val/auc', 'maximize'],
   ] as const)('%s -> %s', (name, direction) => {
     expect(inferDirection(name)).toBe(direction);
   });

@@ -4,23 +4,25 @@ import { parseSlug } from '../../../../domain/projects/slug.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import type { CommandRequest } from '../subcommand.js';
 
-const FLAGS = { param: 'multi', dataset: 'string', commit: 'string', name: 'string', note: 'string' } as const;
+const FLAGS = { param: 'multi', tag: 'multi', dataset: 'string', commit: 'string', name: 'string', note: 'string', url: 'string' } as const;
 
 /** Slack's clients turn typed quotes into typographic ones; JSON needs them straight again. */
 function straightenQuotes(text: string): string {
   return text.replace(/[“”„‟″]/g, '"').replace(/[‘’‚‛]/g, "'");
 }
 
-function pair(text: string, what: 'metric' | 'param'): [string, string] {
+const HINTS = { metric: 'write metrics as name=value, e.g. auc=0.91', param: 'write params as --param name=value, e.g. --param lr=0.01', tag: 'write tags as --tag name=value, e.g. --tag team=vision' } as const;
+
+function pair(text: string, what: 'metric' | 'param' | 'tag'): [string, string] {
   const eq = text.indexOf('=');
   if (eq <= 0) {
-    const hint = what === 'metric' ? 'write metrics as name=value, e.g. auc=0.91' : 'write params as --param name=value, e.g. --param lr=0.01';
+    const hint = HINTS[what];
     throw new DomainError(`invalid_${what}`, `"${text.slice(0, 40)}" is not a ${what}: ${hint}.`);
   }
   return [text.slice(0, eq), text.slice(eq + 1)];
 }
 
-function collect(pairs: [string, string][], what: 'metric' | 'param'): Record<string, string> {
+function collect(pairs: [string, string][], what: 'metric' | 'param' | 'tag'): Record<string, string> {
   // No prototype: `__proto__=1` stays a key, so RunInput refuses it by name instead of it vanishing.
   const out: Record<string, string> = Object.create(null);
   for (const [k, v] of pairs) {
@@ -54,8 +56,9 @@ export function parseRunCommand(req: CommandRequest): { slug: string; input: Run
   if (rest.length === 0) throw new DomainError('no_metrics', 'Give at least one metric, e.g. `auc=0.91`.');
   const metrics = collect(rest.map((w) => pair(w, 'metric')), 'metric');
   const params = collect((args.multi.param ?? []).map((w) => pair(w, 'param')), 'param');
+  const tags = args.multi.tag ? collect(args.multi.tag.map((w) => pair(w, 'tag')), 'tag') : undefined;
   return {
     slug,
-    input: RunInput.parse({ metrics, params, dataset: args.strings.dataset, commit: args.strings.commit, name: args.strings.name, note: args.strings.note }),
+    input: RunInput.parse({ metrics, params, dataset: args.strings.dataset, commit: args.strings.commit, name: args.strings.name, note: args.strings.note, url: args.strings.url, tags }),
   };
 }

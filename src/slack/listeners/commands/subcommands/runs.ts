@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../domain/errors.js';
-import { METRIC_NAME } from '../../../../domain/metrics/success-metric.js';
+import { METRIC_NAME, METRIC_NAME_RULE } from '../../../../domain/metrics/success-metric.js';
+import { compareRuns } from '../../../../services/experiments/compare-runs.js';
 import { leaderboardData, postLeaderboard } from '../../../../services/experiments/leaderboard.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import { esc } from '../../../../messages/blocks.js';
@@ -9,17 +10,23 @@ import { requireProjectFor } from '../../../../services/projects/find-project.js
 import type { Subcommand } from '../subcommand.js';
 
 const RunsArgs = z.object({
-  metric: z.string().regex(METRIC_NAME, 'a metric name is lowercase letters, digits and underscores').optional(),
+  metric: z.string().regex(METRIC_NAME, METRIC_NAME_RULE).optional(),
   last: z.coerce.number({ message: '--last takes a whole number' }).int('--last takes a whole number').min(1, '--last is at least 1').max(10_000, '--last is at most 10000').optional(),
 });
 
 export const runsCommand: Subcommand = {
   name: 'runs',
-  usage: '/mlops runs <slug> [--metric m] [--last N]',
-  summary: 'Post the experiment leaderboard (by the first success metric, or --metric) with a chart of the metric over runs.',
+  usage: '/mlops runs <slug> [--metric m] [--last N] · /mlops runs <slug> compare <run a> <run b>',
+  summary: 'Post the experiment leaderboard (by the first success metric, or --metric) with a chart of the metric over runs; or compare two runs (by name or id), shown only to you.',
   async run(deps, req) {
     const args = parseArgs(req.tokens, { metric: 'string', last: 'string' });
-    const [slugWord, extra] = words(args.positionals);
+    const [slugWord, extra, ...more] = words(args.positionals);
+    if (extra === 'compare') {
+      const [a, b, extraRun] = more;
+      if (a === undefined || b === undefined || extraRun !== undefined) throw new DomainError('compare_args', 'Compare takes two runs, by name or id: `/mlops runs <slug> compare <a> <b>`.');
+      const project = await requireProjectFor(deps, req.teamId, parseSlug(slugWord), 'read', { userId: req.userId, channelId: req.channelId });
+      return compareRuns(deps, project, a, b);
+    }
     if (extra !== undefined) throw new DomainError('extra_args', `Unexpected "${extra.slice(0, 40)}": runs takes one project slug and options.`);
     const slug = parseSlug(slugWord);
     const opts = RunsArgs.parse({ metric: args.strings.metric, last: args.strings.last });
