@@ -227,9 +227,26 @@ export function quorumReachedReply(voted: number, quorum: number, voters: number
   return { text: `:ballot_box_with_ballot: Quorum reached: ${voted} of ${voters} voters have voted (quorum ${quorum}). Ballots can still change until the gate closes.` };
 }
 
-export function reminderMessage(v: { slug: string; fromPhase: Phase; toPhase: Phase; question: string; deadline: Date; channelId: string }): { text: string; blocks: Block[] } {
-  const text = `Reminder: your vote on the ${v.slug} gate (${transitionText(v.fromPhase, v.toPhase)}) closes ${slackDate(v.deadline)}. Vote with the buttons on the gate message in <#${v.channelId}>.`;
-  return { text, blocks: [section(`:alarm_clock: ${text}`), context(esc(v.question))] };
+/**
+ * The reminder DM: the question and the vote buttons right there (the same action ids and values as
+ * the gate message, so a click here counts exactly like one there), and a link to the gate message
+ * for the evidence and the tally. No link when Slack could not give one yet; the channel is named then.
+ */
+export function reminderMessage(v: { gateId: number; slug: string; fromPhase: Phase; toPhase: Phase; question: string; deadline: Date; channelId: string; permalink: string | null }): {
+  text: string;
+  blocks: Block[];
+} {
+  const where = v.permalink ? `<${v.permalink}|the gate message>` : `the gate message in <#${v.channelId}>`;
+  const text = `Reminder: your vote on the ${v.slug} gate (${transitionText(v.fromPhase, v.toPhase)}) closes ${slackDate(v.deadline)}. Vote here, or on ${where}.`;
+  return {
+    text,
+    blocks: [
+      section(`:alarm_clock: Your vote on the *${esc(v.slug)}* gate (${transitionText(v.fromPhase, v.toPhase)}) closes ${slackDate(v.deadline)}.`),
+      section(`*${esc(v.question)}*`),
+      { type: 'actions', block_id: `gate-${v.gateId}`, elements: voteButtons(v.gateId) },
+      context(`The evidence, the voters and the live tally are on ${where}. A vote here counts the same as one there, and you can change it until the gate closes.`),
+    ],
+  };
 }
 
 export function voteConfirmation(vote: Vote, result: 'cast' | 'changed' | 'unchanged', anonymous: boolean): string {

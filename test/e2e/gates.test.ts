@@ -161,6 +161,41 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(mine.every((t) => t.doneAt || t.cancelledAt)).toBe(true);
   });
 
+  it('a reminder DM carries the vote buttons and a link to the gate message; a vote there counts and redraws the gate message', async () => {
+    await makeProject(h, 'nudged', { stakeholders: [ANA, RAJ, LEE] });
+    await command(OWNER, 'gate nudged --quorum 3 --deadline 2d');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    const gate = await latestGate(h);
+    const dmTo = (u: string) => h.slack.store.messages.filter((m) => m.channel === `D${u.slice(1)}` && m.text.includes('nudged gate')).at(-1)!;
+    h.clock.set(new Date(gate.deadline.getTime() - 24 * HOUR));
+    await settle(h);
+
+    const dm = dmTo(ANA);
+    expect(dm.text).toContain('Reminder: your vote on the nudged gate');
+    expect(buttonLabels(dm)).toEqual(['Go', 'No-go', 'Abstain']);
+    expect(blockTexts(dm)).toContain(`<${h.slack.url}/archives/${CHANNEL}/p${msg.ts.replace('.', '')}|the gate message>`);
+    expect(blockTexts(dm)).toContain(`*${gate.question}*`);
+
+    // Go from the DM: the answer comes in the DM, the ballot counts, the gate message is redrawn.
+    expect(await vote(h, ANA, dm, 'Go')).toContain('You voted *Go*');
+    expect(h.slack.store.ephemerals.filter((e) => e.user === ANA).at(-1)!.channel).toBe(`D${ANA.slice(1)}`);
+    expect((await ballotRows(h, gate.id)).map((b) => [b.voterKey, b.vote])).toEqual([[ANA, 'go']]);
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 1');
+    expect(sectionText(msg, 'voted')).toContain('<@U0ANA>');
+
+    // No-go from the DM asks for the reason like the gate message does.
+    const { answer } = await voteNoGo(h, RAJ, dmTo(RAJ), 'Not yet.');
+    expect(answer).toContain('You voted *No-go*');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('*No-go:* 1');
+
+    // Someone who is not a voter clicking a forwarded reminder is refused where they clicked.
+    expect(await vote(h, SAM, dm, 'Go')).toContain('You are not an eligible voter on this gate');
+    expect(await ballotRows(h, gate.id)).toHaveLength(2);
+  });
+
   it('anonymous mode: counts only, and no voter–vote pairing in messages, ballots, audit or outbox', async () => {
     const project = await makeProject(h, 'anon-model', { stakeholders: [ANA, RAJ, LEE] });
     await command(OWNER, 'gate anon-model --anonymous --quorum 3');
