@@ -35,6 +35,21 @@ export interface GateView {
   openedAt: Date;
   closedAt: Date | null;
   phaseChanged: boolean | null;
+  /** Links to the messages behind the evidence, where they were posted; none in a plain render. */
+  links?: EvidenceLinks;
+}
+
+/** Permalinks of the Design brief message and of the latest run summary (with the leaderboard) as of the gate's opening. */
+export interface EvidenceLinks {
+  brief: string | null;
+  runs: string | null;
+}
+
+/** The line under the evidence: links to the brief and the runs where those messages exist, else where to find them. */
+function evidenceLinksLine(slug: string, links: EvidenceLinks | undefined): string {
+  const brief = links?.brief ? `<${links.brief}|Design brief>` : `The design brief: \`/mlops status ${slug}\``;
+  const runs = links?.runs ? ` · <${links.runs}|Latest run and leaderboard>` : '';
+  return `${brief}${runs}`;
 }
 
 /** Mentions joined with ", ", cut to fit a section, with "and N more". */
@@ -86,7 +101,7 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
     divider(),
     ...(evidence.length ? [context(`*Evidence* as of ${slackDate(v.openedAt)}`), ...evidence] : [context('No evidence sections are available for this project yet.')]),
     ...(v.evidence.length > evidence.length ? [context(`…${v.evidence.length - evidence.length} more evidence blocks; \`/mlops status ${v.slug}\` shows them all.`)] : []),
-    context(`The design brief: \`/mlops status ${v.slug}\``),
+    context(evidenceLinksLine(v.slug, v.links)),
     divider(),
     fields([
       `*Transition*\n${transitionText(v.fromPhase, v.toPhase)}`,
