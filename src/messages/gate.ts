@@ -1,10 +1,10 @@
-import type { Button, ModalView } from '@slack/types';
+import type { Button, ModalView, Overflow } from '@slack/types';
 import type { Phase } from '../domain/lifecycle.js';
 import type { GateOutcome } from '../shared/enums.js';
 import type { Outcome, Tally, Vote } from '../domain/gates/rules.js';
 import { MAX_REASON_CHARS } from '../domain/gates/vote-check.js';
 import { type Block, context, divider, esc, escapedSectionTexts, fields, header, mention, section, slackDate, type TextLine } from './blocks.js';
-import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, NOGO_CALLBACK, NOGO_REASON_ACTION, NOGO_REASON_BLOCK, voteActionId } from './ids/gate.js';
+import { GATE_OWNER_MENU_ACTION, NOGO_CALLBACK, NOGO_REASON_ACTION, NOGO_REASON_BLOCK, ownerMenuValue, voteActionId } from './ids/gate.js';
 
 export const OUTCOME_LABEL: Record<Outcome, string> = { go: 'GO', no_go: 'NO-GO', no_quorum: 'NO QUORUM' };
 /** How a closed gate is named in one line: its outcome, or that it decided nothing. */
@@ -85,49 +85,59 @@ function statusLine(v: GateView): string {
   return `:ballot_box_with_ballot: *Open* until ${slackDate(v.deadline)}`;
 }
 
-/** The gate message: evidence first, then the question, the rules of this vote, the live tally and the buttons. */
+/**
+ * The gate message, in the order a voter needs it: the question, whether it is open and until when
+ * (the deadline, once), the live tally and the buttons; then how this vote works and who votes;
+ * then the evidence, short, with links to the messages behind it. The owner's Close now and Cancel
+ * gate sit in a "⋯" menu everyone sees; anyone else who picks one is told who may.
+ */
 export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
   const open = v.status === 'open';
   const t = v.tally;
   const quorumNote = t.total >= v.quorum ? 'quorum reached' : `quorum ${v.quorum}`;
   const evidence = v.evidence.slice(0, MAX_EVIDENCE_BLOCKS);
   let votedText: string;
-  if (v.voted === null) votedText = `*Voted:* ${t.total} of ${v.voters.length} — anonymous: names are shown after close, and who voted what never is.`;
+  if (v.voted === null) votedText = `*Voted:* ${t.total} of ${v.voters.length} — names are shown after close, and who voted what never is.`;
   else votedText = `*Voted (${v.voted.length} of ${v.voters.length}):* ${mentionList(v.voted)}`;
   const blocks: Block[] = [
     header(`Go/no-go: ${v.slug} ${transitionText(v.fromPhase, v.toPhase)}`),
     section(`*${esc(v.question)}*`),
     ...(v.reason ? [context(`Requested because: ${esc(v.reason)}`)] : []),
+    section(`${statusLine(v)}\n${tallyLine(t)}   (${t.total} of ${v.voters.length} voted, ${quorumNote})`, 'tally'),
+  ];
+  if (open) blocks.push({ type: 'actions', block_id: `gate-${v.gateId}`, elements: [...voteButtons(v.gateId), ownerMenu(v.gateId)] });
+  blocks.push(
+    fields([
+      `*Quorum*\n${v.quorum} of ${v.voters.length} voters`,
+      v.anonymous ? '*Anonymous votes*\nCounts only; names after close' : '*Named votes*\nEveryone sees who voted what',
+    ]),
+    section(`*Voters:* ${mentionList(v.voters)}`, 'voters'),
+    section(votedText, 'voted'),
     divider(),
     ...(evidence.length ? [context(`*Evidence* as of ${slackDate(v.openedAt)}`), ...evidence] : [context('No evidence sections are available for this project yet.')]),
     ...(v.evidence.length > evidence.length ? [context(`…${v.evidence.length - evidence.length} more evidence blocks; \`/mlops status ${v.slug}\` shows them all.`)] : []),
     context(evidenceLinksLine(v.slug, v.links)),
-    divider(),
-    fields([
-      `*Transition*\n${transitionText(v.fromPhase, v.toPhase)}`,
-      `*Deadline*\n${slackDate(v.deadline)}`,
-      `*Quorum*\n${v.quorum} of ${v.voters.length} voters`,
-      `*Mode*\n${v.anonymous ? 'Anonymous' : 'Named'}`,
-    ]),
-    section(`*Voters:* ${mentionList(v.voters)}`, 'voters'),
-    section(`${statusLine(v)}\n${tallyLine(t)}   (${t.total} of ${v.voters.length} voted, ${quorumNote})`, 'tally'),
-    section(votedText, 'voted'),
-  ];
-  if (open) {
-    blocks.push({
-      type: 'actions',
-      block_id: `gate-${v.gateId}`,
-      elements: [
-        ...voteButtons(v.gateId),
-        ownerButton('Close now', GATE_CLOSE_ACTION, v.gateId, 'Close this gate now?', 'The outcome is decided with the ballots cast so far.'),
-        ownerButton('Cancel gate', GATE_CANCEL_ACTION, v.gateId, 'Cancel this gate?', 'No outcome is recorded and the project stays where it is.'),
-      ],
-    });
-  }
-  blocks.push(context(`Opened by ${mention(v.openedBy)} · one ballot per voter, changeable until close · only the project owner can close early or cancel`));
+    context(`Opened by ${mention(v.openedBy)} · one ballot per voter, changeable until close · only the project owner can close early or cancel (⋯)`),
+  );
   // The fallback text is what notifications show, and it is mrkdwn too: a typed <!here> must not ping.
   const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${CLOSED_LABEL[v.outcome]})` : ''}`;
   return { text, blocks };
+}
+
+/** Close now and Cancel gate, in one "⋯" menu; the confirm covers both (Slack asks before sending the pick). */
+function ownerMenu(gateId: number): Overflow {
+  const option = (text: string, what: 'close' | 'cancel') => ({ text: { type: 'plain_text' as const, text, emoji: true }, value: ownerMenuValue(what, gateId) });
+  return {
+    type: 'overflow',
+    action_id: GATE_OWNER_MENU_ACTION,
+    options: [option('Close now', 'close'), option('Cancel gate', 'cancel')],
+    confirm: {
+      title: { type: 'plain_text', text: 'Change this gate?' },
+      text: { type: 'mrkdwn', text: '*Close now* decides the outcome with the ballots cast so far. *Cancel gate* records no outcome; the project stays where it is. Only the project owner can do either.' },
+      confirm: { type: 'plain_text', text: 'Yes' },
+      deny: { type: 'plain_text', text: 'No' },
+    },
+  };
 }
 
 /** Go, No-go, Abstain: the gate message's buttons, and the App Home's for the same gate (one listener takes both). */
@@ -137,16 +147,6 @@ export function voteButtons(gateId: number): Button[] {
 
 function voteButton(text: string, actionId: string, gateId: number, style?: 'primary' | 'danger'): Button {
   return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value: String(gateId), ...(style ? { style } : {}) };
-}
-
-function ownerButton(text: string, actionId: string, gateId: number, title: string, body: string): Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text, emoji: true },
-    action_id: actionId,
-    value: String(gateId),
-    confirm: { title: { type: 'plain_text', text: title }, text: { type: 'mrkdwn', text: body }, confirm: { type: 'plain_text', text: 'Yes' }, deny: { type: 'plain_text', text: 'No' } },
-  };
 }
 
 export interface GateResult {

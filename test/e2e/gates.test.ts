@@ -6,7 +6,7 @@ import { auditLog, gates, outbox, projects, timers } from '../../src/db/schema/i
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, vote, voteNoGo } from '../helpers/gates.js';
+import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, ownerMenuOptions, pickOwnerAction, settle, vote, voteNoGo } from '../helpers/gates.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
 import { requestGate } from '../../src/services/gates/request-gate.js';
 import { castVote } from '../../src/services/gates/cast-vote.js';
@@ -43,8 +43,17 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(reply).toContain('3 voters, quorum 2');
     await settle(h);
     const msg = lastGateMessage(h);
-    expect(buttonLabels(msg)).toEqual(['Go', 'No-go', 'Abstain', 'Close now', 'Cancel gate']);
+    expect(buttonLabels(msg)).toEqual(['Go', 'No-go', 'Abstain']);
+    expect(ownerMenuOptions(msg)).toEqual(['Close now', 'Cancel gate']);
     expect(blockTexts(msg)).toContain('Is churn ready to move from design to development?');
+    // What a voter needs first: the question, the deadline and tally, the buttons; the evidence after them.
+    const order = (msg.blocks ?? []).map((b) => (b.type === 'actions' ? 'buttons' : b.block_id === 'tally' ? 'tally' : JSON.stringify(b).includes('*Evidence*') ? 'evidence' : null)).filter(Boolean);
+    expect(order).toEqual(['tally', 'buttons', 'evidence']);
+    // The deadline is shown once, and the vote's mode is named in words.
+    const deadlineSeconds = String(Math.floor((await latestGate(h)).deadline.getTime() / 1000));
+    expect(blockTexts(msg).split(`<!date^${deadlineSeconds}^`).length - 1).toBe(1);
+    expect(blockTexts(msg)).toContain('*Named votes*');
+    expect(blockTexts(msg)).not.toContain('*Mode*');
     // The deadline is Slack date markup, so each reader sees it in their own time zone.
     expect(sectionText(msg, 'tally')).toMatch(/Open\* until <!date\^\d+\^/);
     expect(sectionText(msg, 'tally')).toContain('*Go:* 0');
@@ -265,7 +274,14 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     // Only the owner may cancel; the owner's cancel ends the vote with no outcome.
     expect(await vote(h, ANA, msg, 'Cancel gate')).toContain('Only the project owner');
     expect((await gateRows(h)).find((g) => g.id === gate.id)!.status).toBe('open');
-    await h.people.click(OWNER, msg, 'Cancel gate');
+    expect(ephemeralsFor(h, ANA).at(-1)).toContain('<@U0OWNER>');
+    // A gate message posted before the "⋯" menu has a Cancel gate button: the same rule answers it.
+    const oldMessage = { ...msg, blocks: [{ type: 'actions', block_id: `gate-${gate.id}`, elements: [{ type: 'button', text: { type: 'plain_text', text: 'Cancel gate' }, action_id: 'gate.cancel', value: String(gate.id) }] }] };
+    const answered = ephemeralsFor(h, ANA).length;
+    await h.people.click(ANA, oldMessage, 'Cancel gate');
+    expect(await waitFor(() => ephemeralsFor(h, ANA)[answered], 'the refusal of the old button')).toContain('Only the project owner');
+    expect((await gateRows(h)).find((g) => g.id === gate.id)!.status).toBe('open');
+    await pickOwnerAction(h, OWNER, msg, 'Cancel gate');
     await waitFor(async () => (await gateRows(h)).find((g) => g.id === gate.id)!.status === 'cancelled', 'cancelled');
     await settle(h);
     expect(buttonLabels(msg)).toEqual([]);
@@ -280,7 +296,10 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     await settle(h);
     const msg = lastGateMessage(h);
     await vote(h, ANA, msg, 'Go');
-    await h.people.click(OWNER, msg, 'Close now');
+    // Anyone else picking Close now in the menu is told who may, and nothing changes.
+    expect(await vote(h, RAJ, msg, 'Close now')).toContain('Only the project owner (<@U0OWNER>) can close this gate.');
+    expect((await latestGate(h)).status).toBe('open');
+    await pickOwnerAction(h, OWNER, msg, 'Close now');
     await waitFor(async () => (await latestGate(h)).status === 'closed', 'closed');
     await settle(h);
     expect(sectionText(msg, 'tally')).toContain('Closed: GO');
