@@ -26,6 +26,8 @@ export interface GateView {
   quorum: number;
   deadline: Date;
   anonymous: boolean;
+  /** The Go / No-go / Abstain counts are hidden until close (how many voted is shown). */
+  hideResults?: boolean;
   status: 'open' | 'closed' | 'cancelled';
   outcome: GateOutcome | null;
   tally: Tally;
@@ -99,11 +101,13 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
   let votedText: string;
   if (v.voted === null) votedText = `*Voted:* ${t.total} of ${v.voters.length} — names are shown after close, and who voted what never is.`;
   else votedText = `*Voted (${v.voted.length} of ${v.voters.length}):* ${mentionList(v.voted)}`;
+  const hidden = open && v.hideResults === true;
+  const counts = hidden ? `*${t.total} of ${v.voters.length} voted* (${quorumNote}) — the counts are shown when the gate closes` : `${tallyLine(t)}   (${t.total} of ${v.voters.length} voted, ${quorumNote})`;
   const blocks: Block[] = [
     header(`Go/no-go: ${v.slug} ${transitionText(v.fromPhase, v.toPhase)}`),
     section(`*${esc(v.question)}*`),
     ...(v.reason ? [context(`Requested because: ${esc(v.reason)}`)] : []),
-    section(`${statusLine(v)}\n${tallyLine(t)}   (${t.total} of ${v.voters.length} voted, ${quorumNote})`, 'tally'),
+    section(`${statusLine(v)}\n${counts}`, 'tally'),
   ];
   if (open) blocks.push({ type: 'actions', block_id: `gate-${v.gateId}`, elements: [...voteButtons(v.gateId), ownerMenu(v.gateId)] });
   blocks.push(
@@ -120,7 +124,8 @@ export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
     context(`Opened by ${mention(v.openedBy)} · one ballot per voter, changeable until close · only the project owner can close early or cancel (⋯)`),
   );
   // The fallback text is what notifications show, and it is mrkdwn too: a typed <!here> must not ping.
-  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${CLOSED_LABEL[v.outcome]})` : ''}`;
+  const textCounts = hidden ? `${t.total} of ${v.voters.length} voted` : `Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}`;
+  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — ${textCounts}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${CLOSED_LABEL[v.outcome]})` : ''}`;
   return { text, blocks };
 }
 

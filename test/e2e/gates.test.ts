@@ -216,7 +216,11 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(await vote(h, ANA, msg, 'Abstain')).toContain('nobody can see who voted what');
     await voteNoGo(h, RAJ, msg, 'Too early.');
     await settle(h);
-    expect(sectionText(msg, 'tally')).toContain('*Go:* 0   *No-go:* 1   *Abstain:* 1');
+    // An anonymous gate hides the counts until close by default: a tally that moves just after a click would tell.
+    expect(gate.hideResults).toBe(true);
+    expect(sectionText(msg, 'tally')).toContain('2 of 3 voted');
+    expect(sectionText(msg, 'tally')).not.toContain('*Go:*');
+    expect(msg.text).not.toContain('No-go 1');
     expect(sectionText(msg, 'voted')).toContain('2 of 3');
     expect(sectionText(msg, 'voted')).not.toContain('<@');
 
@@ -231,6 +235,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
 
     const closed = (await gateRows(h)).find((g) => g.id === gate.id)!;
     expect(closed.status).toBe('closed');
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 1   *No-go:* 1   *Abstain:* 1');
     expect(closed.anonSecret).toBeNull();
     expect(closed.participants).toEqual([ANA, LEE, RAJ]);
     const result = thread(msg).at(-1)!;
@@ -253,6 +258,34 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     // Nothing queued for Slack pairs a person with a vote (confirmations go straight to the voter).
     const queued = await h.database.db.select().from(outbox);
     for (const row of queued) expect(JSON.stringify(row.payload)).not.toContain('U0RAJ>: Too early');
+  });
+
+  it('--hide-results hides the counts of a named gate until close; --show-results shows an anonymous gate\'s', async () => {
+    await makeProject(h, 'hidden', { stakeholders: [ANA, RAJ] });
+    expect(await command(OWNER, 'gate hidden --hide-results --show-results')).toContain('--hide-results or --show-results, not both');
+    await command(OWNER, 'gate hidden --hide-results');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    expect((await latestGate(h)).hideResults).toBe(true);
+    await vote(h, ANA, msg, 'Go');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('1 of 2 voted');
+    expect(sectionText(msg, 'tally')).toContain('the counts are shown when the gate closes');
+    expect(sectionText(msg, 'tally')).not.toContain('*Go:*');
+    expect(sectionText(msg, 'voted')).toContain('<@U0ANA>'); // named: who voted is still shown, not how
+    await vote(h, RAJ, msg, 'Go');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('Closed: GO');
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 2   *No-go:* 0   *Abstain:* 0');
+
+    await makeProject(h, 'shown', { stakeholders: [ANA, RAJ] });
+    await command(OWNER, 'gate shown --anonymous --show-results');
+    await settle(h);
+    const shown = lastGateMessage(h);
+    expect((await latestGate(h)).hideResults).toBe(false);
+    await vote(h, ANA, shown, 'Go');
+    await settle(h);
+    expect(sectionText(shown, 'tally')).toContain('*Go:* 1   *No-go:* 0   *Abstain:* 0');
   });
 
   it('refuses a vote from someone who is not an eligible voter, ephemerally, with the tally unchanged', async () => {

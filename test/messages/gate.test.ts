@@ -85,6 +85,16 @@ describe('gate message', () => {
     expect(text).not.toContain('<@U0ANA>');
   });
 
+  it('hides the counts while a gate with hidden results is open, in the blocks and the notification text, and shows them at close', () => {
+    const open = gateMessage({ ...base, hideResults: true });
+    expect(byId(open.blocks, 'tally')).toContain('2 of 3 voted');
+    expect(byId(open.blocks, 'tally')).not.toContain('*Go:*');
+    expect(open.text).toContain('2 of 3 voted');
+    expect(open.text).not.toContain('No-go 1');
+    const closed = gateMessage({ ...base, hideResults: true, status: 'closed', outcome: 'no_go', closedAt: new Date() });
+    expect(byId(closed.blocks, 'tally')).toContain('*Go:* 1   *No-go:* 1');
+  });
+
   it('hides names while an anonymous gate is open', () => {
     const { blocks } = gateMessage({ ...base, anonymous: true, voted: null });
     expect(byId(blocks, 'voted')).toContain('2 of 3');

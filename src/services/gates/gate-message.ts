@@ -35,6 +35,7 @@ export async function gateView(db: Db, gate: GateRow, slug: string): Promise<Gat
     quorum: gate.quorum,
     deadline: gate.deadline,
     anonymous: gate.anonymous,
+    hideResults: gate.hideResults,
     status: gate.status,
     outcome: gate.outcome,
     tally: t,
