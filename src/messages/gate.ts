@@ -1,10 +1,10 @@
-import type { Button, ModalView } from '@slack/types';
+import type { Button, ModalView, Overflow } from '@slack/types';
 import type { Phase } from '../domain/lifecycle.js';
 import type { GateOutcome } from '../shared/enums.js';
 import type { Outcome, Tally, Vote } from '../domain/gates/rules.js';
 import { MAX_REASON_CHARS } from '../domain/gates/vote-check.js';
 import { type Block, context, divider, esc, escapedSectionTexts, fields, header, mention, section, slackDate, type TextLine } from './blocks.js';
-import { GATE_CANCEL_ACTION, GATE_CLOSE_ACTION, NOGO_CALLBACK, NOGO_REASON_ACTION, NOGO_REASON_BLOCK, voteActionId } from './ids/gate.js';
+import { GATE_OWNER_MENU_ACTION, NOGO_CALLBACK, NOGO_REASON_ACTION, NOGO_REASON_BLOCK, ownerMenuValue, voteActionId } from './ids/gate.js';
 
 export const OUTCOME_LABEL: Record<Outcome, string> = { go: 'GO', no_go: 'NO-GO', no_quorum: 'NO QUORUM' };
 /** How a closed gate is named in one line: its outcome, or that it decided nothing. */
@@ -26,6 +26,8 @@ export interface GateView {
   quorum: number;
   deadline: Date;
   anonymous: boolean;
+  /** The Go / No-go / Abstain counts are hidden until close (how many voted is shown). */
+  hideResults?: boolean;
   status: 'open' | 'closed' | 'cancelled';
   outcome: GateOutcome | null;
   tally: Tally;
@@ -35,6 +37,21 @@ export interface GateView {
   openedAt: Date;
   closedAt: Date | null;
   phaseChanged: boolean | null;
+  /** Links to the messages behind the evidence, where they were posted; none in a plain render. */
+  links?: EvidenceLinks;
+}
+
+/** Permalinks of the Design brief message and of the latest run summary (with the leaderboard) as of the gate's opening. */
+export interface EvidenceLinks {
+  brief: string | null;
+  runs: string | null;
+}
+
+/** The line under the evidence: links to the brief and the runs where those messages exist, else where to find them. */
+function evidenceLinksLine(slug: string, links: EvidenceLinks | undefined): string {
+  const brief = links?.brief ? `<${links.brief}|Design brief>` : `The design brief: \`/mlops status ${slug}\``;
+  const runs = links?.runs ? ` · <${links.runs}|Latest run and leaderboard>` : '';
+  return `${brief}${runs}`;
 }
 
 /** Mentions joined with ", ", cut to fit a section, with "and N more". */
@@ -70,49 +87,62 @@ function statusLine(v: GateView): string {
   return `:ballot_box_with_ballot: *Open* until ${slackDate(v.deadline)}`;
 }
 
-/** The gate message: evidence first, then the question, the rules of this vote, the live tally and the buttons. */
+/**
+ * The gate message, in the order a voter needs it: the question, whether it is open and until when
+ * (the deadline, once), the live tally and the buttons; then how this vote works and who votes;
+ * then the evidence, short, with links to the messages behind it. The owner's Close now and Cancel
+ * gate sit in a "⋯" menu everyone sees; anyone else who picks one is told who may.
+ */
 export function gateMessage(v: GateView): { text: string; blocks: Block[] } {
   const open = v.status === 'open';
   const t = v.tally;
   const quorumNote = t.total >= v.quorum ? 'quorum reached' : `quorum ${v.quorum}`;
   const evidence = v.evidence.slice(0, MAX_EVIDENCE_BLOCKS);
   let votedText: string;
-  if (v.voted === null) votedText = `*Voted:* ${t.total} of ${v.voters.length} — anonymous: names are shown after close, and who voted what never is.`;
+  if (v.voted === null) votedText = `*Voted:* ${t.total} of ${v.voters.length} — names are shown after close, and who voted what never is.`;
   else votedText = `*Voted (${v.voted.length} of ${v.voters.length}):* ${mentionList(v.voted)}`;
+  const hidden = open && v.hideResults === true;
+  const counts = hidden ? `*${t.total} of ${v.voters.length} voted* (${quorumNote}) — the counts are shown when the gate closes` : `${tallyLine(t)}   (${t.total} of ${v.voters.length} voted, ${quorumNote})`;
   const blocks: Block[] = [
     header(`Go/no-go: ${v.slug} ${transitionText(v.fromPhase, v.toPhase)}`),
     section(`*${esc(v.question)}*`),
     ...(v.reason ? [context(`Requested because: ${esc(v.reason)}`)] : []),
+    section(`${statusLine(v)}\n${counts}`, 'tally'),
+  ];
+  if (open) blocks.push({ type: 'actions', block_id: `gate-${v.gateId}`, elements: [...voteButtons(v.gateId), ownerMenu(v.gateId)] });
+  blocks.push(
+    fields([
+      `*Quorum*\n${v.quorum} of ${v.voters.length} voters`,
+      v.anonymous ? '*Anonymous votes*\nCounts only; names after close' : '*Named votes*\nEveryone sees who voted what',
+    ]),
+    section(`*Voters:* ${mentionList(v.voters)}`, 'voters'),
+    section(votedText, 'voted'),
     divider(),
     ...(evidence.length ? [context(`*Evidence* as of ${slackDate(v.openedAt)}`), ...evidence] : [context('No evidence sections are available for this project yet.')]),
     ...(v.evidence.length > evidence.length ? [context(`…${v.evidence.length - evidence.length} more evidence blocks; \`/mlops status ${v.slug}\` shows them all.`)] : []),
-    context(`The design brief: \`/mlops status ${v.slug}\``),
-    divider(),
-    fields([
-      `*Transition*\n${transitionText(v.fromPhase, v.toPhase)}`,
-      `*Deadline*\n${slackDate(v.deadline)}`,
-      `*Quorum*\n${v.quorum} of ${v.voters.length} voters`,
-      `*Mode*\n${v.anonymous ? 'Anonymous' : 'Named'}`,
-    ]),
-    section(`*Voters:* ${mentionList(v.voters)}`, 'voters'),
-    section(`${statusLine(v)}\n${tallyLine(t)}   (${t.total} of ${v.voters.length} voted, ${quorumNote})`, 'tally'),
-    section(votedText, 'voted'),
-  ];
-  if (open) {
-    blocks.push({
-      type: 'actions',
-      block_id: `gate-${v.gateId}`,
-      elements: [
-        ...voteButtons(v.gateId),
-        ownerButton('Close now', GATE_CLOSE_ACTION, v.gateId, 'Close this gate now?', 'The outcome is decided with the ballots cast so far.'),
-        ownerButton('Cancel gate', GATE_CANCEL_ACTION, v.gateId, 'Cancel this gate?', 'No outcome is recorded and the project stays where it is.'),
-      ],
-    });
-  }
-  blocks.push(context(`Opened by ${mention(v.openedBy)} · one ballot per voter, changeable until close · only the project owner can close early or cancel`));
+    context(evidenceLinksLine(v.slug, v.links)),
+    context(`Opened by ${mention(v.openedBy)} · one ballot per voter, changeable until close · only the project owner can close early or cancel (⋯)`),
+  );
   // The fallback text is what notifications show, and it is mrkdwn too: a typed <!here> must not ping.
-  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${CLOSED_LABEL[v.outcome]})` : ''}`;
+  const textCounts = hidden ? `${t.total} of ${v.voters.length} voted` : `Go ${t.go}, No-go ${t.noGo}, Abstain ${t.abstain}`;
+  const text = `Go/no-go for ${v.slug} (${transitionText(v.fromPhase, v.toPhase)}): ${esc(v.question)} — ${textCounts}${open ? '' : v.status === 'cancelled' ? ' (cancelled)' : v.outcome ? ` (closed: ${CLOSED_LABEL[v.outcome]})` : ''}`;
   return { text, blocks };
+}
+
+/** Close now and Cancel gate, in one "⋯" menu; the confirm covers both (Slack asks before sending the pick). */
+function ownerMenu(gateId: number): Overflow {
+  const option = (text: string, what: 'close' | 'cancel') => ({ text: { type: 'plain_text' as const, text, emoji: true }, value: ownerMenuValue(what, gateId) });
+  return {
+    type: 'overflow',
+    action_id: GATE_OWNER_MENU_ACTION,
+    options: [option('Close now', 'close'), option('Cancel gate', 'cancel')],
+    confirm: {
+      title: { type: 'plain_text', text: 'Change this gate?' },
+      text: { type: 'mrkdwn', text: '*Close now* decides the outcome with the ballots cast so far. *Cancel gate* records no outcome; the project stays where it is. Only the project owner can do either.' },
+      confirm: { type: 'plain_text', text: 'Yes' },
+      deny: { type: 'plain_text', text: 'No' },
+    },
+  };
 }
 
 /** Go, No-go, Abstain: the gate message's buttons, and the App Home's for the same gate (one listener takes both). */
@@ -122,16 +152,6 @@ export function voteButtons(gateId: number): Button[] {
 
 function voteButton(text: string, actionId: string, gateId: number, style?: 'primary' | 'danger'): Button {
   return { type: 'button', text: { type: 'plain_text', text, emoji: true }, action_id: actionId, value: String(gateId), ...(style ? { style } : {}) };
-}
-
-function ownerButton(text: string, actionId: string, gateId: number, title: string, body: string): Button {
-  return {
-    type: 'button',
-    text: { type: 'plain_text', text, emoji: true },
-    action_id: actionId,
-    value: String(gateId),
-    confirm: { title: { type: 'plain_text', text: title }, text: { type: 'mrkdwn', text: body }, confirm: { type: 'plain_text', text: 'Yes' }, deny: { type: 'plain_text', text: 'No' } },
-  };
 }
 
 export interface GateResult {
@@ -227,9 +247,26 @@ export function quorumReachedReply(voted: number, quorum: number, voters: number
   return { text: `:ballot_box_with_ballot: Quorum reached: ${voted} of ${voters} voters have voted (quorum ${quorum}). Ballots can still change until the gate closes.` };
 }
 
-export function reminderMessage(v: { slug: string; fromPhase: Phase; toPhase: Phase; question: string; deadline: Date; channelId: string }): { text: string; blocks: Block[] } {
-  const text = `Reminder: your vote on the ${v.slug} gate (${transitionText(v.fromPhase, v.toPhase)}) closes ${slackDate(v.deadline)}. Vote with the buttons on the gate message in <#${v.channelId}>.`;
-  return { text, blocks: [section(`:alarm_clock: ${text}`), context(esc(v.question))] };
+/**
+ * The reminder DM: the question and the vote buttons right there (the same action ids and values as
+ * the gate message, so a click here counts exactly like one there), and a link to the gate message
+ * for the evidence and the tally. No link when Slack could not give one yet; the channel is named then.
+ */
+export function reminderMessage(v: { gateId: number; slug: string; fromPhase: Phase; toPhase: Phase; question: string; deadline: Date; channelId: string; permalink: string | null }): {
+  text: string;
+  blocks: Block[];
+} {
+  const where = v.permalink ? `<${v.permalink}|the gate message>` : `the gate message in <#${v.channelId}>`;
+  const text = `Reminder: your vote on the ${v.slug} gate (${transitionText(v.fromPhase, v.toPhase)}) closes ${slackDate(v.deadline)}. Vote here, or on ${where}.`;
+  return {
+    text,
+    blocks: [
+      section(`:alarm_clock: Your vote on the *${esc(v.slug)}* gate (${transitionText(v.fromPhase, v.toPhase)}) closes ${slackDate(v.deadline)}.`),
+      section(`*${esc(v.question)}*`),
+      { type: 'actions', block_id: `gate-${v.gateId}`, elements: voteButtons(v.gateId) },
+      context(`The evidence, the voters and the live tally are on ${where}. A vote here counts the same as one there, and you can change it until the gate closes.`),
+    ],
+  };
 }
 
 export function voteConfirmation(vote: Vote, result: 'cast' | 'changed' | 'unchanged', anonymous: boolean): string {

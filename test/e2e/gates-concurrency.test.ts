@@ -6,7 +6,7 @@ import { outbox } from '../../src/db/schema/index.js';
 import { SlackPeople } from '../../src/sandbox/emulator/person.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { ballotRows, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, tallySection, vote } from '../helpers/gates.js';
+import { ballotRows, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, pickOwnerAction, settle, tallySection, vote } from '../helpers/gates.js';
 import { bootApp, type Harness, SIGNING_SECRET } from '../helpers/harness.js';
 
 const people = (n: number) => Array.from({ length: n }, (_, i) => `U0V${String(i).padStart(4, '0')}`);
@@ -125,7 +125,7 @@ describe.each(databaseKinds())('gates under concurrency (%s)', (kind) => {
       const { msg, gate } = await openGate(slug, voters, '--quorum 1');
       const before = new Map(voters.map((v) => [v, ephemeralsFor(h, v).length]));
       const ownerBefore = ephemeralsFor(h, OWNER).length;
-      const clicks = await Promise.all([onReplica.click(OWNER, msg, 'Close now'), ...voters.map((v) => h.people.click(v, msg, 'Go'))]);
+      const clicks = await Promise.all([pickOwnerAction(h, OWNER, msg, 'Close now', onReplica), ...voters.map((v) => h.people.click(v, msg, 'Go'))]);
       expect(clicks.map((c) => c.status)).toEqual(clicks.map(() => 200));
       const answers = await waitFor(() => (voters.every((v) => ephemeralsFor(h, v).length > before.get(v)!) ? voters.map((v) => ephemeralsFor(h, v)[before.get(v)!]!) : undefined), 'every voter answered');
       const closed = await waitFor(async () => {

@@ -6,7 +6,7 @@ import { auditLog, gates, outbox, projects, timers } from '../../src/db/schema/i
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, settle, vote, voteNoGo } from '../helpers/gates.js';
+import { ballotRows, blockTexts, buttonLabels, CHANNEL, ephemeralsFor, gateRows, lastGateMessage, latestGate, makeProject, OWNER, ownerMenuOptions, pickOwnerAction, settle, vote, voteNoGo } from '../helpers/gates.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
 import { requestGate } from '../../src/services/gates/request-gate.js';
 import { castVote } from '../../src/services/gates/cast-vote.js';
@@ -43,8 +43,17 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(reply).toContain('3 voters, quorum 2');
     await settle(h);
     const msg = lastGateMessage(h);
-    expect(buttonLabels(msg)).toEqual(['Go', 'No-go', 'Abstain', 'Close now', 'Cancel gate']);
+    expect(buttonLabels(msg)).toEqual(['Go', 'No-go', 'Abstain']);
+    expect(ownerMenuOptions(msg)).toEqual(['Close now', 'Cancel gate']);
     expect(blockTexts(msg)).toContain('Is churn ready to move from design to development?');
+    // What a voter needs first: the question, the deadline and tally, the buttons; the evidence after them.
+    const order = (msg.blocks ?? []).map((b) => (b.type === 'actions' ? 'buttons' : b.block_id === 'tally' ? 'tally' : JSON.stringify(b).includes('*Evidence*') ? 'evidence' : null)).filter(Boolean);
+    expect(order).toEqual(['tally', 'buttons', 'evidence']);
+    // The deadline is shown once, and the vote's mode is named in words.
+    const deadlineSeconds = String(Math.floor((await latestGate(h)).deadline.getTime() / 1000));
+    expect(blockTexts(msg).split(`<!date^${deadlineSeconds}^`).length - 1).toBe(1);
+    expect(blockTexts(msg)).toContain('*Named votes*');
+    expect(blockTexts(msg)).not.toContain('*Mode*');
     // The deadline is Slack date markup, so each reader sees it in their own time zone.
     expect(sectionText(msg, 'tally')).toMatch(/Open\* until <!date\^\d+\^/);
     expect(sectionText(msg, 'tally')).toContain('*Go:* 0');
@@ -161,6 +170,41 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(mine.every((t) => t.doneAt || t.cancelledAt)).toBe(true);
   });
 
+  it('a reminder DM carries the vote buttons and a link to the gate message; a vote there counts and redraws the gate message', async () => {
+    await makeProject(h, 'nudged', { stakeholders: [ANA, RAJ, LEE] });
+    await command(OWNER, 'gate nudged --quorum 3 --deadline 2d');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    const gate = await latestGate(h);
+    const dmTo = (u: string) => h.slack.store.messages.filter((m) => m.channel === `D${u.slice(1)}` && m.text.includes('nudged gate')).at(-1)!;
+    h.clock.set(new Date(gate.deadline.getTime() - 24 * HOUR));
+    await settle(h);
+
+    const dm = dmTo(ANA);
+    expect(dm.text).toContain('Reminder: your vote on the nudged gate');
+    expect(buttonLabels(dm)).toEqual(['Go', 'No-go', 'Abstain']);
+    expect(blockTexts(dm)).toContain(`<${h.slack.url}/archives/${CHANNEL}/p${msg.ts.replace('.', '')}|the gate message>`);
+    expect(blockTexts(dm)).toContain(`*${gate.question}*`);
+
+    // Go from the DM: the answer comes in the DM, the ballot counts, the gate message is redrawn.
+    expect(await vote(h, ANA, dm, 'Go')).toContain('You voted *Go*');
+    expect(h.slack.store.ephemerals.filter((e) => e.user === ANA).at(-1)!.channel).toBe(`D${ANA.slice(1)}`);
+    expect((await ballotRows(h, gate.id)).map((b) => [b.voterKey, b.vote])).toEqual([[ANA, 'go']]);
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 1');
+    expect(sectionText(msg, 'voted')).toContain('<@U0ANA>');
+
+    // No-go from the DM asks for the reason like the gate message does.
+    const { answer } = await voteNoGo(h, RAJ, dmTo(RAJ), 'Not yet.');
+    expect(answer).toContain('You voted *No-go*');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('*No-go:* 1');
+
+    // Someone who is not a voter clicking a forwarded reminder is refused where they clicked.
+    expect(await vote(h, SAM, dm, 'Go')).toContain('You are not an eligible voter on this gate');
+    expect(await ballotRows(h, gate.id)).toHaveLength(2);
+  });
+
   it('anonymous mode: counts only, and no voter–vote pairing in messages, ballots, audit or outbox', async () => {
     const project = await makeProject(h, 'anon-model', { stakeholders: [ANA, RAJ, LEE] });
     await command(OWNER, 'gate anon-model --anonymous --quorum 3');
@@ -172,7 +216,11 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     expect(await vote(h, ANA, msg, 'Abstain')).toContain('nobody can see who voted what');
     await voteNoGo(h, RAJ, msg, 'Too early.');
     await settle(h);
-    expect(sectionText(msg, 'tally')).toContain('*Go:* 0   *No-go:* 1   *Abstain:* 1');
+    // An anonymous gate hides the counts until close by default: a tally that moves just after a click would tell.
+    expect(gate.hideResults).toBe(true);
+    expect(sectionText(msg, 'tally')).toContain('2 of 3 voted');
+    expect(sectionText(msg, 'tally')).not.toContain('*Go:*');
+    expect(msg.text).not.toContain('No-go 1');
     expect(sectionText(msg, 'voted')).toContain('2 of 3');
     expect(sectionText(msg, 'voted')).not.toContain('<@');
 
@@ -187,6 +235,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
 
     const closed = (await gateRows(h)).find((g) => g.id === gate.id)!;
     expect(closed.status).toBe('closed');
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 1   *No-go:* 1   *Abstain:* 1');
     expect(closed.anonSecret).toBeNull();
     expect(closed.participants).toEqual([ANA, LEE, RAJ]);
     const result = thread(msg).at(-1)!;
@@ -211,6 +260,34 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     for (const row of queued) expect(JSON.stringify(row.payload)).not.toContain('U0RAJ>: Too early');
   });
 
+  it('--hide-results hides the counts of a named gate until close; --show-results shows an anonymous gate\'s', async () => {
+    await makeProject(h, 'hidden', { stakeholders: [ANA, RAJ] });
+    expect(await command(OWNER, 'gate hidden --hide-results --show-results')).toContain('--hide-results or --show-results, not both');
+    await command(OWNER, 'gate hidden --hide-results');
+    await settle(h);
+    const msg = lastGateMessage(h);
+    expect((await latestGate(h)).hideResults).toBe(true);
+    await vote(h, ANA, msg, 'Go');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('1 of 2 voted');
+    expect(sectionText(msg, 'tally')).toContain('the counts are shown when the gate closes');
+    expect(sectionText(msg, 'tally')).not.toContain('*Go:*');
+    expect(sectionText(msg, 'voted')).toContain('<@U0ANA>'); // named: who voted is still shown, not how
+    await vote(h, RAJ, msg, 'Go');
+    await settle(h);
+    expect(sectionText(msg, 'tally')).toContain('Closed: GO');
+    expect(sectionText(msg, 'tally')).toContain('*Go:* 2   *No-go:* 0   *Abstain:* 0');
+
+    await makeProject(h, 'shown', { stakeholders: [ANA, RAJ] });
+    await command(OWNER, 'gate shown --anonymous --show-results');
+    await settle(h);
+    const shown = lastGateMessage(h);
+    expect((await latestGate(h)).hideResults).toBe(false);
+    await vote(h, ANA, shown, 'Go');
+    await settle(h);
+    expect(sectionText(shown, 'tally')).toContain('*Go:* 1   *No-go:* 0   *Abstain:* 0');
+  });
+
   it('refuses a vote from someone who is not an eligible voter, ephemerally, with the tally unchanged', async () => {
     await makeProject(h, 'eligible', { stakeholders: [ANA, RAJ] });
     await command(OWNER, 'gate eligible');
@@ -230,7 +307,14 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     // Only the owner may cancel; the owner's cancel ends the vote with no outcome.
     expect(await vote(h, ANA, msg, 'Cancel gate')).toContain('Only the project owner');
     expect((await gateRows(h)).find((g) => g.id === gate.id)!.status).toBe('open');
-    await h.people.click(OWNER, msg, 'Cancel gate');
+    expect(ephemeralsFor(h, ANA).at(-1)).toContain('<@U0OWNER>');
+    // A gate message posted before the "⋯" menu has a Cancel gate button: the same rule answers it.
+    const oldMessage = { ...msg, blocks: [{ type: 'actions', block_id: `gate-${gate.id}`, elements: [{ type: 'button', text: { type: 'plain_text', text: 'Cancel gate' }, action_id: 'gate.cancel', value: String(gate.id) }] }] };
+    const answered = ephemeralsFor(h, ANA).length;
+    await h.people.click(ANA, oldMessage, 'Cancel gate');
+    expect(await waitFor(() => ephemeralsFor(h, ANA)[answered], 'the refusal of the old button')).toContain('Only the project owner');
+    expect((await gateRows(h)).find((g) => g.id === gate.id)!.status).toBe('open');
+    await pickOwnerAction(h, OWNER, msg, 'Cancel gate');
     await waitFor(async () => (await gateRows(h)).find((g) => g.id === gate.id)!.status === 'cancelled', 'cancelled');
     await settle(h);
     expect(buttonLabels(msg)).toEqual([]);
@@ -245,7 +329,10 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     await settle(h);
     const msg = lastGateMessage(h);
     await vote(h, ANA, msg, 'Go');
-    await h.people.click(OWNER, msg, 'Close now');
+    // Anyone else picking Close now in the menu is told who may, and nothing changes.
+    expect(await vote(h, RAJ, msg, 'Close now')).toContain('Only the project owner (<@U0OWNER>) can close this gate.');
+    expect((await latestGate(h)).status).toBe('open');
+    await pickOwnerAction(h, OWNER, msg, 'Close now');
     await waitFor(async () => (await latestGate(h)).status === 'closed', 'closed');
     await settle(h);
     expect(sectionText(msg, 'tally')).toContain('Closed: GO');

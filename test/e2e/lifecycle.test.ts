@@ -3,7 +3,7 @@ import { findProject, phaseHistory } from '../../src/db/repositories/projects.js
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
-import { buttonLabels, ephemeralsFor, lastGateMessage, settle, vote } from '../helpers/gates.js';
+import { blockTexts, buttonLabels, ephemeralsFor, lastGateMessage, settle, vote } from '../helpers/gates.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
 import { api, tokenFor } from '../helpers/runs.js';
 import { intakeSteps } from './intake-steps.js';
@@ -30,10 +30,15 @@ describe.each(databaseKinds())('a project from idea to retirement (%s)', (kind) 
     await h.people.click(user, m, label);
     return waitFor(() => ephemeralsFor(h, user)[before], `${user}'s answer to ${label}`);
   };
-  const everyoneVotesGo = async () => {
+  const permalinkOf = (m: StoredMessage) => `${h.slack.url}/archives/${CH}/p${m.ts.replace('.', '')}`;
+  const everyoneVotesGo = async (evidence: { brief?: StoredMessage; runs?: StoredMessage } = {}) => {
     await settle(h);
     const gate = lastGateMessage(h, CH);
     expect(buttonLabels(gate)).toContain('Go');
+    // The evidence links to the messages behind it.
+    if (evidence.brief) expect(blockTexts(gate)).toContain(`<${permalinkOf(evidence.brief)}|Design brief>`);
+    if (evidence.runs) expect(blockTexts(gate)).toContain(`<${permalinkOf(evidence.runs)}|Latest run and leaderboard>`);
+    else expect(blockTexts(gate)).not.toContain('Latest run and leaderboard');
     await vote(h, ANA, gate, 'Go');
     await vote(h, BEN, gate, 'Go');
     await settle(h);
@@ -60,8 +65,9 @@ describe.each(databaseKinds())('a project from idea to retirement (%s)', (kind) 
     expect(await phase()).toBe('design');
 
     // Design gate: the stakeholders vote Go; the project enters development.
-    expect(await clickAndHear(ALICE, steps.briefMessage(CH, root.ts)!, 'Request design gate')).toContain('design → development');
-    await everyoneVotesGo();
+    const brief = steps.briefMessage(CH, root.ts)!;
+    expect(await clickAndHear(ALICE, brief, 'Request design gate')).toContain('design → development');
+    await everyoneVotesGo({ brief });
     expect(await phase()).toBe('development');
 
     // Development: CI posts a run that meets every target; its summary offers the deployment gate.
@@ -72,7 +78,7 @@ describe.each(databaseKinds())('a project from idea to retirement (%s)', (kind) 
     const summary = withButton('Request deployment gate');
     expect(summary).toBeDefined();
     expect(await clickAndHear(ALICE, summary!, 'Request deployment gate')).toContain('development → deployment');
-    await everyoneVotesGo();
+    await everyoneVotesGo({ brief, runs: summary });
     expect(await phase()).toBe('deployment');
 
     // Deployment: a viability check-in where both stakeholders answer Not viable escalates.
@@ -88,7 +94,7 @@ describe.each(databaseKinds())('a project from idea to retirement (%s)', (kind) 
     expect(proposal?.threadTs).toBe(checkin.ts);
     expect(await clickAndHear(ALICE, proposal!, 'Open continue/stop gate')).toContain('deployment → retired');
     // Retiring needs the owner among the voters: the stakeholders alone do not close it.
-    const retireGate = await everyoneVotesGo();
+    const retireGate = await everyoneVotesGo({ brief, runs: summary });
     expect(await phase()).toBe('deployment');
     await vote(h, ALICE, retireGate, 'Go');
     await settle(h);

@@ -74,7 +74,7 @@ export async function latestGate(h: Harness) {
  */
 export async function vote(h: Harness, user: string, message: StoredMessage, label: 'Go' | 'Abstain' | 'Close now' | 'Cancel gate'): Promise<string> {
   const before = ephemeralsFor(h, user).length;
-  const res = await h.people.click(user, message, label);
+  const res = label === 'Close now' || label === 'Cancel gate' ? await pickOwnerAction(h, user, message, label) : await h.people.click(user, message, label);
   if (res.status !== 200) throw new Error(`click answered ${res.status}`);
   return waitFor(() => ephemeralsFor(h, user)[before], `${user}'s answer to ${label}`);
 }
@@ -89,4 +89,21 @@ export async function voteNoGo(h: Harness, user: string, message: StoredMessage,
   const errors = (res.body as { response_action?: string } | undefined)?.response_action === 'errors';
   const answer = errors ? '' : await waitFor(() => ephemeralsFor(h, user)[before], `${user}'s No-go answer`);
   return { viewId, response: res.body, answer };
+}
+
+/** The options of the gate message's "⋯" menu, by label. */
+export function ownerMenuOptions(m: { blocks?: unknown[] }): string[] {
+  return (m.blocks ?? []).flatMap((b) => ((b as { elements?: { type: string; options?: { text: { text: string } }[] }[] }).elements ?? []).filter((e) => e.type === 'overflow').flatMap((e) => e.options!.map((o) => o.text.text)));
+}
+
+/** Picks Close now or Cancel gate in the gate message's "⋯" menu, as Slack sends it (block, action id and the option's value). */
+export async function pickOwnerAction(h: Harness, user: string, message: StoredMessage, label: 'Close now' | 'Cancel gate', people: Pick<Harness['people'], 'act'> = h.people) {
+  for (const b of message.blocks ?? []) {
+    const elements = ((b as { elements?: { type: string; action_id: string; options?: { text: { text: string }; value: string }[] }[] }).elements ?? []);
+    for (const e of elements) {
+      const option = e.type === 'overflow' ? e.options?.find((o) => o.text.text === label) : undefined;
+      if (option) return people.act(user, { kind: 'message', message }, { blockId: String((b as { block_id?: string }).block_id), actionId: e.action_id, selectedValue: option.value });
+    }
+  }
+  throw new Error(`no "${label}" in the gate message's menu`);
 }

@@ -4,7 +4,7 @@ import type { Block } from '../../src/messages/blocks.js';
 import { esc, section } from '../../src/messages/blocks.js';
 import { gateMessage, gateResultMessage, type GateResult, gateSupersededReply, type GateView, lastGateSection, MAX_EVIDENCE_BLOCKS, mentionList, noGoModal } from '../../src/messages/gate.js';
 import { escapedSectionTexts, splitForEscape } from '../../src/messages/blocks.js';
-import { NoGoMetadata, parseVoteAction, voteActionId } from '../../src/messages/ids/gate.js';
+import { NoGoMetadata, parseOwnerMenuValue, parseVoteAction, voteActionId } from '../../src/messages/ids/gate.js';
 
 const voters = (n: number) => Array.from({ length: n }, (_, i) => `U0VOTER${String(i).padStart(4, '0')}`);
 
@@ -34,15 +34,37 @@ const buttons = (blocks: Block[]) => blocks.flatMap((b) => (((b as { elements?: 
 const byId = (blocks: Block[], id: string) => (blocks.find((b) => b.block_id === id) as { text: { text: string } } | undefined)?.text.text ?? '';
 
 describe('gate message', () => {
-  it('an open gate has Go, No-go and Abstain carrying the gate id, and owner controls that ask to confirm', () => {
+  it('an open gate has Go, No-go and Abstain carrying the gate id, and the owner controls in a menu that asks to confirm', () => {
     const { blocks } = gateMessage(base);
     const b = buttons(blocks);
-    expect(b.map((x) => x.text.text)).toEqual(['Go', 'No-go', 'Abstain', 'Close now', 'Cancel gate']);
-    expect(b.slice(0, 3).map((x) => parseVoteAction(x.action_id))).toEqual(['go', 'no_go', 'abstain']);
+    expect(b.map((x) => x.text.text)).toEqual(['Go', 'No-go', 'Abstain']);
+    expect(b.map((x) => parseVoteAction(x.action_id))).toEqual(['go', 'no_go', 'abstain']);
     expect(new Set(b.map((x) => x.value))).toEqual(new Set(['42']));
     expect(b.find((x) => x.text.text === 'No-go')!.style).toBe('danger');
-    expect(b.filter((x) => x.confirm).map((x) => x.text.text)).toEqual(['Close now', 'Cancel gate']);
+    const menu = blocks.flatMap((x) => ((x as { elements?: Record<string, unknown>[] }).elements ?? []).filter((e) => e.type === 'overflow'))[0] as { action_id: string; options: { text: { text: string }; value: string }[]; confirm?: unknown };
+    expect(menu.options.map((o) => [o.text.text, parseOwnerMenuValue(o.value)])).toEqual([
+      ['Close now', { what: 'close', gateId: 42 }],
+      ['Cancel gate', { what: 'cancel', gateId: 42 }],
+    ]);
+    expect(menu.confirm).toBeDefined();
     expect(blockErrors(blocks, 'message')).toEqual([]);
+  });
+
+  it('puts the question, the deadline (once), the tally and the buttons before the evidence, and names the vote Named or Anonymous', () => {
+    const { blocks } = gateMessage({ ...base, links: { brief: 'https://x.slack.com/archives/C1/p1', runs: 'https://x.slack.com/archives/C1/p2' } });
+    const at = (pred: (b: Block) => boolean) => blocks.findIndex(pred);
+    const question = at((b) => JSON.stringify(b).includes('Ship &lt;it&gt;'));
+    const tallyAt = at((b) => b.block_id === 'tally');
+    const buttonsAt = at((b) => b.type === 'actions');
+    const evidenceAt = at((b) => JSON.stringify(b).includes('*Evidence*'));
+    expect([question, tallyAt, buttonsAt, evidenceAt]).toEqual([...[question, tallyAt, buttonsAt, evidenceAt]].sort((x, y) => x - y));
+    expect(question).toBeGreaterThan(-1);
+    const all = JSON.stringify(blocks);
+    expect(all.split(`<!date^${Date.parse('2026-12-01T17:00:00Z') / 1000}^`).length - 1).toBe(1);
+    expect(all).toContain('*Named votes*');
+    expect(all).not.toContain('*Mode*');
+    expect(all).toContain('<https://x.slack.com/archives/C1/p1|Design brief> · <https://x.slack.com/archives/C1/p2|Latest run and leaderboard>');
+    expect(JSON.stringify(gateMessage({ ...base, anonymous: true, voted: null }).blocks)).toContain('*Anonymous votes*');
   });
 
   it('shows evidence, the escaped question, the deadline as Slack date markup and the live tally', () => {
@@ -61,6 +83,16 @@ describe('gate message', () => {
     expect(text).toContain('Ship it? &lt;!here&gt; &lt;!channel&gt; &lt;@U0ANA&gt; &amp; co');
     expect(text).not.toMatch(/<!(here|channel)/);
     expect(text).not.toContain('<@U0ANA>');
+  });
+
+  it('hides the counts while a gate with hidden results is open, in the blocks and the notification text, and shows them at close', () => {
+    const open = gateMessage({ ...base, hideResults: true });
+    expect(byId(open.blocks, 'tally')).toContain('2 of 3 voted');
+    expect(byId(open.blocks, 'tally')).not.toContain('*Go:*');
+    expect(open.text).toContain('2 of 3 voted');
+    expect(open.text).not.toContain('No-go 1');
+    const closed = gateMessage({ ...base, hideResults: true, status: 'closed', outcome: 'no_go', closedAt: new Date() });
+    expect(byId(closed.blocks, 'tally')).toContain('*Go:* 1   *No-go:* 1');
   });
 
   it('hides names while an anonymous gate is open', () => {

@@ -93,20 +93,23 @@ describe('the app’s own messages and views', () => {
     const { tree } = render(gateMessage(gate).blocks);
     expect(text(ofType(tree, 'h2'))).toBe('Go/no-go: churn development → deployment');
     expect(text(tree)).toContain('Ship <it> & see?');
-    expect(byClass(tree, 'bk-field').map(text)).toEqual(['Transitiondevelopment → deployment', 'DeadlineTomorrow at 5:00 PM', 'Quorum2 of 2 voters', 'ModeNamed']);
+    expect(byClass(tree, 'bk-field').map(text)).toEqual(['Quorum2 of 2 voters', 'Named votesEveryone sees who voted what']);
+    expect(text(tree)).toContain('Open until Tomorrow at 5:00 PM');
     expect(text(tree)).toContain('Voters: @Ana, @Raj');
     expect(text(byClass(tree, 'md-emoji'))).toContain('✅');
   });
 
-  it('gate buttons send their block and action ids and value; danger and primary show; owner buttons carry their confirm', () => {
+  it('gate buttons send their block and action ids and value; danger and primary show; the owner menu carries its confirm', () => {
     const { tree, actions } = render(gateMessage(gate).blocks);
     const buttons = ofType(tree, 'button');
-    expect(buttons.map(text)).toEqual(['Go', 'No-go', 'Abstain', 'Close now', 'Cancel gate']);
-    expect(buttons.map((b) => b.props.class)).toEqual(['bk-button bk-button--primary', 'bk-button bk-button--danger', 'bk-button', 'bk-button', 'bk-button']);
+    expect(buttons.map(text)).toEqual(['Go', 'No-go', 'Abstain']);
+    expect(buttons.map((b) => b.props.class)).toEqual(['bk-button bk-button--primary', 'bk-button bk-button--danger', 'bk-button']);
     click(buttons[1]);
-    click(buttons[4]);
+    const menu = ofType(tree, 'select').find((s) => s.props.class === 'bk-overflow')!;
+    expect(ofType(menu, 'option').map(text)).toEqual(['⋯', 'Close now', 'Cancel gate']);
+    (menu.props.onChange as (e: unknown) => void)({ currentTarget: { value: 'cancel:42' } });
     expect(actions[0]).toEqual({ blockId: 'gate-42', actionId: voteActionId('no_go'), type: 'button', value: '42', label: 'No-go', confirm: undefined });
-    expect(actions[1]).toMatchObject({ blockId: 'gate-42', label: 'Cancel gate', confirm: { title: { text: 'Cancel this gate?' } } });
+    expect(actions[1]).toMatchObject({ blockId: 'gate-42', actionId: 'gate.owner', type: 'overflow', selectedValue: 'cancel:42', label: 'Cancel gate', confirm: { title: { text: 'Change this gate?' } } });
   });
 });
 

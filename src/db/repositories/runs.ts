@@ -354,3 +354,14 @@ export async function findRunByName(db: Db, scope: ProjectScope, name: string): 
     .limit(1);
   return row;
 }
+
+/** The project's newest run logged at or before `at` (a gate's evidence is as of its opening). */
+export async function lastRunAsOf(db: Db, scope: ProjectScope, at: Date): Promise<RunRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.teamId, scope.teamId), eq(runs.projectId, scope.projectId), lte(runs.createdAt, at)))
+    .orderBy(desc(runs.createdAt), desc(runs.id))
+    .limit(1);
+  return row;
+}

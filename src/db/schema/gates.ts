@@ -29,6 +29,8 @@ export const gates = pgTable(
     quorum: integer('quorum').notNull(),
     deadline: timestamp('deadline', { withTimezone: true }).notNull(),
     anonymous: boolean('anonymous').notNull().default(false),
+    /** The Go / No-go / Abstain counts are not shown until close (only how many voted): no bandwagon, and an anonymous tally that moves just after a click gives nothing away. */
+    hideResults: boolean('hide_results').notNull().default(false),
     /**
      * Anonymous gates only: the per-gate HMAC key that turns a voter into a ballot key. It exists
      * while the gate is open (to keep one ballot per person) and is wiped in the closing

@@ -5,6 +5,8 @@ import { Vote } from '../../domain/gates/rules.js';
 export const GATE_VOTE_ACTION = /^gate\.vote\.(go|no_go|abstain)$/;
 export const GATE_CLOSE_ACTION = 'gate.close';
 export const GATE_CANCEL_ACTION = 'gate.cancel';
+/** The owner's "⋯" menu on the gate message: Close now and Cancel gate, as `close:<gate id>` / `cancel:<gate id>`. */
+export const GATE_OWNER_MENU_ACTION = 'gate.owner';
 export const NOGO_CALLBACK = 'gate.nogo';
 export const NOGO_REASON_BLOCK = 'reason';
 export const NOGO_REASON_ACTION = 'reason';
@@ -14,6 +16,14 @@ export const voteActionId = (vote: Vote) => `gate.vote.${vote}`;
 export function parseVoteAction(actionId: string): Vote | null {
   const m = GATE_VOTE_ACTION.exec(actionId);
   return m ? Vote.parse(m[1]) : null;
+}
+
+export type OwnerMenuChoice = 'close' | 'cancel';
+export const ownerMenuValue = (what: OwnerMenuChoice, gateId: number) => `${what}:${gateId}`;
+
+export function parseOwnerMenuValue(value: string): { what: OwnerMenuChoice; gateId: number } | null {
+  const m = /^(close|cancel):(\d{1,15})$/.exec(value);
+  return m ? { what: m[1] as OwnerMenuChoice, gateId: Number(m[2]) } : null;
 }
 
 /** Buttons carry the gate id as their value. */

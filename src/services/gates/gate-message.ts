@@ -8,6 +8,7 @@ import type { OutboxRenderer } from '../job-handlers.js';
 import type { Block } from '../../messages/blocks.js';
 import { gateMessage, type GateView } from '../../messages/gate.js';
 import { queueMessageRefresh } from '../message-refresh.js';
+import { evidenceLinks } from './evidence-links.js';
 
 export const GATE_RENDER_KIND = 'gate';
 
@@ -34,6 +35,7 @@ export async function gateView(db: Db, gate: GateRow, slug: string): Promise<Gat
     quorum: gate.quorum,
     deadline: gate.deadline,
     anonymous: gate.anonymous,
+    hideResults: gate.hideResults,
     status: gate.status,
     outcome: gate.outcome,
     tally: t,
@@ -57,7 +59,7 @@ export const gateMessageRenderer: OutboxRenderer = async (deps, row) => {
   if (!gate) return null;
   const project = await findProjectById(deps.db, row.teamId, gate.projectId);
   if (!project) return null;
-  return gateMessage(await gateView(deps.db, gate, project.slug));
+  return gateMessage({ ...(await gateView(deps.db, gate, project.slug)), links: await evidenceLinks(deps, gate, project) });
 };
 
 /** Redraws an open gate's message after a vote (coalesced; see services/message-refresh.ts). */

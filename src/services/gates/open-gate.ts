@@ -28,6 +28,8 @@ export const OpenGateInput = z.object({
   quorum: z.number().int().optional(),
   deadline: z.date().optional(),
   anonymous: z.boolean().default(false),
+  /** Hide the Go / No-go / Abstain counts until close; unset: hidden for anonymous gates, shown for named ones. */
+  hideResults: z.boolean().optional(),
   question: z.string().trim().max(MAX_QUESTION_CHARS, `The question is longer than ${MAX_QUESTION_CHARS} characters.`).optional(),
   reason: z.string().trim().max(1000).optional(),
 });
@@ -83,6 +85,7 @@ export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInp
       quorum,
       deadline,
       anonymous: input.anonymous,
+      hideResults: input.hideResults ?? input.anonymous,
       anonSecret: input.anonymous ? newGateSecret() : null,
       evidence,
       openedAt: now,
@@ -99,7 +102,7 @@ export async function openGate(deps: Deps, project: ProjectRow, raw: OpenGateInp
       projectId: project.id,
       actorId: input.openedBy,
       action: 'gate.opened',
-      detail: { gateId: row.id, from, to, voters, quorum, deadline: deadline.toISOString(), anonymous: input.anonymous, ...(input.reason ? { reason: input.reason } : {}) },
+      detail: { gateId: row.id, from, to, voters, quorum, deadline: deadline.toISOString(), anonymous: input.anonymous, hideResults: row.hideResults, ...(input.reason ? { reason: input.reason } : {}) },
       at: now,
     });
     await queueHomeRefresh(tx, row.teamId, voters, now);

@@ -15,7 +15,7 @@ export interface BlockAction {
   selectedValues?: string[];
   /** The button's or picked option's text, as shown. */
   label?: string;
-  /** A button's `confirm` dialog, untouched: the page asks before sending when it is present. */
+  /** A button's or overflow menu's `confirm` dialog, untouched: the page asks before sending when it is present. */
   confirm?: unknown;
 }
 

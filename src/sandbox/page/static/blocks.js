@@ -240,7 +240,7 @@ function button(el, blockId, ctx) {
 
 /**
  * The "⋯" menu: a select, so it needs no open/closed state and works from the keyboard; it goes
- * back to "⋯" after each pick.
+ * back to "⋯" after each pick. Its `confirm` (one for every option, as in Slack) is passed on like a button's.
  * @param {Json} el @param {string} blockId @param {Ctx} ctx
  */
 function overflow(el, blockId, ctx) {
@@ -248,7 +248,7 @@ function overflow(el, blockId, ctx) {
   const onChange = (/** @type {any} */ e) => {
     const picked = options.find((/** @type {Choice} */ o) => o.value === e.currentTarget.value);
     e.currentTarget.value = '';
-    if (picked) ctx.onAction?.({ blockId, actionId: String(el.action_id ?? ''), type: 'overflow', selectedValue: picked.value, label: picked.label });
+    if (picked) ctx.onAction?.({ blockId, actionId: String(el.action_id ?? ''), type: 'overflow', selectedValue: picked.value, label: picked.label, confirm: el.confirm });
   };
   return ctx.html`<select class="bk-overflow" aria-label="More actions" onChange=${onChange}>
     <option value="" defaultSelected>⋯</option>

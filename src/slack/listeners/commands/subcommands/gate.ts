@@ -9,16 +9,24 @@ import { parseArgs, words } from '../../../command-parser.js';
 import { gateOpenedReply } from '../../../../messages/gate.js';
 import type { Subcommand } from '../subcommand.js';
 
-const FLAGS = { to: 'string', voters: 'users', quorum: 'string', deadline: 'string', anonymous: 'boolean' } as const;
+const FLAGS = { to: 'string', voters: 'users', quorum: 'string', deadline: 'string', anonymous: 'boolean', 'hide-results': 'boolean', 'show-results': 'boolean' } as const;
 
 const Quorum = z
   .string()
   .regex(/^\d+$/, 'Quorum must be a whole number of voters, e.g. --quorum 3.')
   .transform(Number);
 
+/** --hide-results / --show-results; neither: the default (hidden for anonymous gates). */
+function hideResults(flags: ReadonlySet<string>): boolean | undefined {
+  if (flags.has('hide-results') && flags.has('show-results')) throw new DomainError('invalid_flags', 'Use --hide-results or --show-results, not both.');
+  if (flags.has('hide-results')) return true;
+  if (flags.has('show-results')) return false;
+  return undefined;
+}
+
 export const gateCommand: Subcommand = {
   name: 'gate',
-  usage: '/mlops gate <slug> [--to <phase>] [--voters @a @b…] [--quorum N] [--deadline 48h|2d|<ISO time>] [--anonymous] [question…]',
+  usage: '/mlops gate <slug> [--to <phase>] [--voters @a @b…] [--quorum N] [--deadline 48h|2d|<ISO time>] [--anonymous] [--hide-results|--show-results] [question…]',
   summary: 'Open a go/no-go vote on moving the project to its next phase (or --to another one). Defaults: the brief\'s stakeholders vote, majority quorum, 48 h. The project owner may open any gate; a stakeholder, with the default voters and quorum.',
   brief: 'Open a go/no-go vote on moving a project to another phase.',
   async run(deps, req) {
@@ -42,6 +50,7 @@ export const gateCommand: Subcommand = {
         quorum: quorumResult?.data,
         deadline,
         anonymous: args.booleans.has('anonymous'),
+        hideResults: hideResults(args.booleans),
         question: questionWords.join(' ').trim() || undefined,
       },
       now,

@@ -1,0 +1,1 @@
+ALTER TABLE "gates" ADD COLUMN "hide_results" boolean DEFAULT false NOT NULL;
