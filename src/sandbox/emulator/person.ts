@@ -270,11 +270,15 @@ function surfacePayload(api: SlackWebApiEmulator, user: string, surface: Surface
 
 type Element = Record<string, unknown> & { type?: string; action_id?: string; value?: string; text?: unknown; style?: string };
 
+/** What a person can click in a block: its elements (an actions block) and its accessory (a section). */
+function elementsOf(block: Block): Element[] {
+  return [...((block.elements as Element[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Element] : [])];
+}
+
 function findElement(blocks: Block[], target: ActionTarget): Element {
   for (const block of blocks) {
     if (String(block.block_id ?? '') !== target.blockId) continue;
-    const candidates = [...((block.elements as Element[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Element] : [])];
-    const el = candidates.find((e) => e.action_id === target.actionId);
+    const el = elementsOf(block).find((e) => e.action_id === target.actionId);
     if (el) return el;
   }
   throw new Error(`no element ${target.actionId} in block ${target.blockId}`);
@@ -282,8 +286,7 @@ function findElement(blocks: Block[], target: ActionTarget): Element {
 
 function findButton(blocks: Block[], label: string): { button: Record<string, unknown> & { action_id?: string; value?: string; text?: unknown; style?: string }; blockId: string } {
   for (const block of blocks) {
-    const candidates = [...((block.elements as Record<string, unknown>[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Record<string, unknown>] : [])];
-    for (const el of candidates) {
+    for (const el of elementsOf(block)) {
       if (el.type === 'button' && (el.text as { text?: string } | undefined)?.text === label) {
         return { button: el, blockId: String(block.block_id ?? '') };
       }

@@ -95,7 +95,7 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
     }
     if (path === '/sandbox/state') {
       const as = Person.safeParse(new URL(req.url ?? '/', 'http://x').searchParams.get('as'));
-      if (!as.success) return badRequest(res, 'as: pick a person of this workspace');
+      if (!as.success) return refuse(res, 400, 'as: pick a person of this workspace');
       sendJson(res, 200, workspaceAs(api, as.data));
       return true;
     }
@@ -105,16 +105,16 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
   if (req.method !== 'POST' || !path.startsWith('/sandbox/')) return false;
   // Only the page itself may act: a JSON body (another site's form or simple request cannot send
   // one without the browser asking first) from this page's own origin, if the browser says one.
-  if (!req.headers['content-type']?.startsWith('application/json')) return unsupported(res, 'send JSON (content-type: application/json)');
+  if (!req.headers['content-type']?.startsWith('application/json')) return refuse(res, 415, 'send JSON (content-type: application/json)');
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== api.url && origin !== api.url.replace('127.0.0.1', 'localhost')) return forbidden(res, 'requests from another site are refused');
+  if (origin !== undefined && origin !== api.url && origin !== api.url.replace('127.0.0.1', 'localhost')) return refuse(res, 403, 'requests from another site are refused');
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
-    return badRequest(res, 'the body is not JSON');
+    return refuse(res, 400, 'the body is not JSON');
   }
-  const invalid = (e: z.ZodError) => badRequest(res, e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  const invalid = (e: z.ZodError) => refuse(res, 400, e.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   switch (path) {
     case '/sandbox/say': {
       const p = Say.safeParse(json);
@@ -131,13 +131,13 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
       if (!p.success) return invalid(p.error);
       const { as, surface, blockId, actionId, selectedValue } = p.data;
       const where = surfaceOf(api, as, surface);
-      if (!where) return notFound(res, 'that message or view is gone');
+      if (!where) return refuse(res, 404, 'that message or view is gone');
       let delivery;
       try {
         delivery = await people.act(as, where, { blockId, actionId, selectedValue });
       } catch (err) {
         // No such element on that message or view (people.act names what it looked for).
-        return notFound(res, (err as Error).message);
+        return refuse(res, 404, (err as Error).message);
       }
       return answered(res, delivery.status);
     }
@@ -145,7 +145,7 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
       const p = Submit.safeParse(json);
       if (!p.success) return invalid(p.error);
       const view = api.store.views.get(p.data.viewId);
-      if (!view?.open || view.userId !== p.data.as) return notFound(res, 'that modal is closed');
+      if (!view?.open || view.userId !== p.data.as) return refuse(res, 404, 'that modal is closed');
       const delivery = await people.submitView(p.data.as, p.data.viewId, p.data.values);
       const ack = delivery.body as { response_action?: string; errors?: Record<string, string> } | undefined;
       if (delivery.status !== 200) return answered(res, delivery.status);
@@ -167,7 +167,7 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
       return answered(res, (await people.openHome(p.data.as)).status);
     }
     case '/sandbox/example': {
-      if (!opts.loadExample) return badRequest(res, 'example data is not available here');
+      if (!opts.loadExample) return refuse(res, 400, 'example data is not available here');
       try {
         sendJson(res, 200, { ok: true, ...(await opts.loadExample()) });
       } catch (err) {
@@ -245,23 +245,9 @@ function sendJson(res: ServerResponse, status: number, json: unknown): void {
   send(res, status, 'application/json', JSON.stringify(json));
 }
 
-function badRequest(res: ServerResponse, error: string): true {
-  sendJson(res, 400, { ok: false, error });
-  return true;
-}
-
-function unsupported(res: ServerResponse, error: string): true {
-  sendJson(res, 415, { ok: false, error });
-  return true;
-}
-
-function forbidden(res: ServerResponse, error: string): true {
-  sendJson(res, 403, { ok: false, error });
-  return true;
-}
-
-function notFound(res: ServerResponse, error: string): true {
-  sendJson(res, 404, { ok: false, error });
+/** A refusal the page shows as it is: the status says which kind (400 bad input, 403, 404, 415). */
+function refuse(res: ServerResponse, status: 400 | 403 | 404 | 415, error: string): true {
+  sendJson(res, status, { ok: false, error });
   return true;
 }
 
