@@ -11,7 +11,7 @@ import { startSandbox } from '../src/sandbox/start.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'mlops-screenshot-'));
 const sandbox = await startSandbox();
 const app = await startApp({
-  config: { slack: { kind: 'single', botToken: sandbox.emulator.botToken, signingSecret: sandbox.signingSecret }, slackApiUrl: sandbox.emulator.apiUrl, dataDir, port: 0, minScheduleIntervalSeconds: 60, logLevel: 'warn' },
+  config: { ...sandbox.slackConfig, dataDir, port: 0, minScheduleIntervalSeconds: 60, logLevel: 'warn' },
   sandboxPageUrl: sandbox.pageUrl,
 });
 sandbox.connect(app.url);

@@ -45,8 +45,7 @@ async function main(): Promise<void> {
 
   if (config.slack.kind === 'sandbox') {
     sandbox = await startSandbox();
-    const { emulator, signingSecret } = sandbox;
-    config = { ...config, slack: { kind: 'single', botToken: emulator.botToken, signingSecret }, slackApiUrl: emulator.apiUrl };
+    config = { ...config, ...sandbox.slackConfig };
   }
 
   // One logger for the app and for whatever escapes it, so a crash is a JSON line with secrets redacted too.

@@ -7,10 +7,10 @@ import { serveSandboxPage } from './page/server.js';
 /** Sandbox mode's workspace: the Slack emulator the app talks to, and the page a person uses it through. */
 export interface Sandbox {
   emulator: SlackWebApiEmulator;
-  /** The secret the page's people sign their requests with; the app verifies with it, as with Slack's. */
-  signingSecret: string;
   /** Where the page is (the emulator's host). */
   pageUrl: string;
+  /** The app's Slack settings for this workspace: the emulator's bot token and API, and the secret the page's people sign with. */
+  slackConfig: { slack: { kind: 'single'; botToken: string; signingSecret: string }; slackApiUrl: string };
   /** Once the app listens: people act on it from the page. */
   connect(appUrl: string): void;
   close(): Promise<void>;
@@ -21,8 +21,8 @@ export async function startSandbox(opts: { port?: number } = {}): Promise<Sandbo
   const signingSecret = randomBytes(16).toString('hex');
   return {
     emulator,
-    signingSecret,
     pageUrl: `${emulator.url}/`,
+    slackConfig: { slack: { kind: 'single', botToken: emulator.botToken, signingSecret }, slackApiUrl: emulator.apiUrl },
     connect(appUrl) {
       const people = new SlackPeople(emulator, appUrl, signingSecret);
       serveSandboxPage({ api: emulator, people, loadExample: () => loadExample({ api: emulator, people, appUrl }) });

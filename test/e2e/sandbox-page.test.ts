@@ -38,7 +38,7 @@ describe.skipIf(!haveBrowser)('the sandbox page in Chromium: the whole app witho
     sandbox = await startSandbox();
     database = await freshDatabase('pglite');
     app = await startApp({
-      config: { slack: { kind: 'single', botToken: sandbox.emulator.botToken, signingSecret: sandbox.signingSecret }, slackApiUrl: sandbox.emulator.apiUrl, dataDir: './data-test-unused', port: 0, minScheduleIntervalSeconds: 1, logLevel: 'error' },
+      config: { ...sandbox.slackConfig, dataDir: './data-test-unused', port: 0, minScheduleIntervalSeconds: 1, logLevel: 'error' },
       database,
       fastSlackRetries: true,
       sandboxPageUrl: sandbox.pageUrl,
