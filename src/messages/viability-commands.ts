@@ -1,10 +1,12 @@
 import { formatDuration } from '../domain/gates/deadline.js';
 import { esc, mention, slackDate, utcText } from './blocks.js';
 
-export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; nextRunAt: Date; windowMs: number }): string {
+export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; tzFallback?: boolean; nextRunAt: Date; windowMs: number; ask?: 'channel' | 'dm' }): string {
+  const zone = d.tzFallback ? `${d.tz} — couldn't read your Slack time zone; add --tz to choose one` : d.tz;
+  const asked = d.ask === 'dm' ? ' The stakeholders are mentioned there and each gets a DM.' : ' The stakeholders are mentioned there.';
   return (
-    `:white_check_mark: Viability check-ins for *${d.slug}* scheduled ${d.description} (\`${d.cron}\`, ${d.tz}) in <#${d.channelId}>. ` +
-    `Next: ${slackDate(d.nextRunAt)} (${utcText(d.nextRunAt)}). Answers close ${formatDuration(d.windowMs)} after each check-in.`
+    `:white_check_mark: Viability check-ins for *${d.slug}* scheduled ${d.description} (\`${d.cron}\`, in ${zone}) in <#${d.channelId}>. ` +
+    `Next: ${slackDate(d.nextRunAt)} (${utcText(d.nextRunAt)}). Answers close ${formatDuration(d.windowMs)} after each check-in.${asked}`
   );
 }
 

@@ -9,7 +9,7 @@ import { homeView } from '../../src/messages/home.js';
 import { designBriefMessage, editBriefModal } from '../../src/messages/intake.js';
 import { incidentMessage } from '../../src/messages/drift.js';
 import { runSummaryMessage } from '../../src/messages/run-summary.js';
-import { checkinMessage, commentModal } from '../../src/messages/viability.js';
+import { checkinDmMessage, checkinMessage, commentModal } from '../../src/messages/viability.js';
 import { type BlockAction, type BlockContext, fieldName, readValues, renderBlocks } from '../../src/sandbox/page/static/blocks.js';
 import { all, html, type Node, text } from '../helpers/vnodes.js';
 
@@ -67,7 +67,8 @@ describe('the app’s own messages and views', () => {
     ['closed gate', gateMessage({ ...gate, status: 'closed', outcome: 'go', phaseChanged: true, closedAt: NOW }).blocks],
     ['design brief', designBriefMessage({ slug: 'ticket-router', projectId: 7, brief, requesterId: 'U0ANA', assessment: 'ML fits.' }).blocks],
     ['run summary', runSummaryMessage({ projectSlug: 'churn', projectId: 3, runId: 9, loggedBy: '<@U0RAJ>', summary, canRequestDeploymentGate: true, narrative: 'Good.', details: { note: 'Deeper trees.', dataset: 'v3', commit: { sha: 'abc1234', url: 'https://git.example/c/abc1234' } } }).blocks],
-    ['check-in', checkinMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, facts: ['In *development* for 3d'], signals: [], counts: { on_track: 1, at_risk: 0, not_viable: 0 } }).blocks],
+    ['check-in', checkinMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, facts: ['In *development* for 3d'], signals: [], counts: { on_track: 1, at_risk: 0, not_viable: 0 }, askees: ['U0ANA', 'U0BEN'], trend: [{ verdict: 'on_track', closedAt: NOW }, { verdict: 'at_risk', closedAt: NOW }] }).blocks],
+    ['check-in DM', checkinDmMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, channelId: 'C0FRAUD', permalink: 'https://sandbox.slack.com/archives/C0FRAUD/p1700000000000100', reminder: true }).blocks],
     ['drift alert', incidentMessage({ incidentId: 3, slug: 'churn', ownerId: 'U0OWNER', status: 'open', severity: 'critical', openedAt: NOW, changedBy: null, changedAt: null, snoozedUntil: null, escalatedAt: null, resolvedAt: null, ackTimeoutMinutes: 30, report: null }).blocks],
     [
       'App Home',
