@@ -1,4 +1,5 @@
 import { formatDuration } from '../domain/gates/deadline.js';
+import { storedAskMode } from '../domain/viability/asked.js';
 import { esc, mention, slackDate, utcText } from './blocks.js';
 
 export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; tzFallback?: boolean; nextRunAt: Date; windowMs: number; ask?: 'channel' | 'dm' }): string {
@@ -14,9 +15,10 @@ export function scheduleOffText(slug: string): string {
   return `Viability check-ins for *${slug}* are off. Check-ins still open keep collecting answers until they close.`;
 }
 
-export function scheduleShownText(slug: string, s: { cron: string; timezone: string; nextRunAt: Date } | undefined): string {
+export function scheduleShownText(slug: string, s: { cron: string; timezone: string; nextRunAt: Date; options?: unknown } | undefined): string {
   if (!s) return `No viability check-ins are scheduled for *${slug}*. Schedule them with \`/mlops viability ${slug} --every "weekly mon 09:00" --tz Europe/Berlin\`.`;
-  return `Viability check-ins for *${slug}*: \`${s.cron}\` (${s.timezone}); next ${slackDate(s.nextRunAt)}.`;
+  const asked = storedAskMode(s.options) === 'dm' ? 'mentioned in the channel and sent a DM' : 'mentioned in the channel';
+  return `Viability check-ins for *${slug}*: \`${s.cron}\` (${s.timezone}); next ${slackDate(s.nextRunAt)}. The stakeholders are ${asked}.`;
 }
 
 /**

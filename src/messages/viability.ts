@@ -267,7 +267,7 @@ export function windowText(ms: number): string {
  * on the channel message, whose tally updates) and a link to the channel message.
  */
 export function checkinDmMessage(d: { slug: string; checkinId: number; closesAt: Date; channelId: string; permalink: string | null; reminder: boolean }): { text: string; blocks: Block[] } {
-  const where = d.permalink ? `<${d.permalink}|the check-in in <#${d.channelId}>>` : `the check-in in <#${d.channelId}>`;
+  const where = d.permalink ? `<${d.permalink}|the check-in> in <#${d.channelId}>` : `the check-in in <#${d.channelId}>`;
   const slug = esc(d.slug);
   const lead = d.reminder
     ? `:alarm_clock: Answers to the viability check-in of *${slug}* close ${slackDate(d.closesAt)}, and yours is missing.`

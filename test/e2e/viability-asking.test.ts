@@ -68,6 +68,7 @@ describe.each(databaseKinds())('check-ins that ask people (%s)', (kind) => {
     expect(reply).toContain('(2026-03-02 14:00 UTC)');
     const [schedule] = await h.database.db.select().from(schedules).where(eq(schedules.ref, String(p.id)));
     expect(schedule).toMatchObject({ timezone: 'America/New_York', options: { windowSeconds: 7200, ask: 'dm' } });
+    expect(await command(p.slug)).toContain('The stakeholders are mentioned in the channel and sent a DM.');
 
     // `now` asks the way the schedule does.
     const msg = await postNow(p);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeResponses } from '../../src/domain/viability/summary.js';
 import { type Block, esc, section } from '../../src/messages/blocks.js';
-import { checkinMessage, commentModal, escalationMessage, summaryMessages, withTally } from '../../src/messages/viability.js';
+import { checkinDmMessage, checkinMessage, commentModal, escalationMessage, summaryMessages, withTally } from '../../src/messages/viability.js';
 import { parseAnswerActionId, VIABILITY_IDS } from '../../src/messages/ids/viability.js';
 
 type Button = { type: string; text: { text: string }; action_id: string; value?: string; style?: string };
@@ -83,6 +83,22 @@ describe('who is asked, who answered, the trend', () => {
     const third = withTally(posted, zero, who([]), { verdict: 'no_responses', at: base.closesAt, silentRun: 3 });
     expect(text(third)).toContain('No answers (3rd silent check-in in a row).');
     expect(text(third)).not.toContain('summary is in the thread');
+  });
+});
+
+describe('checkinDmMessage', () => {
+  const dm = (reminder: boolean, permalink: string | null) => checkinDmMessage({ slug: 'a<b', checkinId: 42, closesAt: base.closesAt, channelId: 'C0CHURN', permalink, reminder });
+
+  it('carries the answer buttons of the check-in and a link to its message', () => {
+    const { blocks, text: fallback } = dm(true, 'https://x.slack.com/archives/C0CHURN/p1');
+    for (const label of ['On track', 'At risk', 'Not viable']) expect(button(blocks, label)?.value).toBe('42');
+    expect(button(blocks, 'Add comment')).toBeUndefined();
+    expect(text(blocks)).toContain('<https://x.slack.com/archives/C0CHURN/p1|the check-in> in <#C0CHURN>');
+    expect(fallback).toMatch(/^Reminder: the viability check-in of a&lt;b closes/);
+  });
+
+  it('names the channel when the message has no link yet', () => {
+    expect(text(dm(false, null).blocks)).toContain('the check-in in <#C0CHURN>');
   });
 });
 
