@@ -21,14 +21,20 @@ export async function openDmChannels(deps: Deps, teamId: string, users: readonly
   const out = new Map<string, string>();
   if (users.length === 0) return out;
   const client = await deps.slack.forTeam(teamId);
-  for (const user of users) {
-    try {
-      const im = await client.conversations.open({ users: user });
-      if (im.channel?.id) out.set(user, im.channel.id);
-    } catch (err) {
-      deps.log.warn(`could not open a DM with ${user} for a viability check-in; they are only mentioned in the channel`, err);
-    }
-  }
+  // In parallel: `viability now` waits for these before its reply, inside Slack's 3 s.
+  const opened = await Promise.all(
+    users.map(async (user) => {
+      try {
+        const im = await client.conversations.open({ users: user });
+        return [user, im.channel?.id] as const;
+      } catch (err) {
+        deps.log.warn(`could not open a DM with ${user} for a viability check-in; they are only mentioned in the channel`, err);
+        return [user, undefined] as const;
+      }
+    }),
+  );
+  // In the order asked, so the DMs are queued (and sent) in that order.
+  for (const [user, channel] of opened) if (channel) out.set(user, channel);
   return out;
 }
 
