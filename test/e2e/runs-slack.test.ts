@@ -35,13 +35,15 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
   const posted = () => h.slack.store.callsTo('chat.postMessage').length;
   /** One pass of the job runner: due timers (the narrative), then the outbox. */
   const jobs = () => h.app.jobs.tick(h.clock.now());
+  /** Run summaries in the project channel: they reply in its experiments thread of the day. */
+  const summaries = () => h.slack.store.messages.filter((m) => m.channel === CHANNEL && text(m).includes(' logged *'));
   /** Sends the command and waits for the summary the outbox posts. */
   const logRun = async (user: string, channel: string, args: string) => {
-    const before = h.slack.store.channelMessages(CHANNEL).length;
+    const before = summaries().length;
     const res = await h.people.command(user, channel, `run ${args}`);
     const message = await waitFor(async () => {
       await jobs();
-      return h.slack.store.channelMessages(CHANNEL)[before];
+      return summaries()[before];
     }, 'the run summary');
     return { ack: ackText(res), summary: text(message), message };
   };
@@ -59,12 +61,13 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     await llm?.close();
   });
 
-  it('/mlops run logs the run with flags and posts its summary in the project channel, replying to the person', async () => {
+  it('/mlops run logs the run with flags and posts its summary in the project channel’s experiments thread of the day, replying to the person', async () => {
     const { ack, summary, message } = await logRun(ANA, ELSEWHERE, 'churn auc=80% latency_ms=2.5e2 --param lr=0.01 --param depth=6 --dataset v3 --commit ABC1234 --name rf-1 --note “first try”');
     expect(ack).toContain('Logged *rf-1* in *churn* (auc=0.8, latency_ms=250)');
-    expect(ack).toContain(`<#${CHANNEL}>`);
+    expect(ack).toContain(`today’s experiments thread in <#${CHANNEL}>`);
     expect(message.channel).toBe(CHANNEL);
-    expect(message.threadTs).toBeUndefined();
+    const root = h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('Experiment runs for churn on '))!;
+    expect(message.threadTs).toBe(root.ts);
     expect(summary).toContain(`<@${ANA}> logged *rf-1* in *churn*`);
     expect(summary).toContain('*auc* 0.8 — target ≥ 0.85, not met, short by 0.05');
     expect(summary).toContain('*latency_ms* 250 — target ≤ 200, not met, short by 50');
