@@ -37,7 +37,8 @@ export function runsDayRootMessage(v: RunsDayView): { text: string; blocks: Bloc
   const count = `${v.runs} run${v.runs === 1 ? '' : 's'}`;
   const met = v.metric && v.best && v.target ? (compareToTarget(v.target, v.best.value).met ? ' :white_check_mark:' : ' :x:') : '';
   const blocks: Block[] = [
-    section(`:test_tube: *Experiment runs for ${esc(v.projectSlug)}* — ${v.day}`),
+    // The day is a UTC day (a thread per project per UTC day): said so, since readers are in other zones.
+    section(`:test_tube: *Experiment runs for ${esc(v.projectSlug)}* — ${v.day} (UTC)`),
     section(`*${count}* · ${bestPhrase(v, (s) => `*${esc(s)}*`, (s) => `*${s}*`)}${met}`),
     context('Each run’s summary is in this thread; this message keeps the day’s count and best run up to date.'),
   ];

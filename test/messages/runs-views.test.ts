@@ -190,6 +190,8 @@ describe('runsDayRootMessage', () => {
   it('escapes a run name in the blocks and neutralises mentions in the fallback', () => {
     const m = runsDayRootMessage({ ...base, runs: 1, best: { value: 0.9, runLabel: '<!channel> & co' }, target: null });
     expect(allText(m.blocks)).toContain('(*&lt;!channel&gt; &amp; co*)');
+    // The day is UTC's, and says so: a reader in New York sees the evening's runs under tomorrow's date.
+    expect(allText(m.blocks)).toContain('*Experiment runs for churn* — 2026-11-30 (UTC)');
     expect(m.text).not.toContain('<!channel>');
   });
 });
