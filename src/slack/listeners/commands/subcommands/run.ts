@@ -9,6 +9,7 @@ import { parseRunCommand } from './run-args.js';
 export const runCommand: Subcommand = {
   name: 'run',
   usage: '/mlops run <slug> <metric>=<number>… [--param k=v]… [--dataset v] [--commit sha] [--name n] [--note "…"]  ·  /mlops run <slug> {"metrics":{…},"params":{…}}',
+  brief: 'Log an experiment run; its summary goes in the day’s experiments thread.',
   summary: 'Log an experiment run; its summary against the targets and the best earlier run is posted in the project channel’s experiments thread of the day, whose first message keeps the day’s count and best run.',
   async run(deps, req) {
     const { slug, input } = parseRunCommand(req);
