@@ -15,6 +15,7 @@ import { endDriftSnooze } from '../services/drift/alerts/snooze-timer.js';
 import { postDriftDigest } from '../services/drift/alerts/digest-timer.js';
 import { RUN_NARRATIVE_TIMER, runNarrativeTimer } from '../services/experiments/run-narrative.js';
 import { RUN_SUMMARY_RENDER_KIND, runSummaryRenderer } from '../services/experiments/summary-renderer.js';
+import { RUNS_DAY_RENDER_KIND, runsDayRenderer } from '../services/experiments/day-thread.js';
 import { HOME_RENDER_KIND } from '../services/projects/home-refresh.js';
 import { homeRenderer } from '../services/projects/home.js';
 import { INTAKE_ANSWER_TIMER, INTAKE_ROOT_REFUSED, intakeAnswerTimer, intakeRootRefused } from '../services/intake/conversation.js';
@@ -35,7 +36,7 @@ export function jobRegistry(): JobRegistry {
       [RUN_NARRATIVE_TIMER]: runNarrativeTimer,
       [INTAKE_ANSWER_TIMER]: intakeAnswerTimer,
     },
-    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer, [VIABILITY_DM_RENDER_KIND]: viabilityDmRenderer, [DRIFT_INCIDENT_RENDER_KIND]: incidentMessageRenderer, [RUN_SUMMARY_RENDER_KIND]: runSummaryRenderer, [HOME_RENDER_KIND]: homeRenderer },
+    renderers: { [GATE_RENDER_KIND]: gateMessageRenderer, [VIABILITY_RENDER_KIND]: viabilityMessageRenderer, [VIABILITY_DM_RENDER_KIND]: viabilityDmRenderer, [DRIFT_INCIDENT_RENDER_KIND]: incidentMessageRenderer, [RUN_SUMMARY_RENDER_KIND]: runSummaryRenderer, [RUNS_DAY_RENDER_KIND]: runsDayRenderer, [HOME_RENDER_KIND]: homeRenderer },
     outboxFailures: { [INTAKE_ROOT_REFUSED]: intakeRootRefused },
   };
 }

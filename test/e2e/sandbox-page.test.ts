@@ -107,13 +107,20 @@ describe.skipIf(!haveBrowser)('the sandbox page in Chromium: the whole app witho
     await shot('design-brief');
   });
 
-  it('two runs and the leaderboard, with its chart image loaded', async () => {
+  it('two runs in the day’s thread, and the leaderboard shared from a private answer, with its chart image loaded', async () => {
     await thread().getByRole('button', { name: 'Close thread' }).click();
     await actAs('U0BEN');
     await send(channel(), '/mlops run fraud-model auc=0.81 latency_p95_ms=140 --param model=logreg --name baseline');
     await send(channel(), '/mlops run fraud-model auc=0.88 latency_p95_ms=95 --param model=xgboost --param depth=6 --name xgb-depth6');
+    // Both runs reply in the day's experiments thread, whose root counts them.
+    await expect.poll(() => messageWith(channel(), 'Experiment runs for fraud-model').last().innerText(), { timeout: WAIT }).toMatch(/2 runs · best auc 0\.88 \(xgb-depth6\)/);
     await send(channel(), '/mlops runs fraud-model');
-    const leaderboard = messageWith(channel(), 'experiment leaderboard').last();
+    // The leaderboard answers only Ben, with a button that shares it in the channel.
+    const privately = channel().locator('article.message.ephemeral').filter({ hasText: 'experiment leaderboard' }).last();
+    await expect.poll(() => privately.innerText(), { timeout: WAIT }).toMatch(/1\.\s*xgb-depth6.*0\.88.*2\.\s*baseline.*0\.81/s);
+    await privately.getByRole('button', { name: 'Share to channel' }).click();
+    await messageWith(channel(), /Shared the fraud-model leaderboard/).waitFor();
+    const leaderboard = appMessages(channel()).filter({ hasText: 'experiment leaderboard' }).last();
     await expect.poll(() => leaderboard.innerText(), { timeout: WAIT }).toMatch(/1\.\s*xgb-depth6.*0\.88.*2\.\s*baseline.*0\.81/s);
     // The chart goes in the leaderboard's thread.
     await leaderboard.getByRole('button', { name: /repl/ }).click();

@@ -99,6 +99,12 @@ export class SlackPeople {
     return this.act(user, { kind: 'message', message }, { blockId, actionId: String(button.action_id ?? '') }, opts);
   }
 
+  /** Clicks the button with this exact label in an ephemeral message (one only this person sees). */
+  async clickEphemeral(user: string, ephemeral: EphemeralMessage, label: string, opts: DeliveryOptions = {}): Promise<Delivery> {
+    const { button, blockId } = findButton(ephemeral.blocks ?? [], label);
+    return this.act(user, { kind: 'ephemeral', ephemeral }, { blockId, actionId: String(button.action_id ?? '') }, opts);
+  }
+
   /** Clicks the button with this exact label in the person's App Home (the first, if several carry it). */
   async clickInHome(user: string, label: string, opts: DeliveryOptions = {}): Promise<Delivery> {
     const home = this.api.store.homeViews.get(user) as { blocks?: Block[] } | undefined;
