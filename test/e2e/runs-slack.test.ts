@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHART_COLORS } from '../../src/charts/theme.js';
+import { SPEC_KEYWORD, readTextChunk } from '../../src/charts/png-text.js';
+import { CHART_COLORS, RUN_PALETTE } from '../../src/charts/theme.js';
 import { decodePng } from '../charts/pixels.js';
 import type { ProjectRow } from '../../src/db/repositories/projects.js';
 import { runs } from '../../src/db/schema/index.js';
@@ -151,7 +151,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).not.toContain('Request deployment gate');
   });
 
-  it('/mlops runs posts the leaderboard, best first with the params that differ, and a PNG chart in its thread', async () => {
+  it('/mlops runs posts the leaderboard, best first with the params that differ, and two PNG charts in its thread: the metric over time, the top runs compared', async () => {
     await logRun(ANA, CHANNEL, 'churn auc=0.83 latency_ms=150 --param lr=0.05 --param depth=6 --name rf-3');
     const res = await h.people.command(ANA, ELSEWHERE, 'runs churn');
     expect(ackText(res)).toContain('leaderboard by *auc*');
@@ -165,20 +165,36 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(board).not.toMatch(/differ between the top runs: [^"]*depth/);
     expect(board).toContain(':white_check_mark: *latency_ms* best 100 vs target ≤ 200');
 
-    const upload = await waitFor(async () => (await jobs(), h.slack.store.callsTo('files.completeUploadExternal').find((c) => c.ok)), 'chart upload');
-    expect(h.slack.store.callsTo('files.getUploadURLExternal').length).toBeGreaterThan(0);
-    expect(upload.args).toMatchObject({ channel_id: CHANNEL, thread_ts: root.ts });
-    const reply = h.slack.store.threadReplies(CHANNEL, root.ts).find((m) => m.files?.length)!;
-    const png = PNG.sync.read(reply.files![0]!.bytes!);
-    expect(png.width).toBe(900);
-    expect(png.height).toBe(450);
-    expect(reply.files![0]!.bytes!.length).toBeGreaterThan(2_000);
-    expect(reply.files![0]!.bytes!.length).toBeLessThan(500_000);
-    // The dashed target line is drawn in its colour.
-    expect(decodePng(reply.files![0]!.bytes!).count(CHART_COLORS.target)).toBeGreaterThan(100);
+    const files = await waitFor(async () => {
+      await jobs();
+      const uploaded = h.slack.store.threadReplies(CHANNEL, root.ts).flatMap((m) => m.files ?? []);
+      return uploaded.length >= 2 ? uploaded : undefined;
+    }, 'two chart uploads');
+    expect(h.slack.store.callsTo('files.completeUploadExternal').filter((c) => c.ok && c.args.thread_ts === root.ts)).toHaveLength(2);
+    // In order, each named for what it shows, with the root's outbox id for retry detection.
+    expect(files.map((f) => f.title)).toEqual(['churn: auc over time', 'churn: top 3 runs by auc, compared']);
+    expect(files[0]!.filename).toMatch(/^churn-auc-over-time-\d+\.png$/);
+    expect(files[1]!.filename).toMatch(/^churn-top-runs-compared-\d+\.png$/);
+    for (const f of files) {
+      expect(f.bytes!.length).toBeGreaterThan(2_000);
+      expect(f.bytes!.length).toBeLessThan(500_000);
+    }
+    const overTime = decodePng(files[0]!.bytes!);
+    expect([overTime.image.width, overTime.image.height]).toEqual([900, 450]);
+    // The target auc ≥ 0.85: its dashed rule in red, the band that meets it shaded.
+    expect(overTime.count(CHART_COLORS.target)).toBeGreaterThan(100);
+    expect(overTime.count([234, 246, 234], 6)).toBeGreaterThan(2_000);
+    // Three runs compared, one colour each, across the brief's two target metrics.
+    const compared = decodePng(files[1]!.bytes!);
+    for (const colour of RUN_PALETTE.slice(0, 3)) expect(compared.count(colour, 30)).toBeGreaterThan(100);
+    // Both carry the spec they were drawn from, with the runs' numbers from the database.
+    const spec = JSON.parse(readTextChunk(files[1]!.bytes!, SPEC_KEYWORD)!) as { concat: { title: { text: string }; layer: { data: { values: { run?: string; value: number }[] } }[] }[] };
+    expect(spec.concat.map((p) => p.title.text)).toEqual(['auc', 'latency_ms']);
+    expect(spec.concat[0]!.layer.flatMap((l) => l.data.values).filter((r) => r.run)).toEqual(expect.arrayContaining([expect.objectContaining({ run: 'rf-2', value: 0.86 }), expect.objectContaining({ run: 'rf-3', value: 0.83 })]));
+    expect(readTextChunk(files[0]!.bytes!, SPEC_KEYWORD)).toContain('rf-1');
   });
 
-  it('/mlops runs while Slack answers 500 after posting: the leaderboard and its chart are in the channel once each when Slack recovers', async () => {
+  it('/mlops runs while Slack answers 500 after posting: the leaderboard and its two charts are in the channel once each when Slack recovers', async () => {
     const boards = () => h.slack.store.channelMessages(CHANNEL).filter((m) => m.text.includes('leaderboard by auc'));
     const before = boards().length;
     h.slack.injectFault({ method: 'chat.postMessage', times: 2, status: 500, afterActing: true });
@@ -186,7 +202,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     for (let i = 0; i < 10; i++) await h.app.jobs.tick(h.clock.advance(2000));
     expect(boards()).toHaveLength(before + 1);
     const root = boards().at(-1)!;
-    expect(h.slack.store.threadReplies(CHANNEL, root.ts).filter((m) => m.files?.length)).toHaveLength(1);
+    expect(h.slack.store.threadReplies(CHANNEL, root.ts).filter((m) => m.files?.length)).toHaveLength(2);
   });
 
   it('/mlops runs --metric ranks by that metric in its direction, and --last N keeps only the last N runs', async () => {
