@@ -81,9 +81,13 @@ export function timeDomain(times: readonly number[]): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-/** A d3 UTC format that reads well for this span: times within two days, days within a year, else months. */
+/**
+ * A d3 UTC format that reads well for this span: seconds within an hour (runs logged by a script
+ * come seconds apart), times within two days, days within a year, else months.
+ */
 export function timeFormat([lo, hi]: readonly [number, number]): string {
   const span = hi - lo;
+  if (span <= HOUR) return '%d %b %H:%M:%S';
   if (span <= 2 * DAY) return '%d %b %H:%M';
   if (span <= 300 * DAY) return '%d %b';
   return '%b %Y';

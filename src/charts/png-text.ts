@@ -44,6 +44,12 @@ export function withTextChunk(png: Buffer, keyword: string, text: string): Buffe
   return Buffer.concat([png.subarray(0, end.start), chunk('iTXt', data), png.subarray(end.start)]);
 }
 
+/** Whether the PNG has an iTXt chunk under `keyword`: reads chunk headers only, inflates nothing. */
+export function hasTextChunk(png: Buffer, keyword: string): boolean {
+  const prefix = Buffer.from(`${keyword}\0`, 'latin1');
+  return (chunks(png) ?? []).some((c) => c.type === 'iTXt' && c.data.subarray(0, prefix.length).equals(prefix));
+}
+
 /**
  * The text of the first iTXt chunk under `keyword`, or null: not a PNG, no such chunk, or one
  * that does not decode (a file anyone could have uploaded is read without trusting it).

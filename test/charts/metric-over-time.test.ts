@@ -130,6 +130,7 @@ describe('metric over time chart', () => {
   });
 
   it.each([
+    [[0, 120_000], '%d %b %H:%M:%S'],
     [[0, DAY], '%d %b %H:%M'],
     [[0, 30 * DAY], '%d %b'],
     [[0, 400 * DAY], '%b %Y'],
