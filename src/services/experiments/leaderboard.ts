@@ -84,17 +84,20 @@ export async function leaderboardData(deps: Deps, project: ProjectRow, opts: { m
     const title = `${project.slug}: top ${compared.runs.length} runs by ${metric.name}, compared`;
     specs.push({ filename: `${project.slug}-top-runs-compared.png`, title, spec: () => runsComparedSpec({ title, ...compared }) });
   }
-  const charts: LeaderboardChart[] = [];
-  for (const c of specs) {
-    try {
-      const spec = c.spec();
-      charts.push({ png: await renderSpec(spec), filename: c.filename, title: c.title, spec });
-    } catch (err) {
-      // The leaderboard is the answer; a chart is extra, so one that cannot be drawn is logged and left out.
-      deps.log.warn(`leaderboard chart ${c.filename} for ${project.slug} not drawn:`, err);
-    }
-  }
-  return { view, charts };
+  // Drawn side by side: each rasterises on libuv's thread pool while the other is laid out.
+  const drawn = await Promise.all(
+    specs.map(async (c): Promise<LeaderboardChart | null> => {
+      try {
+        const spec = c.spec();
+        return { png: await renderSpec(spec), filename: c.filename, title: c.title, spec };
+      } catch (err) {
+        // The leaderboard is the answer; a chart is extra, so one that cannot be drawn is logged and left out.
+        deps.log.warn(`leaderboard chart ${c.filename} for ${project.slug} not drawn:`, err);
+        return null;
+      }
+    }),
+  );
+  return { view, charts: drawn.filter((c): c is LeaderboardChart => c !== null) };
 }
 
 /**
