@@ -201,6 +201,15 @@ describe.skipIf(!haveBrowser)('the sandbox page in Chromium: the whole app witho
     await alert.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => alert.innerText(), { timeout: WAIT }).toMatch(/Acknowledged by @Dana/);
     await shot('drift-acknowledged');
+    // Its distribution chart, too, is drawn interactively from the spec in its PNG.
+    await alert.getByRole('button', { name: /repl/ }).click();
+    const driftChart = thread().locator('figure.chart[data-chart="interactive"]');
+    // The categorical panel (merchant) is the last one: hovering one of its bars names the series, category and share.
+    const bar = driftChart.locator('svg g.mark-rect.role-mark').last().locator('path').first();
+    await bar.hover({ force: true });
+    await expect.poll(() => driftChart.locator('.chart-tooltip').innerText(), { timeout: WAIT }).toMatch(/series: (reference|current)\s+category: (grocery|travel|online)\s+share: \d+(\.\d)?%/);
+    await shot('drift-chart');
+    await thread().getByRole('button', { name: 'Close thread' }).click();
 
     // Dana's Home lists the open alert; its link (a Slack permalink) opens the alert in the channel.
     await page.locator('.sidebar').getByRole('link', { name: /Home/ }).click();
