@@ -77,16 +77,19 @@ export function timeDomain(times: readonly number[]): [number, number] {
   const lo = Math.min(...times);
   const hi = Math.max(...times);
   if (hi === lo) return [lo - 12 * HOUR, lo + 12 * HOUR];
-  const pad = Math.max((hi - lo) * 0.04, 60_000);
+  // Proportional, so runs a script logged seconds apart still spread across the chart.
+  const pad = Math.max((hi - lo) * 0.04, 100);
   return [lo - pad, hi + pad];
 }
 
 /**
- * A d3 UTC format that reads well for this span: seconds within an hour (runs logged by a script
- * come seconds apart), times within two days, days within a year, else months.
+ * A d3 UTC format that reads well for this span: milliseconds within ten seconds and seconds
+ * within an hour (runs a script logs come seconds apart), times within two days, days within a
+ * year, else months.
  */
 export function timeFormat([lo, hi]: readonly [number, number]): string {
   const span = hi - lo;
+  if (span <= 10_000) return '%H:%M:%S.%L';
   if (span <= HOUR) return '%d %b %H:%M:%S';
   if (span <= 2 * DAY) return '%d %b %H:%M';
   if (span <= 300 * DAY) return '%d %b';

@@ -120,6 +120,23 @@ describe('metric over time chart', () => {
     expect(inkedRows(rowCounts(CHART_COLORS.target)).length).toBeGreaterThan(0);
   });
 
+  it('spreads runs a script logged a second apart across the chart, with the time written to the millisecond', async () => {
+    const quick = { ...AUC, points: points([0.7, 0.75, 0.8, 0.85, 0.9], 250) };
+    const [lo, hi] = timeDomain(quick.points.map((p) => p.at.getTime()));
+    expect(hi - lo).toBeLessThanOrEqual(1_200);
+    expect(texts(await svgOf(quick)).some((t) => /^09:00:00\.\d{3}$/.test(t))).toBe(true);
+    // The five dots (below the legend) fall in five different 100-px strips of the plot, not one cluster.
+    const { image } = decodePng(await renderMetricOverTime(quick));
+    const strips = new Set<number>();
+    for (let y = Math.round(image.height * 0.2); y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        const i = (y * image.width + x) * 4;
+        if (image.data[i] === 0x1f && image.data[i + 1] === 0x77 && image.data[i + 2] === 0xb4) strips.add(Math.floor(x / 100));
+      }
+    }
+    expect(strips.size).toBeGreaterThanOrEqual(5);
+  });
+
   it('draws runs logged at the same time one above another, every one of them', async () => {
     const same = { ...AUC, target: undefined, points: points([0.6, 0.7, 0.8, 0.9], 0) };
     const { rowCounts, image } = decodePng(await renderMetricOverTime(same));
@@ -130,6 +147,7 @@ describe('metric over time chart', () => {
   });
 
   it.each([
+    [[0, 4_000], '%H:%M:%S.%L'],
     [[0, 120_000], '%d %b %H:%M:%S'],
     [[0, DAY], '%d %b %H:%M'],
     [[0, 30 * DAY], '%d %b'],
