@@ -25,7 +25,8 @@ try {
   // The open deployment gate in the channel, and the leaderboard's thread with its chart beside it.
   const leaderboard = page.locator('section.channel article.message').filter({ hasText: 'experiment leaderboard' }).last();
   await leaderboard.getByRole('button', { name: /repl/ }).click();
-  await page.locator('aside.thread figure.file img').last().waitFor();
+  // Charts are drawn interactively from the spec their PNG carries: wait until Vega has drawn one.
+  await page.locator('aside.thread figure.chart[data-chart="interactive"]').first().waitFor();
   await page.locator('section.channel article.message').filter({ hasText: 'Ship lgbm-tuned' }).last().scrollIntoViewIfNeeded();
   await page.waitForTimeout(500);
   await page.screenshot({ path: 'docs/sandbox.png' });

@@ -79,7 +79,7 @@ export function leaderboardPreviewMessage(v: LeaderboardView, share: ShareLeader
     text: board.text,
     blocks: [
       ...board.blocks,
-      context(`Only you can see this. Shared to the channel, it comes with a chart of *${v.metric.name}* per run in its thread.`),
+      context(`Only you can see this. Shared to the channel, it comes with charts in its thread: *${v.metric.name}* over time against its target, and the top runs compared.`),
       actions('runs_share', [{ text: SHARE_LEADERBOARD_LABEL, actionId: RUNS_IDS.shareLeaderboard, style: 'primary', value: shareLeaderboardValue(share) }]),
     ],
   };
@@ -92,6 +92,6 @@ export function leaderboardPreviewMessage(v: LeaderboardView, share: ShareLeader
 export function leaderboardSharedNotice(n: { projectSlug: string; channelId: string; already: boolean }): { text: string; blocks: Block[] } {
   const text = n.already
     ? `:white_check_mark: This *${esc(n.projectSlug)}* leaderboard was already shared in <#${n.channelId}>.`
-    : `:white_check_mark: Shared the *${esc(n.projectSlug)}* leaderboard in <#${n.channelId}>; its chart follows in the thread.`;
+    : `:white_check_mark: Shared the *${esc(n.projectSlug)}* leaderboard in <#${n.channelId}>; its charts follow in the thread.`;
   return { text, blocks: [section(text)] };
 }

@@ -1,7 +1,7 @@
 import { count, eq } from 'drizzle-orm';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHART_COLORS } from '../../src/charts/theme.js';
+import { SPEC_KEYWORD, readTextChunk } from '../../src/charts/png-text.js';
+import { CHART_COLORS, RUN_PALETTE } from '../../src/charts/theme.js';
 import { decodePng } from '../charts/pixels.js';
 import type { ProjectRow } from '../../src/db/repositories/projects.js';
 import { runs } from '../../src/db/schema/index.js';
@@ -179,20 +179,20 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(board).not.toMatch(/differ between the top runs: [^"]*depth/);
     expect(board).toContain(':white_check_mark: *latency_ms* best 100 vs target ≤ 200');
     // An ephemeral message cannot carry a file: the chart comes with the shared copy.
-    expect(board).toContain('Shared to the channel, it comes with a chart of *auc* per run in its thread.');
+    expect(board).toContain('Shared to the channel, it comes with charts in its thread: *auc* over time against its target, and the top runs compared.');
     expect(buttons(ephemeral)).toEqual(['Share to channel']);
     await jobs();
     expect(posted()).toBe(before);
     expect(boards()).toHaveLength(0);
   });
 
-  it('Share to channel posts that leaderboard in the project channel, as of the click, with a PNG chart in its thread, and says so in place of the private one', async () => {
+  it('Share to channel posts that leaderboard in the project channel, as of the click, with two PNG charts in its thread (the metric over time, the top runs compared), and says so in place of the private one', async () => {
     const { ephemeral } = await askBoard(ANA, ELSEWHERE, 'churn');
     // A run logged after the private answer is in the shared one: the figures are read at the click.
     await logRun(ANA, CHANNEL, 'churn auc=0.87 latency_ms=140 --name rf-4');
     await h.people.clickEphemeral(ANA, ephemeral, 'Share to channel');
     await waitFor(() => ephemeral.text.includes('Shared the *churn* leaderboard'), 'the private answer replaced');
-    expect(ephemeral.text).toBe(`:white_check_mark: Shared the *churn* leaderboard in <#${CHANNEL}>; its chart follows in the thread.`);
+    expect(ephemeral.text).toBe(`:white_check_mark: Shared the *churn* leaderboard in <#${CHANNEL}>; its charts follow in the thread.`);
     expect(buttons(ephemeral)).toEqual([]);
     const root = await waitFor(async () => (await jobs(), boards()[0]), 'leaderboard');
     const board = text(root);
@@ -201,20 +201,36 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(board).toContain(`Shared by <@${ANA}> · as of <!date^${Math.floor(h.clock.now().getTime() / 1000)}^`);
     expect(board).not.toContain('Share to channel');
 
-    const upload = await waitFor(async () => (await jobs(), h.slack.store.callsTo('files.completeUploadExternal').find((c) => c.ok)), 'chart upload');
-    expect(h.slack.store.callsTo('files.getUploadURLExternal').length).toBeGreaterThan(0);
-    expect(upload.args).toMatchObject({ channel_id: CHANNEL, thread_ts: root.ts });
-    const reply = h.slack.store.threadReplies(CHANNEL, root.ts).find((m) => m.files?.length)!;
-    const png = PNG.sync.read(reply.files![0]!.bytes!);
-    expect(png.width).toBe(900);
-    expect(png.height).toBe(450);
-    expect(reply.files![0]!.bytes!.length).toBeGreaterThan(2_000);
-    expect(reply.files![0]!.bytes!.length).toBeLessThan(500_000);
-    // The dashed target line is drawn in its colour.
-    expect(decodePng(reply.files![0]!.bytes!).count(CHART_COLORS.target)).toBeGreaterThan(100);
+    const files = await waitFor(async () => {
+      await jobs();
+      const uploaded = h.slack.store.threadReplies(CHANNEL, root.ts).flatMap((m) => m.files ?? []);
+      return uploaded.length >= 2 ? uploaded : undefined;
+    }, 'two chart uploads');
+    expect(h.slack.store.callsTo('files.completeUploadExternal').filter((c) => c.ok && c.args.thread_ts === root.ts)).toHaveLength(2);
+    // In order, each named for what it shows, with the root's outbox id for retry detection.
+    expect(files.map((f) => f.title)).toEqual(['churn: auc over time', 'churn: top 4 runs by auc, compared']);
+    expect(files[0]!.filename).toMatch(/^churn-auc-over-time-\d+\.png$/);
+    expect(files[1]!.filename).toMatch(/^churn-top-runs-compared-\d+\.png$/);
+    for (const f of files) {
+      expect(f.bytes!.length).toBeGreaterThan(2_000);
+      expect(f.bytes!.length).toBeLessThan(500_000);
+    }
+    const overTime = decodePng(files[0]!.bytes!);
+    expect([overTime.image.width, overTime.image.height]).toEqual([900, 450]);
+    // The target auc ≥ 0.85: its dashed rule in red, the band that meets it shaded.
+    expect(overTime.count(CHART_COLORS.target)).toBeGreaterThan(100);
+    expect(overTime.count([234, 246, 234], 6)).toBeGreaterThan(2_000);
+    // Four runs compared (rf-4 came after the private answer), one colour each, across the brief's two target metrics.
+    const compared = decodePng(files[1]!.bytes!);
+    for (const colour of RUN_PALETTE.slice(0, 4)) expect(compared.count(colour, 30)).toBeGreaterThan(100);
+    // Both carry the spec they were drawn from, with the runs' numbers from the database.
+    const spec = JSON.parse(readTextChunk(files[1]!.bytes!, SPEC_KEYWORD)!) as { concat: { title: { text: string }; layer: { data: { values: { run?: string; value: number }[] } }[] }[] };
+    expect(spec.concat.map((p) => p.title.text)).toEqual(['auc', 'latency_ms']);
+    expect(spec.concat[0]!.layer.flatMap((l) => l.data.values).filter((r) => r.run)).toEqual(expect.arrayContaining([expect.objectContaining({ run: 'rf-2', value: 0.86 }), expect.objectContaining({ run: 'rf-3', value: 0.83 })]));
+    expect(readTextChunk(files[0]!.bytes!, SPEC_KEYWORD)).toContain('rf-1');
   });
 
-  it('Share clicked twice — a double click racing, then a stale copy of the button — posts the leaderboard and its chart once', async () => {
+  it('Share clicked twice — a double click racing, then a stale copy of the button — posts the leaderboard and its two charts once', async () => {
     const before = boards().length;
     const { ephemeral } = await askBoard(ANA, CHANNEL, 'churn');
     const stale = { ...ephemeral, blocks: structuredClone(ephemeral.blocks) };
@@ -226,10 +242,10 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     await waitFor(() => h.slack.store.callsTo('response_url').some((c) => String(c.args.text).includes('was already shared')), 'the answer to the stale click');
     for (let i = 0; i < 3; i++) await jobs();
     expect(boards()).toHaveLength(before + 1);
-    expect(h.slack.store.threadReplies(CHANNEL, boards().at(-1)!.ts).filter((m) => m.files?.length)).toHaveLength(1);
+    expect(h.slack.store.threadReplies(CHANNEL, boards().at(-1)!.ts).filter((m) => m.files?.length)).toHaveLength(2);
   });
 
-  it('Share while Slack answers 500 after posting: the leaderboard and its chart are in the channel once each when Slack recovers', async () => {
+  it('Share while Slack answers 500 after posting: the leaderboard and its two charts are in the channel once each when Slack recovers', async () => {
     const before = boards().length;
     const { ephemeral } = await askBoard(ANA, CHANNEL, 'churn');
     h.slack.injectFault({ method: 'chat.postMessage', times: 2, status: 500, afterActing: true });
@@ -238,7 +254,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     for (let i = 0; i < 10; i++) await h.app.jobs.tick(h.clock.advance(2000));
     expect(boards()).toHaveLength(before + 1);
     const root = boards().at(-1)!;
-    expect(h.slack.store.threadReplies(CHANNEL, root.ts).filter((m) => m.files?.length)).toHaveLength(1);
+    expect(h.slack.store.threadReplies(CHANNEL, root.ts).filter((m) => m.files?.length)).toHaveLength(2);
   });
 
   it('/mlops runs --metric ranks by that metric in its direction, and --last N keeps only the last N runs; a share keeps both', async () => {

@@ -145,7 +145,7 @@ describe('the private leaderboard and its Share to channel button', () => {
     const [button] = buttons(blocks);
     expect(button).toMatchObject({ text: { text: 'Share to channel' }, action_id: RUNS_IDS.shareLeaderboard });
     expect(parseShareLeaderboardValue(button!.value)).toEqual(share);
-    expect(allText(blocks)).toContain('Shared to the channel, it comes with a chart of *auc* per run in its thread.');
+    expect(allText(blocks)).toContain('Shared to the channel, it comes with charts in its thread: *auc* over time against its target, and the top runs compared.');
   });
 
   it('offers no button for an empty leaderboard', () => {
@@ -168,7 +168,7 @@ describe('the private leaderboard and its Share to channel button', () => {
     expect(allText(leaderboardMessage(view, { sharedBy: 'U0ANA', asOf }).blocks)).toContain(`Shared by <@U0ANA> · as of <!date^${asOf.getTime() / 1000}^`);
     expect(allText(leaderboardMessage(view).blocks)).not.toContain('Shared by');
     const notice = leaderboardSharedNotice({ projectSlug: 'churn', channelId: 'C1', already: false });
-    expect(notice.text).toBe(':white_check_mark: Shared the *churn* leaderboard in <#C1>; its chart follows in the thread.');
+    expect(notice.text).toBe(':white_check_mark: Shared the *churn* leaderboard in <#C1>; its charts follow in the thread.');
     expect(allText(notice.blocks)).toContain('Shared the *churn* leaderboard');
     expect(leaderboardSharedNotice({ projectSlug: 'churn', channelId: 'C1', already: true }).text).toContain('was already shared in <#C1>');
   });

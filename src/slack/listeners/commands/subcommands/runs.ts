@@ -20,7 +20,7 @@ export const runsCommand: Subcommand = {
   name: 'runs',
   usage: '/mlops runs <slug> [--metric m] [--last N] · /mlops runs <slug> compare <run a> <run b>',
   brief: 'The experiment leaderboard, shown to you to share; or compare two runs.',
-  summary: 'Show you the experiment leaderboard (by the first success metric, or --metric), with a Share to channel button that posts it in the project channel with a chart of the metric over runs; or compare two runs (by name or id), shown only to you.',
+  summary: 'Show you the experiment leaderboard (by the first success metric, or --metric), with a Share to channel button that posts it in the project channel with charts in its thread (the metric over time against its target, the top runs compared); or compare two runs (by name or id), shown only to you.',
   async run(deps, req) {
     const args = parseArgs(req.tokens, { metric: 'string', last: 'string' });
     const [slugWord, extra, ...more] = words(args.positionals);
