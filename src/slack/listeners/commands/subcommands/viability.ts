@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../domain/errors.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
-import { scheduleOffText, scheduleSetText, scheduleShownText } from '../../../../messages/viability-commands.js';
+import { scheduleOffText, scheduleSetText } from '../../../../messages/viability-commands.js';
+import { scheduleShownReply } from '../../../../messages/forms/schedule-form.js';
 import { requireProject } from '../../../../services/projects/find-project.js';
 import { CHECKIN_NOW_INTERVAL_MS, showViabilitySchedule, runViabilityNow, setViabilitySchedule, stopViabilitySchedule } from '../../../../services/viability/schedule.js';
 import { parseArgs, words } from '../../../command-parser.js';
@@ -47,7 +48,7 @@ export const viabilityCommand: Subcommand = {
       if (!checkin) return { text: `A check-in for *${project.slug}* was posted in the last few minutes; on-demand check-ins go out at most once every ${CHECKIN_NOW_INTERVAL_MS / 60_000} minutes.` };
       return { text: `Posting a viability check-in for *${project.slug}* in <#${project.channelId}> now.` };
     }
-    if (args.every === undefined) return { text: scheduleShownText(project.slug, await showViabilitySchedule(deps, project, actor)) };
+    if (args.every === undefined) return scheduleShownReply(project.slug, project.id, await showViabilitySchedule(deps, project, actor));
     const set = await setViabilitySchedule(deps, project, actor, { every: args.every, tz: args.tz, window: args.window });
     return { text: scheduleSetText({ slug: project.slug, channelId: project.channelId, ...set }) };
   },
