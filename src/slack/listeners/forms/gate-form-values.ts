@@ -9,7 +9,7 @@ import { inputByAction, type ViewStateValues } from './view-state.js';
 export const GateFormValues = z.object({
   projectId: z.number().int().positive().optional(),
   toPhase: z.enum(PHASES, { error: 'Pick a phase from the list.' }).optional(),
-  voters: z.array(SlackUserId, { error: 'Pick the voters from the list of people.' }),
+  voters: z.array(SlackUserId),
   deadline: z.date().optional(),
   quorum: z.number({ error: 'Quorum must be a whole number of voters, e.g. 3.' }).int('Quorum must be a whole number of voters, e.g. 3.').min(1, 'Quorum must be at least 1.').optional(),
   question: z.string().trim().optional(),
@@ -62,7 +62,8 @@ export function readGateForm(values: ViewStateValues): GateFormRead {
   for (const issue of parsed.error.issues) {
     const field = issue.path[0] as keyof GateFormValues;
     const block = blocks[field] ?? GATE_FORM.deadlineBlock;
-    errors[block] ??= issue.message;
+    // Slack's user picker gives user ids; anything else is a forged or broken form, said plainly.
+    errors[block] ??= field === 'voters' ? 'Pick the voters from the list of people.' : issue.message;
   }
   return { ok: false, errors };
 }
