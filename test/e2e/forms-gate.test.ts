@@ -151,6 +151,11 @@ describe.each(databaseKinds())('the gate form through the Slack emulator (%s)', 
     expect(await latestGate(h)).toMatchObject({ projectId: p.id, openedBy: ANA, voters: [ANA, RAJ, LEE], quorum: 2 });
   });
 
+  it('/mlops help gate and help viability say a bare command opens the form', async () => {
+    expect(await command(OWNER, 'help gate')).toContain('With just the slug, a form opens (the "Open a gate" shortcut opens it too)');
+    expect(await command(OWNER, 'help viability')).toContain('a Set schedule… button that opens a form');
+  });
+
   it('someone who may not open a gate gets the refusal instead of a form', async () => {
     await makeProject(h, 'closed-door', { stakeholders: [ANA] });
     const forms = h.slack.store.views.size;

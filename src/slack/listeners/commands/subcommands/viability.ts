@@ -22,7 +22,7 @@ const Args = z.object({
 export const viabilityCommand: Subcommand = {
   name: 'viability',
   usage: USAGE,
-  summary: 'Schedule, stop or immediately run the project\'s "is it still viable?" check-ins (cron may have a seconds field; friendly forms like "weekly mon 09:00").',
+  summary: 'Schedule, stop or immediately run the project\'s "is it still viable?" check-ins (cron may have a seconds field; friendly forms like "weekly mon 09:00"). With just the slug: the current schedule, and a Set schedule… button that opens a form with a preview of the next check-ins.',
   brief: 'Schedule, stop or run now a project\'s "is it still viable?" check-ins.',
   async run(deps, req) {
     const parsed = parseArgs(req.tokens, { every: 'string', tz: 'string', window: 'string' });
