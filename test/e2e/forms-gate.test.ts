@@ -156,10 +156,12 @@ describe.each(databaseKinds())('the gate form through the Slack emulator (%s)', 
     expect(await command(OWNER, 'help viability')).toContain('a Set schedule… button that opens a form');
   });
 
-  it('someone who may not open a gate gets the refusal instead of a form', async () => {
+  it('someone who may not open a gate, or a retired project, gets the refusal instead of a form', async () => {
     await makeProject(h, 'closed-door', { stakeholders: [ANA] });
+    await makeProject(h, 'retired-two', { stakeholders: [ANA], phase: 'retired' });
     const forms = h.slack.store.views.size;
     expect(await command(EVE, 'gate closed-door')).toContain('Only the project owner (<@U0OWNER>) or a stakeholder');
+    expect(await command(OWNER, 'gate retired-two')).toContain('retired-two is retired; it cannot move to another phase.');
     expect(h.slack.store.views.size).toBe(forms);
   });
 });

@@ -2,6 +2,7 @@ import { listProjects, type ProjectRow } from '../../db/repositories/projects.js
 import type { Deps } from '../../deps.js';
 import { assertMay, may, stakeholdersOf } from '../../domain/access.js';
 import { reachablePhases } from '../../domain/lifecycle.js';
+import { DomainError } from '../../domain/errors.js';
 import type { GateFormProject } from '../../messages/forms/gate-form.js';
 import { DEFAULT_DEADLINE_MS } from './open-gate.js';
 
@@ -12,6 +13,8 @@ import { DEFAULT_DEADLINE_MS } from './open-gate.js';
  */
 export function gateFormProject(project: ProjectRow, userId: string): GateFormProject {
   assertMay('open_gate', { userId }, project);
+  // No phase to offer: the same refusal openGate gives, before a form with an empty list.
+  if (project.phase === 'retired') throw new DomainError('unreachable_phase', `${project.slug} is retired; it cannot move to another phase.`);
   return {
     id: project.id,
     slug: project.slug,
