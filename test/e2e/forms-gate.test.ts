@@ -94,6 +94,14 @@ describe.each(databaseKinds())('the gate form through the Slack emulator (%s)', 
     expect(lastGateMessage(h).text).toContain('ranker');
   });
 
+  it('with one project to gate, the shortcut\'s form opens on it, prefilled', async () => {
+    const p = await makeProject(h, 'solo', { stakeholders: ['U0SOLO', ANA] });
+    await h.people.shortcut('U0SOLO', 'open_gate');
+    const form = await gateForm('U0SOLO');
+    expect(element(form, 'gate_project')).toMatchObject({ initial_option: { value: String(p.id) } });
+    expect(element(form, `gate_voters@${p.id}`)).toMatchObject({ initial_users: ['U0SOLO', ANA] });
+  });
+
   it('someone with no project to gate gets a form that says so, and cannot submit', async () => {
     await h.people.shortcut(EVE, 'open_gate');
     const form = await gateForm(EVE);

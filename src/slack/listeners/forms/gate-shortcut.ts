@@ -2,7 +2,8 @@ import type { AllMiddlewareArgs, SlackShortcutMiddlewareArgs } from '@slack/bolt
 import { z } from 'zod';
 import type { Deps } from '../../../deps.js';
 import { gateFormModal } from '../../../messages/forms/gate-form.js';
-import { defaultGateDeadline, gateFormProjects } from '../../../services/gates/gate-form-data.js';
+import { defaultGateDeadline, gateFormProject, gateFormProjects } from '../../../services/gates/gate-form-data.js';
+import { requireProjectById } from '../../../services/projects/find-project.js';
 
 const ShortcutBody = z.looseObject({
   trigger_id: z.string().min(1),
@@ -20,8 +21,11 @@ export function gateShortcut(deps: Deps) {
     const b = ShortcutBody.safeParse(body);
     if (!b.success) return;
     const teamId = b.data.team?.id ?? b.data.user.team_id ?? '';
-    const projects = await gateFormProjects(deps, teamId, b.data.user.id);
-    const view = gateFormModal({ projects, deadline: defaultGateDeadline(deps.clock.now()) });
+    const userId = b.data.user.id;
+    const projects = await gateFormProjects(deps, teamId, userId);
+    // With one project to choose from, it is chosen: the form opens with its defaults.
+    const only = projects.length === 1 ? gateFormProject(await requireProjectById(deps, teamId, projects[0]!.id), userId) : undefined;
+    const view = gateFormModal({ projects, ...(only ? { project: only } : {}), deadline: defaultGateDeadline(deps.clock.now()) });
     await client.views.open({ trigger_id: b.data.trigger_id, view }).catch((err: unknown) => deps.log.warn('the gate form did not open (the shortcut\'s trigger expired?)', err));
   };
 }
