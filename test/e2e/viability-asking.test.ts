@@ -91,6 +91,16 @@ describe.each(databaseKinds())('check-ins that ask people (%s)', (kind) => {
     expect(blocksText(fresh(msg))).not.toMatch(/U0ANA>[^"]*On track/);
   });
 
+  it('a new cadence without --ask keeps the schedule asking by DM; --ask channel turns the DMs off', async () => {
+    const p = await project('keeps-dm');
+    await command(`${p.slug} --every "daily 09:00" --ask dm`);
+    const stored = async () => (await h.database.db.select().from(schedules).where(eq(schedules.ref, String(p.id))))[0]!.options;
+    expect(await command(`${p.slug} --every "weekly mon 10:00"`)).toContain('each gets a DM');
+    expect(await stored()).toMatchObject({ ask: 'dm' });
+    await command(`${p.slug} --every "weekly mon 10:00" --ask channel`);
+    expect(await stored()).toMatchObject({ ask: 'channel' });
+  });
+
   it('someone who is neither a stakeholder nor the owner is refused, politely and only to them; nothing is recorded', async () => {
     const p = (await h.database.db.query.projects.findFirst({ where: (t, { eq: e }) => e(t.slug, 'fraud-detection') }))!;
     const msg = checkins(p).at(-1)!;

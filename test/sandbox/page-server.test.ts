@@ -4,6 +4,9 @@ import { bootApp, type Harness } from '../helpers/harness.js';
 import { serveSandboxPage } from '../../src/sandbox/page/server.js';
 import { fullSpec, svgToPng } from '../../src/charts/render.js';
 import { renderRunsCompared, runsComparedSpec } from '../../src/charts/runs-compared.js';
+import { eq } from 'drizzle-orm';
+import { createProject } from '../../src/db/repositories/projects.js';
+import { gates } from '../../src/db/schema/index.js';
 
 // The page's HTTP side: what each person is shown, what a click becomes, and what bad input gets.
 describe('sandbox page server', () => {
@@ -63,6 +66,20 @@ describe('sandbox page server', () => {
     expect(await post('/sandbox/act', { as: 'U0ADA', surface: { kind: 'message', channel: plain.channel, ts: plain.ts }, blockId: 'b', actionId: 'a' })).toMatchObject({ status: 404, json: { error: 'no element a in block b' } });
     expect((await fetch(`${base}/sandbox/state?as=U0NOBODY`)).status).toBe(400);
     expect(h.slack.store.messages.length).toBe(before + 1);
+  });
+
+  it('the ⚡ shortcut opens the gate form for that person, who fills it in and opens the gate', async () => {
+    const p = (await createProject(h.database.db, { teamId: h.slack.teamId, slug: 'page-gate', channelId: 'C0GENERAL', ownerId: 'U0ADA', now: h.clock.now(), brief: { stakeholders: ['U0BEN'] } }))!;
+    expect(await post('/sandbox/shortcut', { as: 'U0ADA', callbackId: 'open_gate' })).toEqual({ status: 200, json: { ok: true } });
+    const modal = await waitFor(async () => (await stateOf('U0ADA')).modal ?? undefined, 'the gate form');
+    expect(await post('/sandbox/shortcut', { as: 'U0ADA', callbackId: 'no spaces' })).toMatchObject({ status: 400, json: { error: expect.stringContaining('callbackId') } });
+    // What the page's form sends: the picked project, and the deadline as Unix seconds (readValues).
+    const deadline = String(Math.floor(h.clock.now().getTime() / 1000) + 86_400);
+    const submitted = await post('/sandbox/submit', { as: 'U0ADA', viewId: modal.id, values: { gate_project: { 'gate.form.project': String(p.id) }, gate_deadline: { deadline } } });
+    expect(submitted).toEqual({ status: 200, json: { ok: true } });
+    const [gate] = await h.database.db.select().from(gates).where(eq(gates.projectId, p.id));
+    expect(gate).toMatchObject({ openedBy: 'U0ADA', voters: ['U0BEN'] });
+    expect(gate!.deadline.getTime() / 1000).toBe(Number(deadline));
   });
 
   it('acts only for the page itself: a JSON body, from its own origin', async () => {

@@ -64,6 +64,7 @@ const ViewValue = z.union([z.string(), z.array(z.string()), z.null()]);
 const Submit = z.strictObject({ as: Person, viewId: z.string().min(1), values: z.record(z.string(), z.record(z.string(), ViewValue)) });
 const Close = z.strictObject({ as: Person, viewId: z.string().min(1) });
 const OpenHome = z.strictObject({ as: Person });
+const Shortcut = z.strictObject({ as: Person, callbackId: z.string().regex(/^[\w.-]{1,100}$/, 'not a callback id') });
 
 /** Sets the workspace's people and channel members up in the emulator, then serves the page on its host. */
 export function serveSandboxPage(opts: SandboxPageOptions): void {
@@ -177,6 +178,12 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
       api.store.changed();
       sendJson(res, 200, { ok: true });
       return true;
+    }
+    case '/sandbox/shortcut': {
+      // The ⚡ menu: a global shortcut, as Slack sends it; the app answers by opening a modal.
+      const p = Shortcut.safeParse(json);
+      if (!p.success) return invalid(p.error);
+      return answered(res, (await people.shortcut(p.data.as, p.data.callbackId)).status);
     }
     case '/sandbox/home': {
       const p = OpenHome.safeParse(json);

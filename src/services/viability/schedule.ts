@@ -45,8 +45,10 @@ export async function showViabilitySchedule(deps: Deps, project: ProjectRow, act
 /**
  * Schedules (or reschedules) a project's check-ins. The time zone defaults to the project owner's
  * Slack zone (ownerTimeZone), not the requester's: a team's schedule should not depend on who typed
- * it. `tzFallback` says the owner's zone could not be read and UTC was used. `ask` (default
- * channel) is how the people asked are reached: a mention in the channel, or that and a DM each.
+ * it. `tzFallback` says the owner's zone could not be read and UTC was used. `ask` is how the
+ * people asked are reached: a mention in the channel, or that and a DM each; left out, a schedule
+ * keeps its own (changing the cadence, from the flags or the form, does not turn DMs off), and a
+ * new one asks in the channel.
  */
 export async function setViabilitySchedule(
   deps: Deps,
@@ -59,7 +61,7 @@ export async function setViabilitySchedule(
   const actorId = actor.userId;
   const now = deps.clock.now();
   const spec = parseScheduleSpec(input.every);
-  const ask = input.ask !== undefined ? parseAskMode(input.ask) : DEFAULT_ASK_MODE;
+  const ask = input.ask !== undefined ? parseAskMode(input.ask) : await currentAskMode(deps, project);
   const zone = input.tz !== undefined ? { tz: parseTimezone(input.tz), fromSlack: true } : await ownerTimeZone(deps, project);
   const tz = zone.tz;
   assertMinInterval(spec.cron, tz, now, deps.config.minScheduleIntervalSeconds);
@@ -124,4 +126,10 @@ export async function runViabilityNow(deps: Deps, project: ProjectRow, actor: Ac
   const checkin = await postCheckin(deps, { project, scheduleId: null, slotAt, windowMs, requestedBy: actorId, ask, now });
   if (checkin) await recordAudit(deps.db, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.checkin_now', detail: { checkinId: checkin.id }, at: now });
   return checkin;
+}
+
+/** How the project's active schedule asks, or the default when it has none. */
+async function currentAskMode(deps: Deps, project: ProjectRow): Promise<CheckinAskMode> {
+  const existing = await activeSchedule(deps, project);
+  return existing ? storedAskMode(existing.options) : DEFAULT_ASK_MODE;
 }

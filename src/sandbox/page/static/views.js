@@ -105,6 +105,7 @@ function Composer({ ctx, channelId, threadTs, placeholder }) {
     <form class="composer" onSubmit=${(e) => (e.preventDefault(), send())}>
       <textarea rows="2" value=${text} placeholder=${placeholder} aria-label=${placeholder} onInput=${(e) => setText(e.currentTarget.value)}
         onKeyDown=${(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void send(); } }}></textarea>
+      ${!threadTs && html`<button type="button" class="secondary" title="Shortcut: open a go/no-go vote" onClick=${() => ctx.act('/sandbox/shortcut', { callbackId: 'open_gate' }).catch(() => {})}>⚡ Open a gate</button>`}
       <button type="submit" disabled=${sending || !text.trim()}>Send</button>
     </form>
   `;

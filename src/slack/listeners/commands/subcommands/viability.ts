@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DomainError } from '../../../../domain/errors.js';
 import { parseSlug } from '../../../../domain/projects/slug.js';
-import { scheduleOffText, scheduleSetText, scheduleShownText } from '../../../../messages/viability-commands.js';
+import { scheduleOffText, scheduleSetText } from '../../../../messages/viability-commands.js';
+import { scheduleShownReply } from '../../../../messages/forms/schedule-form.js';
 import { requireProject } from '../../../../services/projects/find-project.js';
 import { CHECKIN_NOW_INTERVAL_MS, showViabilitySchedule, runViabilityNow, setViabilitySchedule, stopViabilitySchedule } from '../../../../services/viability/schedule.js';
 import { parseArgs, words } from '../../../command-parser.js';
@@ -22,7 +23,7 @@ const Args = z.object({
 export const viabilityCommand: Subcommand = {
   name: 'viability',
   usage: USAGE,
-  summary: 'Schedule, stop or immediately run the project\'s "is it still viable?" check-ins (cron may have a seconds field; friendly forms like "weekly mon 09:00"). The zone defaults to the owner\'s Slack time zone; the stakeholders are mentioned in the channel, and with --ask dm each also gets a DM.',
+  summary: 'Schedule, stop or immediately run the project\'s "is it still viable?" check-ins (cron may have a seconds field; friendly forms like "weekly mon 09:00"). The zone defaults to the owner\'s Slack time zone; the stakeholders are mentioned in the channel, and with --ask dm each also gets a DM. With just the slug: the current schedule, and a Set schedule… button that opens a form with a preview of the next check-ins.',
   brief: 'Schedule, stop or run now a project\'s "is it still viable?" check-ins.',
   async run(deps, req) {
     const parsed = parseArgs(req.tokens, { every: 'string', tz: 'string', window: 'string', ask: 'string' });
@@ -49,7 +50,7 @@ export const viabilityCommand: Subcommand = {
       if (!checkin) return { text: `A check-in for *${project.slug}* was posted in the last few minutes; on-demand check-ins go out at most once every ${CHECKIN_NOW_INTERVAL_MS / 60_000} minutes.` };
       return { text: `Posting a viability check-in for *${project.slug}* in <#${project.channelId}> now.` };
     }
-    if (args.every === undefined) return { text: scheduleShownText(project.slug, await showViabilitySchedule(deps, project, actor)) };
+    if (args.every === undefined) return scheduleShownReply(project.slug, project.id, await showViabilitySchedule(deps, project, actor));
     const set = await setViabilitySchedule(deps, project, actor, { every: args.every, tz: args.tz, window: args.window, ask: args.ask });
     return { text: scheduleSetText({ slug: project.slug, channelId: project.channelId, ...set }) };
   },
