@@ -149,7 +149,7 @@ function optionsInput(): InputBlock {
       action_id: GATE_FORM.optionsAction,
       options: [
         { text: plain('Anonymous votes'), value: ANONYMOUS_OPTION, description: plain('Tallies are shown; who voted what only after close.') },
-        { text: plain('Hide results until close'), value: HIDE_RESULTS_OPTION, description: plain('Recommended with anonymous votes: a small live tally gives votes away.') },
+        { text: plain('Hide results until close'), value: HIDE_RESULTS_OPTION, description: plain('Anonymous votes always hide them: a small live tally gives votes away.') },
       ],
     },
   };

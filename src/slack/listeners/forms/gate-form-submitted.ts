@@ -69,7 +69,8 @@ export function gateFormSubmitted(deps: Deps) {
           quorum: values.quorum,
           deadline: values.deadline,
           anonymous: values.anonymous,
-          hideResults: values.hideResults,
+          // Unticked is no choice, as without the flags: hidden for anonymous gates, shown for named ones.
+          hideResults: values.hideResults ? true : undefined,
           question: values.question,
         },
         now,
