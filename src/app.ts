@@ -9,6 +9,7 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
+import { clientFiles } from './http/client-files.js';
 import { createDrain } from './http/drain.js';
 import { lastErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -129,6 +130,7 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   runnerRef.current = runner;
 
   http.use('/api/v1', registerApi(deps, { rateLimits: opts.apiRateLimits }));
+  http.use(clientFiles());
   const sandboxPage = opts.sandboxPageUrl;
   if (sandboxPage) http.get('/', (_req, res) => res.redirect(302, sandboxPage));
   const { app: slack, events } = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });
