@@ -37,7 +37,11 @@ export async function recordBatch(deps: Deps, project: ProjectRow, upload: Drift
     { type: 'batch', body, media: upload.media, options: upload.options, reference: reference.columns, settings, targets: briefTargets(project.brief) },
     { values: reference.rows * reference.columns.length },
   );
-  if (!outcome.ok) throw DriftInputError.fromJSON(outcome.error);
+  if (!outcome.ok) {
+    deps.metrics.driftEvaluations.inc({ outcome: 'refused' });
+    throw DriftInputError.fromJSON(outcome.error);
+  }
+  deps.metrics.driftEvaluations.inc({ outcome: outcome.value.score.drift.datasetDrift ? 'drift' : 'no_drift' });
   const { rows, timestamp, score } = outcome.value;
   const receivedAt = deps.clock.now();
   const observedAt = timestamp !== undefined ? new Date(timestamp) : receivedAt;
