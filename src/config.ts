@@ -50,6 +50,9 @@ export const Env = z
       (v) => v === undefined || (/^https?:\/\/[^\s|<>]+$/.test(v) && v.includes('{commit}') && URL.canParse(v.split('{commit}').join('0'))),
       { message: 'RUN_COMMIT_URL_TEMPLATE must be an http(s) URL containing {commit}, such as https://github.com/org/repo/commit/{commit}' },
     ),
+    PUBLIC_URL: optionalString.refine((v) => v === undefined || (/^https?:\/\/[^\s|<>?#]+$/.test(v) && URL.canParse(v)), {
+      message: 'PUBLIC_URL must be the http(s) address people and CI reach the app at, such as https://mlops.example.com (no query or fragment)',
+    }),
     METRICS_TOKEN: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{16,200}$/.test(v), {
       message: 'METRICS_TOKEN must be 16 to 200 printable characters without spaces (make one with: openssl rand -hex 24)',
     }),
@@ -92,6 +95,8 @@ export interface Config {
   shutdownTimeoutMs?: number;
   /** Links a run's commit in its summary: `{commit}` is replaced by the sha (RUN_COMMIT_URL_TEMPLATE). */
   runCommitUrlTemplate?: string;
+  /** The address people and CI jobs reach the app at, without a trailing slash (PUBLIC_URL): used in every link and snippet the app prints. */
+  publicUrl?: string;
   /** When set, GET /metrics asks for `Authorization: Bearer <it>` (METRICS_TOKEN). */
   metricsToken?: string;
 }
@@ -130,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: (e.SHUTDOWN_TIMEOUT_SECONDS ?? 10) * 1000,
     runCommitUrlTemplate: e.RUN_COMMIT_URL_TEMPLATE,
     metricsToken: e.METRICS_TOKEN,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
   };
 }
 

@@ -4,6 +4,7 @@ import { requireProject } from '../../../../services/projects/find-project.js';
 import { createToken } from '../../../../services/tokens/create-token.js';
 import { listProjectTokens } from '../../../../services/tokens/list-tokens.js';
 import { revokeToken } from '../../../../services/tokens/revoke-token.js';
+import { tokenCreatedText } from '../../../../messages/tokens.js';
 import { parseArgs, words } from '../../../command-parser.js';
 import type { Subcommand } from '../subcommand.js';
 
@@ -24,15 +25,7 @@ export const tokenCommand: Subcommand = {
 
     if (action === undefined) {
       const t = await createToken(deps, project, actor);
-      const example = `curl -X POST https://<this app>/api/v1/projects/${slug}/runs -H "Authorization: Bearer $MLOPS_TOKEN" -H "Content-Type: application/json" -H "Idempotency-Key: $CI_JOB_ID" -d '{"metrics":{"auc":0.91},"params":{"lr":0.01}}'`;
-      return {
-        text: [
-          `:key: API token for *${esc(slug)}* (id \`${t.publicId}\`). It is shown only this once; store it as a secret:`,
-          `\`\`\`${t.token}\`\`\``,
-          `Log a run from CI or a notebook:\n\`\`\`${example}\`\`\``,
-          `Revoke it with \`/mlops token ${slug} revoke ${t.publicId}\`.`,
-        ].join('\n'),
-      };
+      return { text: tokenCreatedText({ slug, publicId: t.publicId, token: t.token, publicUrl: deps.config.publicUrl }) };
     }
     if (action === 'list' && id === undefined) {
       const tokens = await listProjectTokens(deps, project, actor);
