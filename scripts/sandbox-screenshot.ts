@@ -1,4 +1,4 @@
-// Redraws the README's picture of the sandbox (docs/sandbox.png): sandbox mode as `npm start` runs
+// Redraws the README's pictures of the sandbox (docs/sandbox.png, docs/run-summary.png): sandbox mode as `npm start` runs
 // it, on a throwaway embedded database, with the example project loaded, shown in Debian's Chromium.
 // `npm run screenshot:sandbox`; needs /usr/bin/chromium (or CHROMIUM_PATH).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,11 +25,22 @@ try {
   // The open deployment gate in the channel, and the leaderboard's thread with its chart beside it.
   const leaderboard = page.locator('section.channel article.message').filter({ hasText: 'experiment leaderboard' }).last();
   await leaderboard.getByRole('button', { name: /repl/ }).click();
-  await page.locator('aside.thread figure.file img').last().waitFor();
+  // Charts are drawn interactively from the spec their PNG carries: wait until Vega has drawn one.
+  await page.locator('aside.thread figure.chart[data-chart="interactive"]').first().waitFor();
   await page.locator('section.channel article.message').filter({ hasText: 'Ship lgbm-tuned' }).last().scrollIntoViewIfNeeded();
   await page.waitForTimeout(500);
   await page.screenshot({ path: 'docs/sandbox.png' });
   console.log('wrote docs/sandbox.png');
+  // The day's experiments thread: its root counts the runs, each reply is a run's summary.
+  const day = page.locator('section.channel article.message').filter({ hasText: 'Experiment runs for' }).last();
+  await day.scrollIntoViewIfNeeded();
+  await day.getByRole('button', { name: /repl/ }).click();
+  const lastSummary = page.locator('aside.thread article.message').filter({ hasText: 'logged' }).last();
+  await lastSummary.waitFor();
+  await lastSummary.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: 'docs/run-summary.png' });
+  console.log('wrote docs/run-summary.png');
 } finally {
   await browser.close();
   await app.stop();

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { OUTBOX_METHODS } from '../src/db/schema/jobs.js';
 import { BOT_SCOPES } from '../src/slack/app.js';
+import { GATE_FORM } from '../src/messages/ids/forms.js';
 import { SUBCOMMANDS } from '../src/slack/listeners/commands/subcommands/index.js';
 
 // Slack's published app manifest schema (slackapi/manifest-schema), vendored as a test fixture. The
@@ -26,6 +27,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'chat.getPermalink': [],
   'views.open': [],
   'views.publish': [],
+  'views.update': [],
   'conversations.open': ['im:write'],
   // The outbox's check for an earlier post, in project channels public or private. In a DM it is
   // refused (no im:history) and the row is posted again, as the outbox worker documents.
@@ -83,6 +85,10 @@ describe('manifest.yml', () => {
     expect(events.filter((e) => !(e in EVENT_SCOPES))).toEqual([]);
     const needed = new Set(['commands', ...methods.flatMap((m) => METHOD_SCOPES[m]!), ...events.flatMap((e) => EVENT_SCOPES[e]!)]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
+  });
+
+  it('declares the "Open a gate" global shortcut the app listens for', () => {
+    expect(manifest.features.shortcuts).toEqual([expect.objectContaining({ type: 'global', callback_id: GATE_FORM.shortcut, name: 'Open a gate' })]);
   });
 
   it("the slash command's usage hint names every subcommand and help", () => {

@@ -67,6 +67,9 @@ const color = {
   legend: { title: null, orient: 'top' },
 } as const;
 const share = { field: 'share', type: 'quantitative', stack: null, axis: { format: '.0%', title: null, tickCount: 4 } } as const;
+/** What hovering a bar shows where the chart is drawn interactively (the sandbox page); a PNG ignores it. */
+const shareTip = { field: 'share', type: 'quantitative', format: '.1%' } as const;
+const binTooltip = [{ field: 'series', type: 'nominal' }, { field: 'start', type: 'quantitative', title: 'from' }, { field: 'end', type: 'quantitative', title: 'to' }, shareTip] as const;
 
 /**
  * Reference and current overlaid on the column's real bin edges (uneven bins keep their widths):
@@ -101,12 +104,12 @@ function numericPanel(column: NumericDistribution): Panel {
       {
         transform: [{ filter: "datum.series === 'reference'" }],
         mark: { type: 'bar', opacity: 0.7, binSpacing: 0 },
-        encoding: { x, x2: { field: 'end' }, y: share, y2: { datum: 0 }, color },
+        encoding: { x, x2: { field: 'end' }, y: share, y2: { datum: 0 }, color, tooltip: [...binTooltip] },
       },
       {
         transform: [{ filter: "datum.series === 'current'" }],
         mark: { type: 'bar', fillOpacity: 0.25, strokeWidth: 2, stroke: CHART_COLORS.current, binSpacing: 0 },
-        encoding: { x, x2: { field: 'end' }, y: share, y2: { datum: 0 }, color },
+        encoding: { x, x2: { field: 'end' }, y: share, y2: { datum: 0 }, color, tooltip: [...binTooltip] },
       },
     ],
   };
@@ -166,6 +169,7 @@ function categoricalPanel(column: CategoricalDistribution): Panel {
       xOffset: { field: 'series', sort: [...SERIES] },
       y: share,
       color,
+      tooltip: [{ field: 'series', type: 'nominal' }, { field: 'category', type: 'nominal' }, shareTip],
     },
   };
 }

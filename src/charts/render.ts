@@ -4,6 +4,7 @@ import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { parse, View, type Loader } from 'vega';
 import { compile, type Config, type TopLevelSpec } from 'vega-lite';
+import { SPEC_KEYWORD, withTextChunk } from './png-text.js';
 import { CHART_COLORS } from './theme.js';
 
 /**
@@ -102,9 +103,14 @@ function errorCollector(): { logger: VegaLogger; errors: string[] } {
   return { logger, errors };
 }
 
+/** The spec as drawn: the app's defaults under the spec's own config. */
+export function fullSpec(spec: TopLevelSpec): TopLevelSpec {
+  return { ...spec, config: { ...BASE_CONFIG, ...spec.config } };
+}
+
 /** Vega-Lite spec → SVG text (Vega's headless SVG renderer: no canvas, no DOM). */
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
-  const { spec: vegaSpec } = compile({ ...spec, config: { ...BASE_CONFIG, ...spec.config } });
+  const { spec: vegaSpec } = compile(fullSpec(spec));
   const { logger, errors } = errorCollector();
   // A fresh view per chart: nothing is shared between concurrent renders.
   const view = new View(parse(vegaSpec), { renderer: 'none', loader: OFFLINE, logger });
@@ -123,7 +129,12 @@ export async function svgToPng(svg: string): Promise<Buffer> {
   return image.asPng();
 }
 
-/** Vega-Lite spec → PNG bytes, sized as the spec says. */
+/**
+ * Vega-Lite spec → PNG bytes, sized as the spec says, carrying the spec itself (config included)
+ * in an iTXt chunk under SPEC_KEYWORD: the sandbox page draws the same chart interactively from it,
+ * and Slack gets nothing but the PNG. The spec holds only what the picture shows (inline data from
+ * the database and the code), a few kB compressed.
+ */
 export async function renderSpec(spec: TopLevelSpec): Promise<Buffer> {
-  return svgToPng(await specToSvg(spec));
+  return withTextChunk(await svgToPng(await specToSvg(spec)), SPEC_KEYWORD, JSON.stringify(fullSpec(spec)));
 }

@@ -10,6 +10,12 @@ export const CHART_COLORS = {
   current: '#1f77b4',
 } as const;
 
+/**
+ * One colour per run when runs are compared, best run first: none of them the target's red or the
+ * "best so far" green, so a run is never read as either.
+ */
+export const RUN_PALETTE = ['#1f77b4', '#ff7f0e', '#9467bd', '#8c564b', '#17becf'] as const;
+
 /** Bounds for a chart's width and height in pixels: below this text overlaps, above it Slack only scales down. */
 export const MIN_CHART_SIZE = 200;
 export const MAX_CHART_SIZE = 2000;

@@ -117,9 +117,3 @@ export function runSummaryMessage(v: RunSummaryView): { text: string; blocks: Bl
   const targetText = s.targets.length ? s.targets.map((t) => `${t.name} ${t.value === null ? 'not reported' : `${formatMetric(t.value)} (${t.met ? 'met' : 'not met'})`}`).join(', ') : 'no targets set';
   return { text: safeFallback(`${s.runLabel} in ${v.projectSlug}: ${targetText}${s.rank ? `; rank ${s.rank.position} of ${s.rank.of} by ${s.rank.metric}` : ''}`), blocks };
 }
-
-/** The root of a project's experiments thread of the day, under which API-logged runs reply. */
-export function runsThreadRoot(projectSlug: string, day: string): { text: string; blocks: Block[] } {
-  const text = `:test_tube: Experiment runs for ${projectSlug} on ${day}`;
-  return { text, blocks: [section(`:test_tube: *Experiment runs for ${esc(projectSlug)}* — ${day}`), context('Runs logged through the API today reply in this thread.')] };
-}

@@ -1,10 +1,13 @@
 import { formatDuration } from '../domain/gates/deadline.js';
+import { storedAskMode } from '../domain/viability/asked.js';
 import { esc, mention, slackDate, utcText } from './blocks.js';
 
-export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; nextRunAt: Date; windowMs: number }): string {
+export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; tzFallback?: boolean; nextRunAt: Date; windowMs: number; ask?: 'channel' | 'dm' }): string {
+  const zone = d.tzFallback ? `${d.tz} — couldn't read your Slack time zone; add --tz to choose one` : d.tz;
+  const asked = d.ask === 'dm' ? ' The stakeholders are mentioned there and each gets a DM.' : ' The stakeholders are mentioned there.';
   return (
-    `:white_check_mark: Viability check-ins for *${d.slug}* scheduled ${d.description} (\`${d.cron}\`, ${d.tz}) in <#${d.channelId}>. ` +
-    `Next: ${slackDate(d.nextRunAt)} (${utcText(d.nextRunAt)}). Answers close ${formatDuration(d.windowMs)} after each check-in.`
+    `:white_check_mark: Viability check-ins for *${d.slug}* scheduled ${d.description} (\`${d.cron}\`, in ${zone}) in <#${d.channelId}>. ` +
+    `Next: ${slackDate(d.nextRunAt)} (${utcText(d.nextRunAt)}). Answers close ${formatDuration(d.windowMs)} after each check-in.${asked}`
   );
 }
 
@@ -12,9 +15,10 @@ export function scheduleOffText(slug: string): string {
   return `Viability check-ins for *${slug}* are off. Check-ins still open keep collecting answers until they close.`;
 }
 
-export function scheduleShownText(slug: string, s: { cron: string; timezone: string; nextRunAt: Date } | undefined): string {
+export function scheduleShownText(slug: string, s: { cron: string; timezone: string; nextRunAt: Date; options?: unknown } | undefined): string {
   if (!s) return `No viability check-ins are scheduled for *${slug}*. Schedule them with \`/mlops viability ${slug} --every "weekly mon 09:00" --tz Europe/Berlin\`.`;
-  return `Viability check-ins for *${slug}*: \`${s.cron}\` (${s.timezone}); next ${slackDate(s.nextRunAt)}.`;
+  const asked = storedAskMode(s.options) === 'dm' ? 'mentioned in the channel and sent a DM' : 'mentioned in the channel';
+  return `Viability check-ins for *${slug}*: \`${s.cron}\` (${s.timezone}); next ${slackDate(s.nextRunAt)}. The stakeholders are ${asked}.`;
 }
 
 /**

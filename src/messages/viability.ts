@@ -3,6 +3,7 @@ import { formatDuration } from '../domain/gates/deadline.js';
 import { ANSWER_LABELS, VERDICT_LABELS, VIABILITY_ANSWERS, type ViabilityAnswer, type ViabilityVerdict } from '../domain/viability/answers.js';
 import type { EscalationReason } from '../domain/viability/escalation.js';
 import type { CheckinSummary } from '../domain/viability/summary.js';
+import { type TrendPoint, trendSymbols } from '../domain/viability/trend.js';
 import { answerActionId, VIABILITY_IDS } from './ids/viability.js';
 import { actions, type Block, type ButtonSpec, context, divider, esc, escapedSectionTexts, header, mention, section, SECTION_TEXT_MAX, slackDate, utcText } from './blocks.js';
 
@@ -21,6 +22,59 @@ export interface CheckinMessageData {
   /** Sections other features contribute (runs, gates, drift) for the 'viability' purpose. */
   signals: Block[];
   counts: Counts;
+  /** Whom it asks (mentioned at the top; "Waiting on" lists those who have not answered). */
+  askees: string[];
+  /** The project's previous closed check-ins, oldest first (at most TREND_LENGTH). */
+  trend: TrendPoint[];
+}
+
+/** Who has answered so far, and whom the check-in still waits on. */
+export interface Respondents {
+  askees: readonly string[];
+  /** Everyone who answered, in the order they first did (the owner may answer unasked). */
+  answered: readonly string[];
+}
+
+/** Names in a line are cut here: a long list says "and N more" instead of filling the message. */
+const MAX_NAMES = 30;
+const names = (ids: readonly string[]) => {
+  const shown = ids.slice(0, MAX_NAMES).map(mention).join(', ');
+  return ids.length > MAX_NAMES ? `${shown} and ${ids.length - MAX_NAMES} more` : shown;
+};
+
+/**
+ * "Answered: @Chen, @Dana · Waiting on: @Emil" — who answered, never what (the tally counts by
+ * answer). After the close the waiting become "No answer from".
+ */
+export function respondentsText(r: Respondents, closed = false): string {
+  const done = new Set(r.answered);
+  const waiting = r.askees.filter((u) => !done.has(u));
+  const parts = [
+    ...(r.answered.length ? [`Answered: ${names(r.answered)}`] : []),
+    ...(waiting.length ? [`${closed ? 'No answer from' : 'Waiting on'}: ${names(waiting)}`] : []),
+  ];
+  return parts.join(' · ');
+}
+
+function tallyBlock(counts: Counts, who: Respondents, closed = false): Block {
+  const line = respondentsText(who, closed);
+  return section(`${tallyText(counts)}${line ? `\n${line}` : ''}`, VIABILITY_IDS.tallyBlock);
+}
+
+const ordinal = (n: number) => {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+};
+
+/**
+ * "Last 5: 🟢 🟢 🟡 🔴 🟢", oldest first, with each check-in's date beside it for readers (and
+ * screen readers) the colours alone do not tell; nothing when the project has no closed check-in.
+ */
+export function trendBlocks(points: readonly TrendPoint[]): Block[] {
+  if (points.length === 0) return [];
+  const dated = points.map((p) => `${slackDate(p.closedAt, '{date_short}')} ${VERDICT_LABELS[p.verdict]}`).join(' · ');
+  return [{ type: 'context', block_id: VIABILITY_IDS.trendBlock, elements: [{ type: 'mrkdwn', text: `*Last ${points.length}:* ${trendSymbols(points)}` }, { type: 'mrkdwn', text: dated }] }];
 }
 
 export function tallyText(counts: Counts): string {
@@ -44,11 +98,14 @@ export function checkinMessage(d: CheckinMessageData): { text: string; blocks: B
     text: `Viability check-in for ${esc(d.slug)}: ${CHECKIN_QUESTION}`,
     blocks: [
       header(`Viability check-in — ${d.slug}`),
+      // Mentions in a section notify: the people asked are called by name, as a person would.
+      ...(d.askees.length ? [section(`${d.askees.map(mention).join(' ')} — is *${esc(d.slug)}* still worth it?`)] : []),
       section(`*${CHECKIN_QUESTION}*`),
       ...(d.facts.length ? [section(d.facts.map((f) => `• ${f}`).join('\n'))] : []),
+      ...trendBlocks(d.trend),
       ...signals,
       divider(),
-      section(tallyText(d.counts), VIABILITY_IDS.tallyBlock),
+      tallyBlock(d.counts, { askees: d.askees, answered: [] }),
       actions(VIABILITY_IDS.actionsBlock, [...answerButtons(d.checkinId), { text: 'Add comment', actionId: VIABILITY_IDS.comment, value: String(d.checkinId) }]),
       context(`One answer per person; you can change yours until answers close ${slackDate(d.closesAt)}.`),
     ],
@@ -59,16 +116,31 @@ export function checkinMessage(d: CheckinMessageData): { text: string; blocks: B
  * The posted check-in with a fresh tally; once closed, without the buttons and with the verdict.
  * Works on the blocks as posted, so the signals shown at posting time stay as they were.
  */
-export function withTally(blocks: Block[], counts: Counts, closed?: { verdict: ViabilityVerdict; at: Date }): Block[] {
+export function withTally(blocks: Block[], counts: Counts, who: Respondents, closed?: { verdict: ViabilityVerdict; at: Date; silentRun?: number }): Block[] {
   const out: Block[] = [];
   for (const b of blocks) {
-    if (b.block_id === VIABILITY_IDS.tallyBlock) out.push(section(tallyText(counts), VIABILITY_IDS.tallyBlock));
+    if (b.block_id === VIABILITY_IDS.tallyBlock) out.push(tallyBlock(counts, who, Boolean(closed)));
     else if (closed && b.block_id === VIABILITY_IDS.actionsBlock) continue;
     else if (closed && b.type === 'context' && b === blocks[blocks.length - 1]) continue;
     else out.push(b);
   }
-  if (closed) out.push(context(`Closed ${slackDate(closed.at)} · result: *${VERDICT_LABELS[closed.verdict]}* — the summary is in the thread.`));
+  if (closed) out.push(context(closedLine(closed)));
   return out;
+}
+
+/**
+ * The closed check-in's last line. A silent check-in after another silent one says so here and
+ * gets no summary reply (see skipsSummary): a quiet channel is not told "Nobody answered" again
+ * and again.
+ */
+function closedLine(c: { verdict: ViabilityVerdict; at: Date; silentRun?: number }): string {
+  if (skipsSummary(c.verdict, c.silentRun ?? 0)) return `Closed ${slackDate(c.at)} · No answers (${ordinal(c.silentRun!)} silent check-in in a row).`;
+  return `Closed ${slackDate(c.at)} · result: *${VERDICT_LABELS[c.verdict]}* — the summary is in the thread.`;
+}
+
+/** A silent check-in that follows a silent one posts no summary reply; its message says it instead. */
+export function skipsSummary(verdict: ViabilityVerdict, silentRun: number): boolean {
+  return verdict === 'no_responses' && silentRun >= 2;
 }
 
 /** Facts about the project's own history, shown with the question. */
@@ -98,7 +170,7 @@ export function commentSectionTexts(comments: { userId: string; answer: Viabilit
  * need be as many follow-up messages, as they take: Slack allows 3000 characters a section and 50
  * blocks a message) and an LLM `synthesis`, labelled as generated. Usually one message.
  */
-export function summaryMessages(d: { slug: string; summary: CheckinSummary; synthesis?: string | null }): { text: string; blocks: Block[] }[] {
+export function summaryMessages(d: { slug: string; summary: CheckinSummary; synthesis?: string | null; trend?: readonly TrendPoint[] }): { text: string; blocks: Block[] }[] {
   const { summary } = d;
   const counts = VIABILITY_ANSWERS.map((a) => `${ANSWER_LABELS[a]}: *${summary.counts[a]}*`).join('   ');
   const head = section(`*Check-in closed — result: ${VERDICT_LABELS[summary.verdict]}*\n${summary.total === 0 ? 'Nobody answered this check-in.' : `${summary.total} answer${summary.total === 1 ? '' : 's'}. ${counts}`}`);
@@ -107,7 +179,7 @@ export function summaryMessages(d: { slug: string; summary: CheckinSummary; synt
   if (summary.comments.length > MAX_COMMENTS) tail.push(context(`…and ${summary.comments.length - MAX_COMMENTS} more comments.`));
   if (d.synthesis) tail.push(section(`*Synthesis* _(generated by an LLM from the comments; the counts above are exact)_\n${esc(d.synthesis)}`), context(':robot_face: Generated text — check it against the comments.'));
 
-  const messages: Block[][] = [[head]];
+  const messages: Block[][] = [[head, ...trendBlocks(d.trend ?? [])]];
   for (const text of quoted.length ? commentSectionTexts(quoted) : []) {
     if (messages.at(-1)!.length >= MAX_BLOCKS) messages.push([]);
     messages.at(-1)!.push(section(text));
@@ -187,4 +259,26 @@ export function closedPlainText(closesAt: Date): string {
 
 export function windowText(ms: number): string {
   return formatDuration(ms);
+}
+
+/**
+ * The check-in as a direct message to one person asked (`--ask dm`), or the reminder before the
+ * window closes to one who has not answered: the same answer buttons (an answer here counts as one
+ * on the channel message, whose tally updates) and a link to the channel message.
+ */
+export function checkinDmMessage(d: { slug: string; checkinId: number; closesAt: Date; channelId: string; permalink: string | null; reminder: boolean }): { text: string; blocks: Block[] } {
+  const where = d.permalink ? `<${d.permalink}|the check-in> in <#${d.channelId}>` : `the check-in in <#${d.channelId}>`;
+  const slug = esc(d.slug);
+  const lead = d.reminder
+    ? `:alarm_clock: Answers to the viability check-in of *${slug}* close ${slackDate(d.closesAt)}, and yours is missing.`
+    : `:wave: The viability check-in of *${slug}* is asking for your answer, until ${slackDate(d.closesAt)}.`;
+  return {
+    text: d.reminder ? `Reminder: the viability check-in of ${slug} closes ${slackDate(d.closesAt)}. Answer here, or on ${where}.` : `Viability check-in for ${slug}: ${CHECKIN_QUESTION}`,
+    blocks: [
+      section(lead),
+      section(`*${CHECKIN_QUESTION}*`),
+      actions(VIABILITY_IDS.dmActionsBlock, answerButtons(d.checkinId)),
+      context(`The signals, the comments and the live tally are on ${where}. An answer here counts the same as one there; you can change it until answers close.`),
+    ],
+  };
 }

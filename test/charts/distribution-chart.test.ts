@@ -120,6 +120,12 @@ describe('renderDistributionChart', () => {
     expect(image.height).toBeLessThan(800);
   });
 
+  it('names the series and share of a hovered bar where the chart is drawn interactively', () => {
+    const spec = distributionChartSpec({ columns: [tenure, plan] }) as unknown as { concat: [{ layer: { encoding: { tooltip: { field: string }[] } }[] }, { encoding: { tooltip: { field: string; format?: string }[] } }] };
+    expect(spec.concat[0].layer[0]!.encoding.tooltip.map((t) => t.field)).toEqual(['series', 'start', 'end', 'share']);
+    expect(spec.concat[1].encoding.tooltip).toEqual([expect.objectContaining({ field: 'series' }), expect.objectContaining({ field: 'category' }), expect.objectContaining({ field: 'share', format: '.1%' })]);
+  });
+
   it('builds its spec without Vega-Lite warnings', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {

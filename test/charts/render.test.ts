@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
 import { CHART_FONT_FILES, renderSpec, specToSvg, svgToPng } from '../../src/charts/render.js';
+import { metricOverTimeSpec, renderMetricOverTime } from '../../src/charts/metric-over-time.js';
 import { decodePng } from './pixels.js';
 
 /** A chart that is only one line of text, to look at how text comes out. */
@@ -12,6 +13,21 @@ const textOnly = (text: string): TopLevelSpec => ({
   mark: { type: 'text', fontSize: 28, x: 150, y: 30 },
   encoding: { text: { field: 'text' } },
 });
+
+/** A character DejaVu Sans has no glyph for (private use): what it draws is the font's missing-glyph box. */
+const MISSING = '\uE000';
+/** One character alone, large: its pixels, to compare glyphs. */
+const glyphPixels = async (ch: string) => decodePng(await renderSpec(textOnly(ch))).image.data;
+let missingGlyph: Buffer | undefined;
+/**
+ * Whether the bundled font has a glyph for `ch`: the rasteriser loads no other font, so a character
+ * the font lacks is drawn as its .notdef box, exactly as the private-use character is.
+ */
+async function drawsRealGlyph(ch: string): Promise<boolean> {
+  missingGlyph ??= await glyphPixels(MISSING);
+  const pixels = await glyphPixels(ch);
+  return !pixels.equals(missingGlyph) && decodePng(await renderSpec(textOnly(ch))).inked() > 0;
+}
 
 describe('chart rendering', () => {
   it('uses font files shipped in node_modules, not the machine’s', () => {
@@ -33,6 +49,34 @@ describe('chart rendering', () => {
     const nothing = decodePng(await renderSpec(textOnly(''))).inked();
     expect(nothing).toBe(0);
     expect(ink).toBeGreaterThan(20);
+    for (const ch of text) expect(await drawsRealGlyph(ch)).toBe(true);
+  });
+
+  describe('a Unicode title', () => {
+    const TITLE = 'Détection de fraude — AUC ≥ 0.90 · naïve “quotes” ∆';
+
+    it('is drawn with a real glyph for every character: none falls back to the font’s missing-glyph box', async () => {
+      const chars = [...new Set(TITLE)].filter((c) => c !== ' ');
+      const missing = [];
+      for (const ch of chars) if (!(await drawsRealGlyph(ch))) missing.push(ch);
+      expect(missing).toEqual([]);
+    });
+
+    it('reaches the chart as written: in its SVG, and drawn in its PNG', async () => {
+      const input = { title: TITLE, metric: 'auc', direction: 'maximize' as const, target: 0.9, points: [{ label: 'naïve-∆', value: 0.8, at: new Date(Date.UTC(2026, 0, 1)) }] };
+      const svg = await specToSvg(metricOverTimeSpec(input));
+      expect(svg).toContain(`>${TITLE.replace(/&/g, '&amp;')}</text>`);
+      expect(svg).not.toContain('\uFFFD');
+      // The title's line of the PNG has ink across most of the title's width.
+      const { rowCounts } = decodePng(await renderMetricOverTime(input));
+      expect(Math.max(...rowCounts([34, 34, 34], 90).slice(0, 40))).toBeGreaterThan(40);
+    });
+
+    it('the check fails for characters DejaVu Sans lacks (CJK): they would draw the missing-glyph box', async () => {
+      // Two private-use characters draw the same box: the reference is the font's .notdef glyph.
+      expect(await glyphPixels('\uE001')).toEqual(await glyphPixels(MISSING));
+      for (const ch of ['日', '本', '한', '中']) expect(await drawsRealGlyph(ch)).toBe(false);
+    });
   });
 
   it('draws an em dash wider than a hyphen: real glyphs, not a stand-in', async () => {

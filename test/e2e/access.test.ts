@@ -118,6 +118,39 @@ describe.each(databaseKinds())('who may do what, on every command (%s)', (kind) 
     expect((again.body as { text?: string } | undefined)?.text ?? '').not.toContain('API token');
     expect((await writes()).tokens).toBe(before + 1);
   });
+
+  it('Share to channel under a private leaderboard is checked again at the click: a stranger, or a stakeholder removed meanwhile, is refused and nothing is posted', async () => {
+    await reply('owner, elsewhere', 'run access auc=0.83 --name shareable');
+    const boards = () => h.slack.store.channelMessages(HOME).filter((m) => m.text.includes('leaderboard by'));
+    const shares = () => h.slack.store.callsTo('chat.postMessage').filter((c) => String(c.args.text).includes('leaderboard by')).length;
+    await h.people.command(ANA, ELSEWHERE, 'runs access');
+    const ana = h.slack.store.ephemerals.at(-1)!;
+    expect(ana.user).toBe(ANA);
+    // The button's value names the project; a stranger who copies the click gets nothing from it.
+    await h.people.clickEphemeral(STRANGER, ana, 'Share to channel');
+    const refusal = await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === STRANGER && e.text.includes(REFUSED)), 'the stranger’s refusal');
+    expect(refusal.text).toContain('*access* can be seen in its channel <#C0HOME>');
+    // Ana is no stakeholder any more when she clicks: refused too, her private leaderboard left as it was.
+    const [p] = await h.database.db.select().from(projects).where(eq(projects.slug, 'access'));
+    await h.database.db.update(projects).set({ brief: { ...(p!.brief as object), stakeholders: [] } }).where(eq(projects.id, p!.id));
+    try {
+      await h.people.clickEphemeral(ANA, ana, 'Share to channel');
+      await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === ANA && e.text.includes(REFUSED) && e.text.includes('can be seen in its channel')), 'Ana’s refusal');
+      expect(JSON.stringify(ana.blocks)).toContain('Share to channel');
+      await settle(h);
+      expect(boards()).toHaveLength(0);
+      expect(shares()).toBe(0);
+    } finally {
+      await h.database.db.update(projects).set({ brief: p!.brief }).where(eq(projects.id, p!.id));
+    }
+    // A channel member shares their own.
+    await h.people.command(MEMBER, HOME, 'runs access');
+    const member = h.slack.store.ephemerals.at(-1)!;
+    await h.people.clickEphemeral(MEMBER, member, 'Share to channel');
+    await waitFor(() => member.text.includes('Shared the *access* leaderboard'), 'the member’s share');
+    await settle(h);
+    expect(boards()).toHaveLength(1);
+  });
 });
 
 describe.each(databaseKinds())('one stakeholder cannot retire a project alone (%s)', (kind) => {

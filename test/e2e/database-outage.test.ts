@@ -52,7 +52,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('PostgreSQL stopped and restarte
     // a run logged from Slack whose summary is still queued in the outbox.
     await makeProject(h, 'churn', { stakeholders: [ANA, RAJ] });
     const { token } = await tokenFor(h, OWNER, CHANNEL, 'churn');
-    expect(textOf((await h.people.command(OWNER, CHANNEL, 'gate churn')).body)).toContain('Opened a go/no-go gate for churn');
+    expect(textOf((await h.people.command(OWNER, CHANNEL, 'gate churn --deadline 48h')).body)).toContain('Opened a go/no-go gate for churn');
     await settle(h);
     const gateMessage = lastGateMessage(h);
     const views = h.slack.store.views.size;

@@ -293,6 +293,9 @@ describe.each(databaseKinds())('drift ingestion through the HTTP API (%s)', (kin
       ['an object as a value', 'observations', () => json({ features: { ...batch(), plan: [{ v: 1 }, ...Array(19).fill('pro')] } }), 400, 'invalid_request', 'features.plan', 'an object at row 0'],
       ['true in a numeric column', 'observations', () => json({ features: { ...batch(), income: [true, ...Array(19).fill(1)] } }), 400, 'invalid_request', 'features.income', 'row 0 holds true'],
       ['numbers and text mixed in a reference column', 'reference', () => json({ features: { x: [1, 2, 'a', 3] } }), 400, 'invalid_request', 'features.x', 'mixes numbers (row 0) and text (row 2'],
+      // JSON's "\ud800" parses to a lone surrogate, which PostgreSQL's jsonb refuses: a 400, never a 500.
+      ['an unpaired surrogate in a categorical value', 'observations', () => raw(JSON.stringify({ features: { ...batch(), plan: ['pro', ...Array(19).fill('basic')] } }).replace('"pro"', '"pro\\ud800"')), 400, 'invalid_request', 'features.plan', 'unpaired surrogate'],
+      ['an unpaired surrogate in a name', 'reference', () => raw('{"features": {"a\\udc00b": [1]}}'), 400, 'invalid_request', 'features', 'U+DC00'],
       ['a column name over 100 characters', 'reference', () => json({ features: { [long]: [1] } }), 400, 'invalid_request', 'features', '101 characters'],
       ['a control character in a name', 'reference', () => json({ features: { 'a\u0007b': [1] } }), 400, 'invalid_request', 'features', 'U+0007'],
       ['a bidi override in a name', 'reference', () => json({ features: { 'abc\u202e': [1] } }), 400, 'invalid_request', 'features', 'U+202E'],

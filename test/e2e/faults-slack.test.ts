@@ -39,7 +39,7 @@ describe.each(databaseKinds())('Slack failing 30%% of calls for a minute (%s)', 
   it('after recovery every ballot is counted and every message was delivered exactly once, in order', async () => {
     // Before the storm: a gate open for 40 voters, a check-in posted, a drift reference stored.
     await makeProject(h, 'storm', { stakeholders: VOTERS });
-    await h.people.command(OWNER, 'C0GATES', 'gate storm');
+    await h.people.command(OWNER, 'C0GATES', 'gate storm --deadline 48h');
     await settle(h);
     const gateMsg = lastGateMessage(h);
     await createProject(h.database.db, { teamId: h.slack.teamId, slug: 'pulse', channelId: 'C0PULSE', ownerId: OWNER, brief: { stakeholders: [ANA, BEN, CAY] }, now: h.clock.now() });

@@ -21,8 +21,8 @@ const CHANNEL = 'C0CHURN';
 const OWNER = 'U0OWNER';
 const ALICE = 'U0ALICE';
 
-const KNOWN_ACTIONS = ['intake.edit_brief', 'intake.request_design_gate', 'runs.request_deployment_gate', 'gate.vote.go', 'gate.vote.no_go', 'gate.vote.abstain', 'gate.close', 'gate.cancel', 'viability.answer.on_track', 'viability.answer.at_risk', 'viability.comment', 'viability.escalate'];
-const KNOWN_VIEWS = ['intake.brief_edit', 'gate.nogo', 'viability.comment_view'];
+const KNOWN_ACTIONS = ['intake.edit_brief', 'intake.request_design_gate', 'runs.request_deployment_gate', 'gate.vote.go', 'gate.vote.no_go', 'gate.vote.abstain', 'gate.close', 'gate.cancel', 'viability.answer.on_track', 'viability.answer.at_risk', 'viability.comment', 'viability.escalate', 'gate.form.project', 'viability.schedule_form', 'viability.schedule_form.cadence', 'viability.schedule_form.cron', 'viability.schedule_form.tz'];
+const KNOWN_VIEWS = ['intake.brief_edit', 'gate.nogo', 'viability.comment_view', 'gate.form', 'viability.schedule_form.view'];
 
 /** Strings people, programs and attackers send: ordinary, any code point, invisible, number-like, long. */
 const nasty = fc.oneof(
@@ -126,8 +126,8 @@ const view = mostly(
     {
       id: fc.constant('V0FUZZ'),
       callback_id: fc.oneof(fc.constantFrom(...KNOWN_VIEWS), nasty),
-      private_metadata: fc.oneof(nasty, anything.map((v) => JSON.stringify(v)), fc.constant('{"gateId":1,"channelId":"C0CHURN"}'), fc.constant('{"projectId":1,"channelId":"C0CHURN","ts":"1.2"}')),
-      state: mostly(fc.record({ values: fc.dictionary(fc.oneof(fc.constantFrom('reason', 'viability_answer', 'viability_comment', 'brief_problem', 'brief_timeline'), nasty), fc.dictionary(fc.oneof(fc.constantFrom('reason', 'value', 'viability_answer', 'viability_comment'), nasty), anything, { maxKeys: 2 }), { maxKeys: 3 }) })),
+      private_metadata: fc.oneof(nasty, anything.map((v) => JSON.stringify(v)), fc.constant('{"gateId":1,"channelId":"C0CHURN"}'), fc.constant('{"projectId":1,"channelId":"C0CHURN","ts":"1.2"}'), fc.constant('{"projectId":1,"slug":"churn","channelId":"C0CHURN"}')),
+      state: mostly(fc.record({ values: fc.dictionary(fc.oneof(fc.constantFrom('reason', 'viability_answer', 'viability_comment', 'brief_problem', 'brief_timeline', 'gate_deadline', 'gate_options', 'schedule_cron', 'schedule_tz'), nasty), fc.dictionary(fc.oneof(fc.constantFrom('reason', 'value', 'viability_answer', 'viability_comment', 'deadline', 'options', 'viability.schedule_form.cron', 'viability.schedule_form.tz'), nasty), anything, { maxKeys: 2 }), { maxKeys: 3 }) })),
     },
     { requiredKeys: ['callback_id'] },
   ),
@@ -143,7 +143,7 @@ const common = { user, team, trigger_id: mostly(fc.uuid()) };
 const interactionCore = fc.oneof(
   { weight: 4, arbitrary: fc.record({ ...common, type: fc.constant('block_actions'), channel: mostly(fc.record({ id: fc.constant(CHANNEL) })), container, actions, view, message: mostly(fc.record({ ts: fc.constant('1.2'), text: nasty })) }, { requiredKeys: ['type', 'user', 'actions'] }) },
   { weight: 3, arbitrary: fc.record({ ...common, type: fc.constantFrom('view_submission', 'view_closed'), view }, { requiredKeys: ['type', 'user', 'view'] }) },
-  { weight: 1, arbitrary: fc.record({ ...common, type: fc.constantFrom('shortcut', 'message_action'), callback_id: mostly(nasty), channel: mostly(fc.record({ id: fc.constant(CHANNEL) })) }, { requiredKeys: ['type', 'user', 'callback_id'] }) },
+  { weight: 1, arbitrary: fc.record({ ...common, type: fc.constantFrom('shortcut', 'message_action'), callback_id: mostly(fc.oneof(fc.constant('open_gate'), nasty)), channel: mostly(fc.record({ id: fc.constant(CHANNEL) })) }, { requiredKeys: ['type', 'user', 'callback_id'] }) },
   { weight: 1, arbitrary: fc.record({ ...common, type: fc.constant('block_suggestion'), action_id: mostly(fc.oneof(fc.constantFrom(...KNOWN_ACTIONS), nasty)), block_id: mostly(nasty), value: mostly(nasty), container }, { requiredKeys: ['type', 'user', 'action_id'] }) },
   { weight: 1, arbitrary: fc.record({ ...common, type: fc.oneof(fc.constantFrom('interactive_message', 'dialog_submission'), nasty), actions, callback_id: nasty }, { requiredKeys: ['type'] }) },
 );

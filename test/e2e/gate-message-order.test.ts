@@ -24,7 +24,7 @@ describe.each(databaseKinds())('a gate message never goes back to open (%s)', (k
   it('a slow live-tally update drawn before the close lands before the final update, not after it', async () => {
     const voters = ['U0ORD1', 'U0ORD2', 'U0ORD3'];
     await makeProject(h, 'ordered', { stakeholders: voters });
-    await h.people.command(OWNER, CHANNEL, 'gate ordered');
+    await h.people.command(OWNER, CHANNEL, 'gate ordered --deadline 48h');
     await settle(h);
     const msg = lastGateMessage(h);
 

@@ -18,7 +18,7 @@ describe.each(databaseKinds())('gates under concurrency (%s)', (kind) => {
   });
   afterAll(async () => h?.close());
 
-  const openGate = async (slug: string, voters: string[], flags = '') => {
+  const openGate = async (slug: string, voters: string[], flags = '--deadline 48h') => {
     await makeProject(h, slug, { stakeholders: voters.length <= 50 ? voters : undefined });
     const res = await h.people.command(OWNER, CHANNEL, `gate ${slug} ${voters.length > 50 ? `--voters ${voters.map((v) => `<@${v}>`).join(' ')}` : ''} ${flags}`);
     expect((res.body as { text: string }).text).toContain('Opened a go/no-go gate');

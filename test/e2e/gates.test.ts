@@ -38,7 +38,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
 
   it('a full gate: stakeholders vote, quorum is announced, everyone voted closes it GO and moves the phase', async () => {
     const project = await makeProject(h, 'churn', { stakeholders: [ANA, RAJ, LEE] });
-    const reply = await command(OWNER, 'gate churn');
+    const reply = await command(OWNER, 'gate churn --deadline 48h');
     expect(reply).toContain('Opened a go/no-go gate for churn (design → development)');
     expect(reply).toContain('3 voters, quorum 2');
     await settle(h);
@@ -103,7 +103,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     const project = await makeProject(h, 'fraud', { phase: 'development' });
     // No stakeholders in the brief: --voters is required, and the error says so.
     const gatesBefore = (await gateRows(h)).length;
-    expect(await command(OWNER, 'gate fraud')).toContain('name the voters with --voters');
+    expect(await command(OWNER, 'gate fraud --deadline 48h')).toContain('name the voters with --voters');
     expect((await gateRows(h)).length).toBe(gatesBefore);
     await command(OWNER, `gate fraud --voters <@${ANA}> <@${RAJ}|raj> <@${LEE}> --quorum 2 Ship the fraud model to production?`);
     await settle(h);
@@ -290,7 +290,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
 
   it('refuses a vote from someone who is not an eligible voter, ephemerally, with the tally unchanged', async () => {
     await makeProject(h, 'eligible', { stakeholders: [ANA, RAJ] });
-    await command(OWNER, 'gate eligible');
+    await command(OWNER, 'gate eligible --deadline 48h');
     await settle(h);
     const msg = lastGateMessage(h);
     const gate = await latestGate(h);
@@ -362,7 +362,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     }
     expect({ gates: (await gateRows(h)).length, audit: (await h.database.db.select().from(auditLog)).length, outbox: (await h.database.db.select().from(outbox)).length }).toEqual(before);
 
-    expect(await command(OWNER, 'gate bad-input')).toContain('Opened a go/no-go gate');
+    expect(await command(OWNER, 'gate bad-input --deadline 48h')).toContain('Opened a go/no-go gate');
     expect(await command(OWNER, 'gate bad-input --to development')).toContain('already has an open gate for design → development');
     // A gate for another transition (continue/stop) may be open at the same time.
     expect(await command(OWNER, 'gate bad-input --to retired')).toContain('Opened a go/no-go gate for bad-input (design → retired)');
@@ -378,7 +378,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     const project = await makeProject(h, 'racing', { stakeholders: [ANA, RAJ] });
     const messagesBefore = h.slack.store.channelMessages(CHANNEL).length;
     // Truly concurrent: several requests can pass the "already open?" check before any of them inserts.
-    const replies = await Promise.all([command(OWNER, 'gate racing'), command(ANA, 'gate racing'), command(RAJ, 'gate racing'), command(OWNER, 'gate racing --deadline 3d')]);
+    const replies = await Promise.all([command(OWNER, 'gate racing --deadline 48h'), command(ANA, 'gate racing --deadline 48h'), command(RAJ, 'gate racing --deadline 48h'), command(OWNER, 'gate racing --deadline 3d')]);
     expect(replies.filter((r) => r.includes('Opened a go/no-go gate for racing (design → development)'))).toHaveLength(1);
     const refused = replies.filter((r) => !r.includes('Opened a go/no-go gate'));
     expect(refused).toHaveLength(3);
@@ -460,7 +460,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
 
   it('the last vote\'s follow-up survives its process dying after the ack: another pass closes the gate a little later', async () => {
     await makeProject(h, 'orphan-vote', { stakeholders: [ANA, RAJ] });
-    await command(OWNER, 'gate orphan-vote');
+    await command(OWNER, 'gate orphan-vote --deadline 48h');
     await settle(h);
     const gate = await latestGate(h);
     // Both ballots are committed as the listener does it, but the process dies before the follow-up.
@@ -527,7 +527,7 @@ describe.each(databaseKinds())('go/no-go gates through the Slack emulator (%s)',
     // The project left design without a gate closing (a change made outside this app's rule, or a
     // gate left open by an earlier version): the open gate still asks about design → development.
     await makeProject(h, 'moved', { stakeholders: [ANA] });
-    await command(OWNER, 'gate moved');
+    await command(OWNER, 'gate moved --deadline 48h');
     await settle(h);
     const msg = lastGateMessage(h);
     const gate = await latestGate(h);

@@ -40,7 +40,7 @@ describe.each(databaseKinds())('App Home (%s)', (kind) => {
       return check();
     }, what);
   const openGate = async (slug: string, channel: string) => {
-    expect((await h.people.command(OWNER, channel, `gate ${slug}`)).status).toBe(200);
+    expect((await h.people.command(OWNER, channel, `gate ${slug} --deadline 48h`)).status).toBe(200);
     await settle(h);
     return { gate: await latestGate(h), message: lastGateMessage(h, channel) };
   };
@@ -49,7 +49,7 @@ describe.each(databaseKinds())('App Home (%s)', (kind) => {
   it('lists the person’s projects and the open gates awaiting their vote, until they vote — anonymous gates too', async () => {
     await makeProject(h, 'fraud-model', { stakeholders: [ANA, BEN], phase: 'development' });
     await makeProject(h, 'ads-model', { stakeholders: [ANA, BEN] });
-    const open = async (slug: string, extra = '') => {
+    const open = async (slug: string, extra = '--deadline 48h') => {
       const res = await h.people.command(OWNER, CHANNEL, `gate ${slug} ${extra}`.trim());
       expect(res.status).toBe(200);
       await settle(h);

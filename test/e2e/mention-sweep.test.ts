@@ -41,9 +41,11 @@ describe.each(databaseKinds())('nothing a person, CI job or model typed pings an
     const { token } = await tokenFor(h, OWNER, CH, 'sweep');
     const posted = await api(h)('POST', '/projects/sweep/runs', { token, body: { name: HOSTILE.slice(0, 90), metrics: { auc: 0.7 }, params: { lr: HOSTILE.slice(0, 200) }, note: HOSTILE, dataset: HOSTILE.slice(0, 150) } });
     expect(posted.status).toBe(201);
-    // A person: a run by slash command, then the leaderboard with its chart.
+    // A person: a run by slash command, then the leaderboard, privately and then shared with its chart.
     await h.people.command(OWNER, CH, `run sweep auc=0.9 --name "${HOSTILE.slice(0, 90)}" --note "${HOSTILE}"`);
     await h.people.command(OWNER, CH, 'runs sweep');
+    await h.people.clickEphemeral(OWNER, h.slack.store.ephemerals.at(-1)!, 'Share to channel');
+    await waitFor(() => h.slack.store.callsTo('response_url').some((c) => String(c.args.text).includes('Shared the *sweep* leaderboard')), 'the leaderboard shared');
     // A gate with a hostile question and a hostile No-go reason.
     await h.people.command(OWNER, CH, `gate sweep --voters <@${ANA}> <@${OWNER}> ${HOSTILE}`);
     await settle(h);

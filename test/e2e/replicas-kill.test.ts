@@ -54,7 +54,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('three replicas, one killed mid-
 
     const say = async (text: string) => ((await people()[0]!.command(OWNER, CHANNEL, text)).body as { text: string }).text;
     expect(await say('viability fleet --every "*/3 * * * * *" --window 2s')).toContain('fleet');
-    expect(await say('gate fleet')).toContain('Opened a go/no-go gate');
+    expect(await say('gate fleet --deadline 48h')).toContain('Opened a go/no-go gate');
     const gateMsg = await waitFor(() => emulator.store.channelMessages(CHANNEL).find((m) => m.text.startsWith('Go/no-go')), 'the gate message', 10_000);
 
     // The burst, spread over the three processes; the second is killed a third of the way in.

@@ -1,13 +1,13 @@
 import { count, eq } from 'drizzle-orm';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHART_COLORS } from '../../src/charts/theme.js';
+import { SPEC_KEYWORD, readTextChunk } from '../../src/charts/png-text.js';
+import { CHART_COLORS, RUN_PALETTE } from '../../src/charts/theme.js';
 import { decodePng } from '../charts/pixels.js';
 import type { ProjectRow } from '../../src/db/repositories/projects.js';
 import { runs } from '../../src/db/schema/index.js';
 import { openAiLlm } from '../../src/llm/llm.js';
 import { renderSections } from '../../src/services/projects/sections.js';
-import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
+import type { EphemeralMessage, StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
@@ -33,15 +33,27 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
 
   const runCount = async () => Number((await h.database.db.select({ n: count() }).from(runs))[0]!.n);
   const posted = () => h.slack.store.callsTo('chat.postMessage').length;
+  /** Leaderboards in the project channel: only shared ones get there. */
+  const boards = () => h.slack.store.channelMessages(CHANNEL).filter((m) => m.text.includes('leaderboard by'));
+  const buttons = (e: EphemeralMessage) => (e.blocks ?? []).flatMap((b) => ((b.elements as { type: string; text?: { text: string } }[] | undefined) ?? []).filter((el) => el.type === 'button').map((el) => el.text!.text));
+  /** `/mlops runs <args>`: the answer, and the ephemeral message it became. */
+  const askBoard = async (user: string, channel: string, args: string) => {
+    const res = await h.people.command(user, channel, `runs ${args}`);
+    const ephemeral = h.slack.store.ephemerals.at(-1)!;
+    expect(ephemeral.user).toBe(user);
+    return { res, ephemeral };
+  };
   /** One pass of the job runner: due timers (the narrative), then the outbox. */
   const jobs = () => h.app.jobs.tick(h.clock.now());
+  /** Run summaries in the project channel: they reply in its experiments thread of the day. */
+  const summaries = () => h.slack.store.messages.filter((m) => m.channel === CHANNEL && text(m).includes(' logged *'));
   /** Sends the command and waits for the summary the outbox posts. */
   const logRun = async (user: string, channel: string, args: string) => {
-    const before = h.slack.store.channelMessages(CHANNEL).length;
+    const before = summaries().length;
     const res = await h.people.command(user, channel, `run ${args}`);
     const message = await waitFor(async () => {
       await jobs();
-      return h.slack.store.channelMessages(CHANNEL)[before];
+      return summaries()[before];
     }, 'the run summary');
     return { ack: ackText(res), summary: text(message), message };
   };
@@ -59,12 +71,13 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     await llm?.close();
   });
 
-  it('/mlops run logs the run with flags and posts its summary in the project channel, replying to the person', async () => {
+  it('/mlops run logs the run with flags and posts its summary in the project channel’s experiments thread of the day, replying to the person', async () => {
     const { ack, summary, message } = await logRun(ANA, ELSEWHERE, 'churn auc=80% latency_ms=2.5e2 --param lr=0.01 --param depth=6 --dataset v3 --commit ABC1234 --name rf-1 --note “first try”');
     expect(ack).toContain('Logged *rf-1* in *churn* (auc=0.8, latency_ms=250)');
-    expect(ack).toContain(`<#${CHANNEL}>`);
+    expect(ack).toContain(`today’s experiments thread in <#${CHANNEL}>`);
     expect(message.channel).toBe(CHANNEL);
-    expect(message.threadTs).toBeUndefined();
+    const root = h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('Experiment runs for churn on '))!;
+    expect(message.threadTs).toBe(root.ts);
     expect(summary).toContain(`<@${ANA}> logged *rf-1* in *churn*`);
     expect(summary).toContain('*auc* 0.8 — target ≥ 0.85, not met, short by 0.05');
     expect(summary).toContain('*latency_ms* 250 — target ≤ 200, not met, short by 50');
@@ -90,7 +103,7 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
   });
 
   it('clicking Request deployment gate asks the gates feature and answers only the clicker: a stranger is refused; the owner hears that the brief names no voters', async () => {
-    const summary = h.slack.store.channelMessages(CHANNEL).find((m) => text(m).includes('Request deployment gate'))!;
+    const summary = summaries().find((m) => text(m).includes('Request deployment gate'))!;
     await h.people.click('U0BOB', summary, 'Request deployment gate');
     const refused = await waitFor(() => h.slack.store.ephemerals.find((e) => e.user === 'U0BOB'), 'the ephemeral answer');
     expect(refused.text).toContain('Only the project owner');
@@ -151,12 +164,13 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).not.toContain('Request deployment gate');
   });
 
-  it('/mlops runs posts the leaderboard, best first with the params that differ, and a PNG chart in its thread', async () => {
+  it('/mlops runs answers only the person who asked, with the leaderboard and a Share to channel button: nothing reaches the channel', async () => {
     await logRun(ANA, CHANNEL, 'churn auc=0.83 latency_ms=150 --param lr=0.05 --param depth=6 --name rf-3');
-    const res = await h.people.command(ANA, ELSEWHERE, 'runs churn');
-    expect(ackText(res)).toContain('leaderboard by *auc*');
-    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('churn leaderboard'))), 'leaderboard');
-    const board = text(root);
+    const before = posted();
+    const { res, ephemeral } = await askBoard(ANA, ELSEWHERE, 'churn');
+    expect((res.body as { response_type: string }).response_type).toBe('ephemeral');
+    expect(ephemeral.user).toBe(ANA);
+    const board = JSON.stringify(ephemeral.blocks);
     const order = ['rf-2', 'rf-3', 'rf-1'].map((n) => board.indexOf(`*${n}*`));
     expect(order.every((i) => i > 0)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
@@ -164,38 +178,98 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(board).toContain('Params that differ between the top runs: lr');
     expect(board).not.toMatch(/differ between the top runs: [^"]*depth/);
     expect(board).toContain(':white_check_mark: *latency_ms* best 100 vs target ≤ 200');
-
-    const upload = await waitFor(async () => (await jobs(), h.slack.store.callsTo('files.completeUploadExternal').find((c) => c.ok)), 'chart upload');
-    expect(h.slack.store.callsTo('files.getUploadURLExternal').length).toBeGreaterThan(0);
-    expect(upload.args).toMatchObject({ channel_id: CHANNEL, thread_ts: root.ts });
-    const reply = h.slack.store.threadReplies(CHANNEL, root.ts).find((m) => m.files?.length)!;
-    const png = PNG.sync.read(reply.files![0]!.bytes!);
-    expect(png.width).toBe(900);
-    expect(png.height).toBe(450);
-    expect(reply.files![0]!.bytes!.length).toBeGreaterThan(2_000);
-    expect(reply.files![0]!.bytes!.length).toBeLessThan(500_000);
-    // The dashed target line is drawn in its colour.
-    expect(decodePng(reply.files![0]!.bytes!).count(CHART_COLORS.target)).toBeGreaterThan(100);
+    // An ephemeral message cannot carry a file: the chart comes with the shared copy.
+    expect(board).toContain('Shared to the channel, it comes with charts in its thread: *auc* over time against its target, and the top runs compared.');
+    expect(buttons(ephemeral)).toEqual(['Share to channel']);
+    await jobs();
+    expect(posted()).toBe(before);
+    expect(boards()).toHaveLength(0);
   });
 
-  it('/mlops runs while Slack answers 500 after posting: the leaderboard and its chart are in the channel once each when Slack recovers', async () => {
-    const boards = () => h.slack.store.channelMessages(CHANNEL).filter((m) => m.text.includes('leaderboard by auc'));
+  it('Share to channel posts that leaderboard in the project channel, as of the click, with two PNG charts in its thread (the metric over time, the top runs compared), and says so in place of the private one', async () => {
+    const { ephemeral } = await askBoard(ANA, ELSEWHERE, 'churn');
+    // A run logged after the private answer is in the shared one: the figures are read at the click.
+    await logRun(ANA, CHANNEL, 'churn auc=0.87 latency_ms=140 --name rf-4');
+    await h.people.clickEphemeral(ANA, ephemeral, 'Share to channel');
+    await waitFor(() => ephemeral.text.includes('Shared the *churn* leaderboard'), 'the private answer replaced');
+    expect(ephemeral.text).toBe(`:white_check_mark: Shared the *churn* leaderboard in <#${CHANNEL}>; its charts follow in the thread.`);
+    expect(buttons(ephemeral)).toEqual([]);
+    const root = await waitFor(async () => (await jobs(), boards()[0]), 'leaderboard');
+    const board = text(root);
+    expect(board).toContain('1. *rf-4* — auc *0.87* :white_check_mark:');
+    expect(board).toContain('2. *rf-2* — auc *0.86*');
+    expect(board).toContain(`Shared by <@${ANA}> · as of <!date^${Math.floor(h.clock.now().getTime() / 1000)}^`);
+    expect(board).not.toContain('Share to channel');
+
+    const files = await waitFor(async () => {
+      await jobs();
+      const uploaded = h.slack.store.threadReplies(CHANNEL, root.ts).flatMap((m) => m.files ?? []);
+      return uploaded.length >= 2 ? uploaded : undefined;
+    }, 'two chart uploads');
+    expect(h.slack.store.callsTo('files.completeUploadExternal').filter((c) => c.ok && c.args.thread_ts === root.ts)).toHaveLength(2);
+    // In order, each named for what it shows, with the root's outbox id for retry detection.
+    expect(files.map((f) => f.title)).toEqual(['churn: auc over time', 'churn: top 4 runs by auc, compared']);
+    expect(files[0]!.filename).toMatch(/^churn-auc-over-time-\d+\.png$/);
+    expect(files[1]!.filename).toMatch(/^churn-top-runs-compared-\d+\.png$/);
+    for (const f of files) {
+      expect(f.bytes!.length).toBeGreaterThan(2_000);
+      expect(f.bytes!.length).toBeLessThan(500_000);
+    }
+    const overTime = decodePng(files[0]!.bytes!);
+    expect([overTime.image.width, overTime.image.height]).toEqual([900, 450]);
+    // The target auc ≥ 0.85: its dashed rule in red, the band that meets it shaded.
+    expect(overTime.count(CHART_COLORS.target)).toBeGreaterThan(100);
+    expect(overTime.count([234, 246, 234], 6)).toBeGreaterThan(2_000);
+    // Four runs compared (rf-4 came after the private answer), one colour each, across the brief's two target metrics.
+    const compared = decodePng(files[1]!.bytes!);
+    for (const colour of RUN_PALETTE.slice(0, 4)) expect(compared.count(colour, 30)).toBeGreaterThan(100);
+    // Both carry the spec they were drawn from, with the runs' numbers from the database.
+    const spec = JSON.parse(readTextChunk(files[1]!.bytes!, SPEC_KEYWORD)!) as { concat: { title: { text: string }; layer: { data: { values: { run?: string; value: number }[] } }[] }[] };
+    expect(spec.concat.map((p) => p.title.text)).toEqual(['auc', 'latency_ms']);
+    expect(spec.concat[0]!.layer.flatMap((l) => l.data.values).filter((r) => r.run)).toEqual(expect.arrayContaining([expect.objectContaining({ run: 'rf-2', value: 0.86 }), expect.objectContaining({ run: 'rf-3', value: 0.83 })]));
+    expect(readTextChunk(files[0]!.bytes!, SPEC_KEYWORD)).toContain('rf-1');
+  });
+
+  it('Share clicked twice — a double click racing, then a stale copy of the button — posts the leaderboard and its two charts once', async () => {
     const before = boards().length;
+    const { ephemeral } = await askBoard(ANA, CHANNEL, 'churn');
+    const stale = { ...ephemeral, blocks: structuredClone(ephemeral.blocks) };
+    const clicks = await Promise.all([h.people.clickEphemeral(ANA, ephemeral, 'Share to channel'), h.people.clickEphemeral(ANA, ephemeral, 'Share to channel')]);
+    expect(clicks.map((c) => c.status)).toEqual([200, 200]);
+    await waitFor(() => ephemeral.text.includes('leaderboard') && ephemeral.text.includes('shared'), 'the private answer replaced');
+    for (let i = 0; i < 3; i++) await jobs();
+    await h.people.clickEphemeral(ANA, stale, 'Share to channel');
+    await waitFor(() => h.slack.store.callsTo('response_url').some((c) => String(c.args.text).includes('was already shared')), 'the answer to the stale click');
+    for (let i = 0; i < 3; i++) await jobs();
+    expect(boards()).toHaveLength(before + 1);
+    expect(h.slack.store.threadReplies(CHANNEL, boards().at(-1)!.ts).filter((m) => m.files?.length)).toHaveLength(2);
+  });
+
+  it('Share while Slack answers 500 after posting: the leaderboard and its two charts are in the channel once each when Slack recovers', async () => {
+    const before = boards().length;
+    const { ephemeral } = await askBoard(ANA, CHANNEL, 'churn');
     h.slack.injectFault({ method: 'chat.postMessage', times: 2, status: 500, afterActing: true });
-    expect(ackText(await h.people.command(ANA, CHANNEL, 'runs churn'))).toContain('Posting the *churn* leaderboard');
+    await h.people.clickEphemeral(ANA, ephemeral, 'Share to channel');
+    await waitFor(() => ephemeral.text.includes('Shared the *churn* leaderboard'), 'the private answer replaced');
     for (let i = 0; i < 10; i++) await h.app.jobs.tick(h.clock.advance(2000));
     expect(boards()).toHaveLength(before + 1);
     const root = boards().at(-1)!;
-    expect(h.slack.store.threadReplies(CHANNEL, root.ts).filter((m) => m.files?.length)).toHaveLength(1);
+    expect(h.slack.store.threadReplies(CHANNEL, root.ts).filter((m) => m.files?.length)).toHaveLength(2);
   });
 
-  it('/mlops runs --metric ranks by that metric in its direction, and --last N keeps only the last N runs', async () => {
-    await h.people.command(ANA, CHANNEL, 'runs churn --metric latency_ms --last 2');
-    const root = await waitFor(async () => (await jobs(), h.slack.store.channelMessages(CHANNEL).find((m) => m.text.includes('leaderboard by latency_ms'))), 'leaderboard');
+  it('/mlops runs --metric ranks by that metric in its direction, and --last N keeps only the last N runs; a share keeps both', async () => {
+    const { ephemeral } = await askBoard(ANA, CHANNEL, 'churn --metric latency_ms --last 3');
+    const privately = JSON.stringify(ephemeral.blocks);
+    expect(privately).toContain('over the last 3 runs');
+    expect(privately).toContain('1. *rf-2* — latency_ms *100*');
+    expect(privately).toContain('2. *rf-4* — latency_ms *140*');
+    expect(privately).toContain('3. *rf-3* — latency_ms *150*');
+    expect(privately).not.toContain('*rf-1*');
+    await h.people.clickEphemeral(ANA, ephemeral, 'Share to channel');
+    const root = await waitFor(async () => (await jobs(), boards().find((m) => m.text.includes('leaderboard by latency_ms'))), 'leaderboard');
     const board = text(root);
-    expect(board).toContain('over the last 2 runs');
+    expect(board).toContain('over the last 3 runs');
     expect(board).toContain('1. *rf-2* — latency_ms *100*');
-    expect(board).toContain('2. *rf-3* — latency_ms *150*');
     expect(board).not.toContain('*rf-1*');
   });
 
@@ -221,10 +295,10 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
   it('status, gate evidence and viability check-ins show the latest runs and the best value of each target', async () => {
     const status = await h.people.command(ANA, CHANNEL, 'status churn');
     const statusText = JSON.stringify((status.body as { blocks: unknown[] }).blocks);
-    expect(statusText).toContain('*Experiments* — 3 runs');
-    expect(statusText).toContain(':white_check_mark: *auc* best 0.86 (rf-2) vs target ≥ 0.85');
+    expect(statusText).toContain('*Experiments* — 4 runs');
+    expect(statusText).toContain(':white_check_mark: *auc* best 0.87 (rf-4) vs target ≥ 0.85');
     expect(statusText).toContain('*Latest runs*');
-    expect(statusText).toContain('*rf-3* — auc 0.83, latency_ms 150');
+    expect(statusText).toContain('*rf-4* — auc 0.87, latency_ms 140');
 
     const gate = JSON.stringify(await renderSections(h.app.deps, churn, 'gate', h.clock.now()));
     expect(gate).toContain(':white_check_mark: *latency_ms* best 100 (rf-2) vs target ≤ 200');
@@ -272,13 +346,10 @@ describe.each(databaseKinds())('experiment runs through the Slack emulator (%s)'
     expect(summary).toContain('*val/auc* 0.85 — :arrow_up: better than the best earlier run, 0.8');
     // loss-ce is a loss by its name: lower is better.
     expect(summary).toContain('*loss-ce* 0.4 — :arrow_up: better than the best earlier run, 0.5');
-    const res = await h.people.command(ANA, CHANNEL, 'runs vision --metric loss-ce');
+    const { res, ephemeral } = await askBoard(ANA, CHANNEL, 'vision --metric loss-ce');
     expect(ackText(res) ?? '').not.toContain('metric names are');
-    const board = await waitFor(async () => {
-      await jobs();
-      return h.slack.store.channelMessages(CHANNEL).map(text).find((t) => t.includes('leaderboard by loss-ce'));
-    }, 'the leaderboard by loss-ce');
-    expect(board).toContain('wider');
+    expect(ephemeral.text).toContain('leaderboard by loss-ce');
+    expect(JSON.stringify(ephemeral.blocks)).toContain('wider');
     const bad = await h.people.command(ANA, CHANNEL, 'runs vision --metric Val//AUC');
     expect(ackText(bad)).toContain('metric names are lowercase letters');
   });

@@ -107,22 +107,40 @@ describe.skipIf(!haveBrowser)('the sandbox page in Chromium: the whole app witho
     await shot('design-brief');
   });
 
-  it('two runs and the leaderboard, with its chart image loaded', async () => {
+  it('two runs in the day’s thread, the leaderboard shared from a private answer, its two charts drawn interactively from the specs their PNGs carry: hovering a run shows its tooltip', async () => {
     await thread().getByRole('button', { name: 'Close thread' }).click();
     await actAs('U0BEN');
     await send(channel(), '/mlops run fraud-model auc=0.81 latency_p95_ms=140 --param model=logreg --name baseline');
     await send(channel(), '/mlops run fraud-model auc=0.88 latency_p95_ms=95 --param model=xgboost --param depth=6 --name xgb-depth6');
+    // Both runs reply in the day's experiments thread, whose root counts them.
+    await expect.poll(() => messageWith(channel(), 'Experiment runs for fraud-model').last().innerText(), { timeout: WAIT }).toMatch(/2 runs · best auc 0\.88 \(xgb-depth6\)/);
     await send(channel(), '/mlops runs fraud-model');
-    const leaderboard = messageWith(channel(), 'experiment leaderboard').last();
+    // The leaderboard answers only Ben, with a button that shares it in the channel.
+    const privately = channel().locator('article.message.ephemeral').filter({ hasText: 'experiment leaderboard' }).last();
+    await expect.poll(() => privately.innerText(), { timeout: WAIT }).toMatch(/1\.\s*xgb-depth6.*0\.88.*2\.\s*baseline.*0\.81/s);
+    await privately.getByRole('button', { name: 'Share to channel' }).click();
+    await messageWith(channel(), /Shared the fraud-model leaderboard/).waitFor();
+    const leaderboard = appMessages(channel()).filter({ hasText: 'experiment leaderboard' }).last();
     await expect.poll(() => leaderboard.innerText(), { timeout: WAIT }).toMatch(/1\.\s*xgb-depth6.*0\.88.*2\.\s*baseline.*0\.81/s);
-    // The chart goes in the leaderboard's thread.
+    // The charts go in the leaderboard's thread: the metric over time, then the runs compared.
     await leaderboard.getByRole('button', { name: /repl/ }).click();
-    const chart = thread().locator('figure.file img').last();
-    await chart.waitFor();
-    // Loaded, not just present: the bytes the app uploaded decode as an image in the browser.
-    await expect.poll(() => chart.evaluate((el) => ((img: { complete: boolean; naturalWidth: number }) => (img.complete ? img.naturalWidth : 0))(el as never)), { timeout: WAIT }).toBeGreaterThan(100);
-    await chart.scrollIntoViewIfNeeded();
-    await shot('leaderboard-chart');
+    const charts = thread().locator('figure.chart');
+    await expect.poll(() => charts.count(), { timeout: WAIT }).toBe(2);
+    // Vega in the browser (the bundles from node_modules) replaces each PNG with an SVG drawing.
+    await thread().locator('figure.chart[data-chart="interactive"]').nth(1).waitFor();
+    const overTime = charts.first();
+    await expect.poll(() => overTime.locator('figcaption').innerText()).toBe('fraud-model: auc over time');
+    expect(await overTime.locator('img').count()).toBe(0);
+    // One point per run (legend symbols aside), and in the comparison one per run and metric.
+    const points = overTime.locator('svg g.mark-symbol.role-mark path');
+    expect(await points.count()).toBe(2);
+    expect(await charts.nth(1).locator('svg g.mark-symbol.role-mark path').count()).toBe(4);
+    const tooltip = overTime.locator('.chart-tooltip');
+    expect(await tooltip.isVisible()).toBe(false);
+    await points.first().hover({ force: true });
+    await expect.poll(() => tooltip.innerText(), { timeout: WAIT }).toMatch(/run: baseline\s+auc: 0\.81\s+logged: \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    await overTime.scrollIntoViewIfNeeded();
+    await shot('leaderboard-chart-tooltip');
   });
 
   it('a gate voted GO by three stakeholders, one of them from App Home', async () => {
@@ -190,6 +208,15 @@ describe.skipIf(!haveBrowser)('the sandbox page in Chromium: the whole app witho
     await alert.getByRole('button', { name: 'Acknowledge' }).click();
     await expect.poll(() => alert.innerText(), { timeout: WAIT }).toMatch(/Acknowledged by @Dana/);
     await shot('drift-acknowledged');
+    // Its distribution chart, too, is drawn interactively from the spec in its PNG.
+    await alert.getByRole('button', { name: /repl/ }).click();
+    const driftChart = thread().locator('figure.chart[data-chart="interactive"]');
+    // The categorical panel (merchant) is the last one: hovering one of its bars names the series, category and share.
+    const bar = driftChart.locator('svg g.mark-rect.role-mark').last().locator('path').first();
+    await bar.hover({ force: true });
+    await expect.poll(() => driftChart.locator('.chart-tooltip').innerText(), { timeout: WAIT }).toMatch(/series: (reference|current)\s+category: (grocery|travel|online)\s+share: \d+(\.\d)?%/);
+    await shot('drift-chart');
+    await thread().getByRole('button', { name: 'Close thread' }).click();
 
     // Dana's Home lists the open alert; its link (a Slack permalink) opens the alert in the channel.
     await page.locator('.sidebar').getByRole('link', { name: /Home/ }).click();

@@ -56,8 +56,12 @@ describe.each(databaseKinds())('viability schedules through the emulator (%s)', 
     expect(posted).toHaveLength(4);
     expect(JSON.stringify(posted[0]!.blocks)).toContain('Is the project still viable? Is it delivering value?');
     expect(JSON.stringify(posted[0]!.blocks)).toContain('In the *design* phase');
-    // Each window closed before the next check-in, with a summary in its thread.
-    for (const m of posted.slice(0, 3)) expect(h.slack.store.threadReplies(p.channelId, m.ts).map((r) => r.text).join()).toContain('closed: No responses');
+    // Each window closed before the next check-in. Nobody answered: the first silent one has its
+    // summary in the thread, the next ones say so on their own message instead of another reply.
+    const [first, ...later] = posted.slice(0, 3).map((m) => h.slack.store.find(m.channel, m.ts)!);
+    expect(h.slack.store.threadReplies(p.channelId, first!.ts).map((r) => r.text).join()).toContain('closed: No responses');
+    expect(later.map((m) => h.slack.store.threadReplies(p.channelId, m.ts))).toEqual([[], []]);
+    expect(later.map((m) => JSON.stringify(m.blocks).match(/No answers \((\w+) silent check-in in a row\)/)?.[1])).toEqual(['2nd', '3rd']);
 
     expect(await command('dst-model off')).toContain('are off');
     await tickEvery(HOUR, '2026-04-02T00:00:00Z');

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { LeaderboardRow } from '../../src/db/repositories/runs.js';
 import { paramChanges, summarizeRun } from '../../src/domain/experiments/summary.js';
 import { runCompareMessage } from '../../src/messages/run-compare.js';
-import { leaderboardMessage } from '../../src/messages/leaderboard.js';
-import { RUNS_IDS } from '../../src/messages/ids/runs.js';
+import { leaderboardMessage, leaderboardPreviewMessage, leaderboardSharedNotice } from '../../src/messages/leaderboard.js';
+import { parseShareLeaderboardValue, RUNS_IDS } from '../../src/messages/ids/runs.js';
+import { runsDayRootMessage } from '../../src/messages/runs-day-thread.js';
 import { REQUEST_DEPLOYMENT_GATE_LABEL, bestLine, runSummaryMessage, targetLine } from '../../src/messages/run-summary.js';
 import type { Block } from '../../src/messages/blocks.js';
 
@@ -124,6 +125,74 @@ describe('leaderboardMessage', () => {
   it('with no rows, says which metric no run reports', () => {
     const { text } = leaderboardMessage({ projectSlug: 'churn', metric: { name: 'f1', direction: 'maximize' }, target: null, rows: [], totalRuns: 3, differing: [], bestVsTargets: [] });
     expect(text).toBe('No runs of churn report f1 yet.');
+  });
+});
+
+describe('the private leaderboard and its Share to channel button', () => {
+  const view = {
+    projectSlug: 'churn',
+    metric: { name: 'auc', direction: 'maximize' as const },
+    target: TARGETS[0]!,
+    rows: [{ value: 0.9, run: { id: 2, teamId: 'T', projectId: 1, name: 'b', authorId: 'U1', source: 'slack' as const, metrics: { auc: 0.9 }, params: {}, dataset: null, commitSha: null, note: null, url: null, tags: {}, idempotencyKey: null, requestHash: null, createdAt: new Date('2026-01-02T10:00:00Z') } }],
+    totalRuns: 1,
+    differing: [],
+    bestVsTargets: [],
+  };
+  const share = { projectId: 7, metric: 'val/auc', lastN: 20, nonce: 'abcdefgh12345678' };
+
+  it('carries the project, --metric, --last and a nonce in the button, and says where the chart will be', () => {
+    const { blocks } = leaderboardPreviewMessage(view, share);
+    const [button] = buttons(blocks);
+    expect(button).toMatchObject({ text: { text: 'Share to channel' }, action_id: RUNS_IDS.shareLeaderboard });
+    expect(parseShareLeaderboardValue(button!.value)).toEqual(share);
+    expect(allText(blocks)).toContain('Shared to the channel, it comes with charts in its thread: *auc* over time against its target, and the top runs compared.');
+  });
+
+  it('offers no button for an empty leaderboard', () => {
+    expect(buttons(leaderboardPreviewMessage({ ...view, rows: [] }, share).blocks)).toEqual([]);
+  });
+
+  it.each([
+    ['not JSON', 'abc'],
+    ['no nonce', JSON.stringify({ projectId: 7 })],
+    ['a nonce with other characters', JSON.stringify({ projectId: 7, nonce: 'abcdefgh<@U1>' })],
+    ['a negative project', JSON.stringify({ projectId: -1, nonce: 'abcdefgh12345678' })],
+    ['a bad metric name', JSON.stringify({ projectId: 7, metric: 'Bad Name', nonce: 'abcdefgh12345678' })],
+    ['--last out of range', JSON.stringify({ projectId: 7, lastN: 0, nonce: 'abcdefgh12345678' })],
+  ])('refuses a button value with %s', (_what, value) => {
+    expect(parseShareLeaderboardValue(value)).toBeNull();
+  });
+
+  it('the shared copy says who shared it and as of when; the notice replaces the private one with blocks', () => {
+    const asOf = new Date('2026-03-04T05:06:00Z');
+    expect(allText(leaderboardMessage(view, { sharedBy: 'U0ANA', asOf }).blocks)).toContain(`Shared by <@U0ANA> · as of <!date^${asOf.getTime() / 1000}^`);
+    expect(allText(leaderboardMessage(view).blocks)).not.toContain('Shared by');
+    const notice = leaderboardSharedNotice({ projectSlug: 'churn', channelId: 'C1', already: false });
+    expect(notice.text).toBe(':white_check_mark: Shared the *churn* leaderboard in <#C1>; its charts follow in the thread.');
+    expect(allText(notice.blocks)).toContain('Shared the *churn* leaderboard');
+    expect(leaderboardSharedNotice({ projectSlug: 'churn', channelId: 'C1', already: true }).text).toContain('was already shared in <#C1>');
+  });
+});
+
+describe('runsDayRootMessage', () => {
+  const base = { projectSlug: 'churn', day: '2026-11-30', metric: { name: 'auc', direction: 'maximize' as const } };
+  it.each([
+    ['best against a met target', { ...base, runs: 3, best: { value: 0.91, runLabel: 'rf-2' }, target: TARGETS[0]! }, ':test_tube: Experiment runs for churn on 2026-11-30 — 3 runs · best auc 0.91 (rf-2) · target ≥ 0.85 met', ':white_check_mark:'],
+    ['one run short of its target', { ...base, runs: 1, best: { value: 0.8, runLabel: 'a' }, target: TARGETS[0]! }, ':test_tube: Experiment runs for churn on 2026-11-30 — 1 run · best auc 0.8 (a) · target ≥ 0.85 not met', ':x:'],
+    ['no target', { ...base, runs: 2, best: { value: 0.8, runLabel: 'a' }, target: null }, ':test_tube: Experiment runs for churn on 2026-11-30 — 2 runs · best auc 0.8 (a)', '*2 runs*'],
+    ['runs without the metric', { ...base, runs: 2, best: null, target: TARGETS[0]! }, ':test_tube: Experiment runs for churn on 2026-11-30 — 2 runs · none reports auc yet', 'none reports auc yet'],
+  ])('%s', (_what, v, text, inBlocks) => {
+    const m = runsDayRootMessage(v);
+    expect(m.text).toBe(text);
+    expect(allText(m.blocks)).toContain(inBlocks);
+  });
+
+  it('escapes a run name in the blocks and neutralises mentions in the fallback', () => {
+    const m = runsDayRootMessage({ ...base, runs: 1, best: { value: 0.9, runLabel: '<!channel> & co' }, target: null });
+    expect(allText(m.blocks)).toContain('(*&lt;!channel&gt; &amp; co*)');
+    // The day is UTC's, and says so: a reader in New York sees the evening's runs under tomorrow's date.
+    expect(allText(m.blocks)).toContain('*Experiment runs for churn* — 2026-11-30 (UTC)');
+    expect(m.text).not.toContain('<!channel>');
   });
 });
 

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeResponses } from '../../src/domain/viability/summary.js';
 import { type Block, esc, section } from '../../src/messages/blocks.js';
-import { checkinMessage, commentModal, escalationMessage, summaryMessages, withTally } from '../../src/messages/viability.js';
+import { checkinDmMessage, checkinMessage, commentModal, escalationMessage, summaryMessages, withTally } from '../../src/messages/viability.js';
 import { parseAnswerActionId, VIABILITY_IDS } from '../../src/messages/ids/viability.js';
 
 type Button = { type: string; text: { text: string }; action_id: string; value?: string; style?: string };
 const buttons = (blocks: Block[]): Button[] => blocks.flatMap((b) => (((b as { elements?: unknown }).elements as Button[] | undefined) ?? []).filter((e) => e.type === 'button'));
 const button = (blocks: Block[], label: string) => buttons(blocks).find((b) => b.text.text === label);
-const text = (blocks: Block[]) => JSON.stringify(blocks);
+const text = (blocks: Block[] | Block) => JSON.stringify(blocks);
 
-const base = { slug: 'churn-model', checkinId: 42, closesAt: new Date('2026-03-02T09:00:00Z'), facts: ['In the *development* phase for 3d'], signals: [], counts: { on_track: 0, at_risk: 0, not_viable: 0 } };
+const base = { slug: 'churn-model', checkinId: 42, closesAt: new Date('2026-03-02T09:00:00Z'), facts: ['In the *development* phase for 3d'], signals: [], counts: { on_track: 0, at_risk: 0, not_viable: 0 }, askees: ['U0CHEN', 'U0DANA', 'U0EMIL'], trend: [] };
+const who = (answered: string[]) => ({ askees: base.askees, answered });
 
 describe('checkinMessage', () => {
   it('asks the question and offers On track, At risk, Not viable and a comment, each carrying the check-in id', () => {
@@ -31,17 +32,73 @@ describe('withTally', () => {
   const posted = checkinMessage({ ...base, signals: [{ type: 'section', text: { type: 'mrkdwn', text: 'best auc 0.91' } }] }).blocks;
 
   it('replaces only the tally, keeping the signals and buttons as posted', () => {
-    const next = withTally(posted, { on_track: 2, at_risk: 1, not_viable: 0 });
+    const next = withTally(posted, { on_track: 2, at_risk: 1, not_viable: 0 }, who([]));
     expect(text(next)).toContain('On track 2 · At risk 1 · Not viable 0');
     expect(text(next)).toContain('best auc 0.91');
     expect(buttons(next)).toHaveLength(4);
   });
 
   it('once closed, drops the buttons and names the result', () => {
-    const closed = withTally(posted, { on_track: 0, at_risk: 1, not_viable: 2 }, { verdict: 'not_viable', at: new Date('2026-03-02T09:00:00Z') });
+    const closed = withTally(posted, { on_track: 0, at_risk: 1, not_viable: 2 }, who([]), { verdict: 'not_viable', at: new Date('2026-03-02T09:00:00Z') });
     expect(buttons(closed)).toHaveLength(0);
     expect(text(closed)).toContain('result: *Not viable*');
     expect(closed.find((b) => b.block_id === VIABILITY_IDS.actionsBlock)).toBeUndefined();
+  });
+});
+
+describe('who is asked, who answered, the trend', () => {
+  it('mentions the people asked at the top and waits on all of them before anyone answered', () => {
+    const { blocks } = checkinMessage(base);
+    expect(text(blocks.slice(0, 3))).toContain('<@U0CHEN> <@U0DANA> <@U0EMIL> — is *churn-model* still worth it?');
+    expect(text(blocks.find((b) => b.block_id === VIABILITY_IDS.tallyBlock)!)).toContain('Waiting on: <@U0CHEN>, <@U0DANA>, <@U0EMIL>');
+  });
+
+  it('shows who answered, not what, and after the close whom it did not hear from', () => {
+    const posted = checkinMessage(base).blocks;
+    const tally = (bs: Block[]) => text(bs.find((b) => b.block_id === VIABILITY_IDS.tallyBlock)!);
+    expect(tally(withTally(posted, { on_track: 1, at_risk: 1, not_viable: 0 }, who(['U0CHEN', 'U0DANA'])))).toContain('Answered: <@U0CHEN>, <@U0DANA> · Waiting on: <@U0EMIL>');
+    const closed = withTally(posted, { on_track: 1, at_risk: 0, not_viable: 0 }, who(['U0DANA']), { verdict: 'on_track', at: base.closesAt });
+    expect(tally(closed)).toContain('Answered: <@U0DANA> · No answer from: <@U0CHEN>, <@U0EMIL>');
+    expect(tally(withTally(posted, { on_track: 3, at_risk: 0, not_viable: 0 }, who(['U0EMIL', 'U0CHEN', 'U0DANA'])))).not.toContain('Waiting on');
+  });
+
+  it('shows the trend oldest first with the dates, and nothing without closed check-ins', () => {
+    const trend = [
+      { verdict: 'on_track' as const, closedAt: new Date('2026-02-02T09:00:00Z') },
+      { verdict: 'at_risk' as const, closedAt: new Date('2026-02-09T09:00:00Z') },
+      { verdict: 'not_viable' as const, closedAt: new Date('2026-02-16T09:00:00Z') },
+      { verdict: 'no_responses' as const, closedAt: new Date('2026-02-23T09:00:00Z') },
+    ];
+    const block = checkinMessage({ ...base, trend }).blocks.find((b) => b.block_id === VIABILITY_IDS.trendBlock)!;
+    expect(text(block)).toContain('*Last 4:* 🟢 🟡 🔴 ⚪');
+    expect(text(block)).toMatch(/2026-02-02 09:00 UTC> On track · .*2026-02-23 09:00 UTC> No responses/);
+    expect(checkinMessage(base).blocks.find((b) => b.block_id === VIABILITY_IDS.trendBlock)).toBeUndefined();
+  });
+
+  it('a second silent check-in in a row says so on its message instead of pointing to a summary', () => {
+    const posted = checkinMessage(base).blocks;
+    const zero = { on_track: 0, at_risk: 0, not_viable: 0 };
+    const first = withTally(posted, zero, who([]), { verdict: 'no_responses', at: base.closesAt, silentRun: 1 });
+    expect(text(first)).toContain('result: *No responses* — the summary is in the thread');
+    const third = withTally(posted, zero, who([]), { verdict: 'no_responses', at: base.closesAt, silentRun: 3 });
+    expect(text(third)).toContain('No answers (3rd silent check-in in a row).');
+    expect(text(third)).not.toContain('summary is in the thread');
+  });
+});
+
+describe('checkinDmMessage', () => {
+  const dm = (reminder: boolean, permalink: string | null) => checkinDmMessage({ slug: 'a<b', checkinId: 42, closesAt: base.closesAt, channelId: 'C0CHURN', permalink, reminder });
+
+  it('carries the answer buttons of the check-in and a link to its message', () => {
+    const { blocks, text: fallback } = dm(true, 'https://x.slack.com/archives/C0CHURN/p1');
+    for (const label of ['On track', 'At risk', 'Not viable']) expect(button(blocks, label)?.value).toBe('42');
+    expect(button(blocks, 'Add comment')).toBeUndefined();
+    expect(text(blocks)).toContain('<https://x.slack.com/archives/C0CHURN/p1|the check-in> in <#C0CHURN>');
+    expect(fallback).toMatch(/^Reminder: the viability check-in of a&lt;b closes/);
+  });
+
+  it('names the channel when the message has no link yet', () => {
+    expect(text(dm(false, null).blocks)).toContain('the check-in in <#C0CHURN>');
   });
 });
 

@@ -9,8 +9,10 @@ import { homeView } from '../../src/messages/home.js';
 import { designBriefMessage, editBriefModal } from '../../src/messages/intake.js';
 import { incidentMessage } from '../../src/messages/drift.js';
 import { runSummaryMessage } from '../../src/messages/run-summary.js';
-import { checkinMessage, commentModal } from '../../src/messages/viability.js';
-import { type BlockAction, type BlockContext, fieldName, readValues, renderBlocks } from '../../src/sandbox/page/static/blocks.js';
+import { checkinDmMessage, checkinMessage, commentModal } from '../../src/messages/viability.js';
+import { type BlockAction, type BlockContext, fieldName, readValues, renderBlocks, secondsToZoned, zonedToSeconds } from '../../src/sandbox/page/static/blocks.js';
+import { gateFormModal } from '../../src/messages/forms/gate-form.js';
+import { scheduleFormModal } from '../../src/messages/forms/schedule-form.js';
 import { all, html, type Node, text } from '../helpers/vnodes.js';
 
 const byClass = (x: unknown, cls: string) => all(x, (n) => String(n.props.class ?? '').split(' ').includes(cls));
@@ -67,7 +69,8 @@ describe('the app’s own messages and views', () => {
     ['closed gate', gateMessage({ ...gate, status: 'closed', outcome: 'go', phaseChanged: true, closedAt: NOW }).blocks],
     ['design brief', designBriefMessage({ slug: 'ticket-router', projectId: 7, brief, requesterId: 'U0ANA', assessment: 'ML fits.' }).blocks],
     ['run summary', runSummaryMessage({ projectSlug: 'churn', projectId: 3, runId: 9, loggedBy: '<@U0RAJ>', summary, canRequestDeploymentGate: true, narrative: 'Good.', details: { note: 'Deeper trees.', dataset: 'v3', commit: { sha: 'abc1234', url: 'https://git.example/c/abc1234' } } }).blocks],
-    ['check-in', checkinMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, facts: ['In *development* for 3d'], signals: [], counts: { on_track: 1, at_risk: 0, not_viable: 0 } }).blocks],
+    ['check-in', checkinMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, facts: ['In *development* for 3d'], signals: [], counts: { on_track: 1, at_risk: 0, not_viable: 0 }, askees: ['U0ANA', 'U0BEN'], trend: [{ verdict: 'on_track', closedAt: NOW }, { verdict: 'at_risk', closedAt: NOW }] }).blocks],
+    ['check-in DM', checkinDmMessage({ slug: 'churn', checkinId: 5, closesAt: NOW, channelId: 'C0FRAUD', permalink: 'https://sandbox.slack.com/archives/C0FRAUD/p1700000000000100', reminder: true }).blocks],
     ['drift alert', incidentMessage({ incidentId: 3, slug: 'churn', ownerId: 'U0OWNER', status: 'open', severity: 'critical', openedAt: NOW, changedBy: null, changedAt: null, snoozedUntil: null, escalatedAt: null, resolvedAt: null, ackTimeoutMinutes: 30, report: null }).blocks],
     [
       'App Home',
@@ -81,6 +84,8 @@ describe('the app’s own messages and views', () => {
     ['No-go modal', noGoModal({ gateId: 42, channelId: 'C0FRAUD', question: 'Ship?' }).blocks],
     ['Edit brief modal', editBriefModal(brief, { projectId: 7, channelId: 'C0FRAUD', ts: '1.2', version: 1 }).blocks],
     ['comment modal', commentModal({ slug: 'churn', checkinId: 5, answer: 'at_risk', comment: 'Labels are late.' }).blocks],
+    ['gate form', gateFormModal({ projects: [{ id: 3, slug: 'churn' }], project: { id: 3, slug: 'churn', phase: 'development', phases: ['deployment', 'design', 'retired'], stakeholders: ['U0ANA'], byOwner: false }, deadline: NOW }).blocks],
+    ['schedule form', scheduleFormModal({ projectId: 3, slug: 'churn', cadence: 'weekly mon 09:00', tz: 'Europe/Berlin', preview: { ok: false, message: 'Not yet.' } }).blocks],
   ];
 
   it.each(surfaces)('%s: every block is drawn, none "Unsupported"', (_name, blocks) => {
@@ -220,6 +225,15 @@ describe('actions outside input blocks', () => {
     const { tree } = render(noGoModal({ gateId: 42, channelId: 'C0FRAUD', question: 'Ship?' }).blocks, { onAction });
     expect(ofType(tree, 'textarea')[0]?.props.onChange).toBeUndefined();
   });
+
+  it('an input block with dispatch_action sends its change at once, as Slack does (the gate form\'s project picker)', () => {
+    const view = gateFormModal({ projects: [{ id: 3, slug: 'churn' }, { id: 4, slug: 'fraud' }], deadline: NOW });
+    const { tree, actions } = render(view.blocks);
+    const [picker, ...others] = ofType(tree, 'select');
+    (picker!.props.onChange as (e: unknown) => void)({ currentTarget: { value: '4', selectedOptions: [{ textContent: 'fraud' }] } });
+    expect(actions).toEqual([{ blockId: 'gate_project', actionId: 'gate.form.project', type: 'static_select', selectedValue: '4', label: 'fraud' }]);
+    expect(others.map((o) => o.props.onChange)).toEqual(others.map(() => undefined));
+  });
 });
 
 describe('rich_text', () => {
@@ -247,6 +261,21 @@ describe('rich_text', () => {
     expect(text(ofType(tree, 'strong'))).toBe('Hi ');
     expect(ofType(tree, 'a').map((a) => a.props.href)).toEqual(['https://example.com']);
     expect(ofType(tree, 'li').map(text)).toEqual(['one <b>']);
+  });
+});
+
+describe('the datetimepicker', () => {
+  it('shows its instant in the viewer\'s zone and sends the wall time read there as Unix seconds', () => {
+    const seconds = Date.parse('2026-03-29T01:30:00Z') / 1000;
+    const { tree } = render([{ type: 'input', block_id: 'when', label: { type: 'plain_text', text: 'Deadline' }, element: { type: 'datetimepicker', action_id: 'at', initial_date_time: seconds } }], { tz: 'Europe/Berlin' });
+    const input = ofType(tree, 'input')[0]!;
+    // 01:30Z on the night Berlin springs forward is 03:30 summer time.
+    expect(input.props).toMatchObject({ type: 'datetime-local', defaultValue: '2026-03-29T03:30', 'data-tz': 'Europe/Berlin', name: fieldName('when', 'at') });
+    expect(readValues({ elements: [{ name: fieldName('when', 'at'), type: 'datetime-local', value: '2026-03-29T03:30', dataset: { tz: 'Europe/Berlin' } }] })).toEqual({ when: { at: String(seconds) } });
+    expect(readValues({ elements: [{ name: fieldName('when', 'at'), type: 'datetime-local', value: '', dataset: { tz: 'UTC' } }] })).toEqual({ when: { at: null } });
+    for (const tz of ['UTC', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe']) {
+      expect(zonedToSeconds(secondsToZoned(1775044800, tz), tz)).toBe('1775044800');
+    }
   });
 });
 

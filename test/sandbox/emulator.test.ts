@@ -76,6 +76,19 @@ describe('Slack Web API emulator', () => {
     await expect(client.views.open({ trigger_id: slack.newTriggerId('U1'), view: longTitle })).rejects.toMatchObject({ data: { error: 'invalid_arguments' } });
   });
 
+  it('views.update replaces a modal; with the hash of an older copy it is hash_conflict and changes nothing', async () => {
+    const view = { type: 'modal' as const, title: { type: 'plain_text' as const, text: 'Form' }, blocks: [] };
+    const opened = await client.views.open({ trigger_id: slack.newTriggerId('U1'), view });
+    const first = opened.view!.hash!;
+    const updated = await client.views.update({ view_id: opened.view!.id!, hash: first, view: { ...view, title: { type: 'plain_text', text: 'Second' } } });
+    expect(updated.view!.hash).not.toBe(first);
+    await expect(client.views.update({ view_id: opened.view!.id!, hash: first, view: { ...view, title: { type: 'plain_text', text: 'Stale' } } })).rejects.toMatchObject({ data: { error: 'hash_conflict' } });
+    expect(slack.store.views.get(opened.view!.id!)!.view.title).toEqual({ type: 'plain_text', text: 'Second' });
+    // Without a hash, the update is unconditional, as in Slack.
+    await client.views.update({ view_id: opened.view!.id!, view });
+    expect(slack.store.views.get(opened.view!.id!)!.view.title).toEqual({ type: 'plain_text', text: 'Form' });
+  });
+
   it('response_url posts become ephemeral replies, in-channel messages or replacements', async () => {
     const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     await post(slack.newResponseUrl('C6', 'U1'), { text: 'only you' });

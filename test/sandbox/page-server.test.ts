@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/clock.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
 import { serveSandboxPage } from '../../src/sandbox/page/server.js';
+import { fullSpec, svgToPng } from '../../src/charts/render.js';
+import { renderRunsCompared, runsComparedSpec } from '../../src/charts/runs-compared.js';
+import { eq } from 'drizzle-orm';
+import { createProject } from '../../src/db/repositories/projects.js';
+import { gates } from '../../src/db/schema/index.js';
 
 // The page's HTTP side: what each person is shown, what a click becomes, and what bad input gets.
 describe('sandbox page server', () => {
@@ -63,6 +68,20 @@ describe('sandbox page server', () => {
     expect(h.slack.store.messages.length).toBe(before + 1);
   });
 
+  it('the ⚡ shortcut opens the gate form for that person, who fills it in and opens the gate', async () => {
+    const p = (await createProject(h.database.db, { teamId: h.slack.teamId, slug: 'page-gate', channelId: 'C0GENERAL', ownerId: 'U0ADA', now: h.clock.now(), brief: { stakeholders: ['U0BEN'] } }))!;
+    expect(await post('/sandbox/shortcut', { as: 'U0ADA', callbackId: 'open_gate' })).toEqual({ status: 200, json: { ok: true } });
+    const modal = await waitFor(async () => (await stateOf('U0ADA')).modal ?? undefined, 'the gate form');
+    expect(await post('/sandbox/shortcut', { as: 'U0ADA', callbackId: 'no spaces' })).toMatchObject({ status: 400, json: { error: expect.stringContaining('callbackId') } });
+    // What the page's form sends: the picked project, and the deadline as Unix seconds (readValues).
+    const deadline = String(Math.floor(h.clock.now().getTime() / 1000) + 86_400);
+    const submitted = await post('/sandbox/submit', { as: 'U0ADA', viewId: modal.id, values: { gate_project: { 'gate.form.project': String(p.id) }, gate_deadline: { deadline } } });
+    expect(submitted).toEqual({ status: 200, json: { ok: true } });
+    const [gate] = await h.database.db.select().from(gates).where(eq(gates.projectId, p.id));
+    expect(gate).toMatchObject({ openedBy: 'U0ADA', voters: ['U0BEN'] });
+    expect(gate!.deadline.getTime() / 1000).toBe(Number(deadline));
+  });
+
   it('acts only for the page itself: a JSON body, from its own origin', async () => {
     const before = h.slack.store.messages.length;
     const body = JSON.stringify({ as: 'U0ADA', channel: 'C0GENERAL', text: 'forged' });
@@ -96,6 +115,34 @@ describe('sandbox page server', () => {
     await read;
     // The stream's listener goes with it (a page reloaded all day leaves nothing behind).
     await waitFor(() => h.slack.store.subscribers === 0, 'the event stream to unsubscribe');
+  });
+
+  it('serves Vega’s browser bundles and the chart module, and hands out the spec a chart’s PNG carries', async () => {
+    for (const path of ['/vendor/vega.min.js', '/vendor/vega-lite.min.js', '/static/chart.js']) {
+      const res = await fetch(base + path);
+      expect([path, res.status, res.headers.get('content-type')]).toEqual([path, 200, 'text/javascript; charset=utf-8']);
+    }
+    expect(await (await fetch(base + '/vendor/vega-lite.min.js')).text()).toMatch(/vegaLite/);
+    for (const path of ['/vendor/vega.js', '/vendor/vega-core.min.js', '/vendor/vega-schema.json']) expect([path, (await fetch(base + path)).status]).toEqual([path, 404]);
+
+    const input = { title: 'churn: top 2 runs', metrics: [{ name: 'auc', direction: 'maximize' as const, target: 0.85 }], runs: [{ label: 'rf-<b>', values: { auc: 0.9 } }, { label: 'rf-2', values: { auc: 0.8 } }] };
+    const chart = await renderRunsCompared(input);
+    const plain = await svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="2" height="2"/>');
+    h.slack.store.files.set('FCHART1', { id: 'FCHART1', filename: 'chart.png', title: 'chart', bytes: chart });
+    h.slack.store.files.set('FPLAIN1', { id: 'FPLAIN1', filename: 'photo.png', title: 'photo', bytes: plain });
+    h.slack.addMessage({ channel: 'C0CHURN', botId: h.slack.botId, user: h.slack.botUserId, text: '', files: [h.slack.store.files.get('FCHART1')!, h.slack.store.files.get('FPLAIN1')!] });
+
+    const files = ((await stateOf('U0ADA')) as unknown as { messages: { files: { id: string; url: string; spec?: string }[] }[] }).messages.flatMap((m) => m.files);
+    expect(files).toEqual(expect.arrayContaining([
+      { id: 'FCHART1', name: 'chart.png', title: 'chart', url: '/files/FCHART1', spec: '/files/FCHART1/spec.json' },
+      { id: 'FPLAIN1', name: 'photo.png', title: 'photo', url: '/files/FPLAIN1' },
+    ]));
+    const spec = await fetch(base + '/files/FCHART1/spec.json');
+    expect([spec.status, spec.headers.get('content-type')]).toEqual([200, 'application/json; charset=utf-8']);
+    expect(await spec.json()).toEqual(JSON.parse(JSON.stringify(fullSpec(runsComparedSpec(input)))));
+    for (const path of ['/files/FPLAIN1/spec.json', '/files/FNONE/spec.json', '/files/FCHART1/spec.json/x']) expect([path, (await fetch(base + path)).status]).toEqual([path, 404]);
+    // The PNG itself is served as it was uploaded, spec chunk and all.
+    expect(Buffer.from(await (await fetch(base + '/files/FCHART1')).arrayBuffer()).equals(chart)).toBe(true);
   });
 
   it('a permalink opens the page at that message', async () => {

@@ -357,3 +357,35 @@ export async function openOutboxBacklog(db: Db): Promise<{ depth: number; oldest
     .where(sql`${outbox.status} in ('pending', 'sending')`);
   return { depth: Number(row?.depth ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
 }
+
+/**
+ * `queueCoalescedUpdate` for a caller inside the transaction that makes the change (a run joining
+ * its day's thread), so the update commits with the change or not at all. Coalescing on a row
+ * queued earlier is then only safe while no worker can draw that row before this transaction
+ * commits: the waiting update — or the message itself, while it is still to be posted, since it is
+ * drawn when sent too — is locked (FOR UPDATE) until then, and workers skip locked rows. A row
+ * already locked by someone else may be a worker's claim about to draw it without this change: it
+ * is skipped, not waited for, and an update queued. True when an update was queued.
+ */
+export async function queueCoalescedUpdateIn(
+  tx: Db,
+  u: { teamId: string; channelId: string; targetId: number; payload: Record<string, unknown>; now: Date; intervalMs: number },
+): Promise<boolean> {
+  const at = u.now.toISOString();
+  const res = await tx.execute(sql`
+    with message_waiting as (
+      select o.id from ${outbox} o where o.id = ${u.targetId} and o.status = 'pending'
+      for update of o skip locked
+    ),
+    update_waiting as (
+      select o.id from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update' and o.status = 'pending' and o.dedupe_key is null
+      for update of o skip locked
+    )
+    insert into ${outbox} (team_id, method, channel_id, payload, target_id, lane, status, next_attempt_at, created_at)
+    select ${u.teamId}, 'chat.update', ${u.channelId}, ${JSON.stringify(u.payload)}::jsonb, ${u.targetId}, ${laneOf({ method: 'chat.update', channelId: u.channelId, targetId: u.targetId })}, 'pending',
+           greatest(${at}::timestamptz, coalesce((select max(o.sent_at) from ${outbox} o where o.target_id = ${u.targetId} and o.method = 'chat.update') + ${u.intervalMs} * interval '1 millisecond', ${at}::timestamptz)),
+           ${at}::timestamptz
+    where not exists (select 1 from message_waiting) and not exists (select 1 from update_waiting)
+    returning id`);
+  return rowsOf(res).length === 1;
+}

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, max, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { rowsOf } from '../client.js';
 import { runMetrics, runs } from '../schema/index.js';
@@ -364,4 +364,23 @@ export async function lastRunAsOf(db: Db, scope: ProjectScope, at: Date): Promis
     .orderBy(desc(runs.createdAt), desc(runs.id))
     .limit(1);
   return row;
+}
+
+/**
+ * The runs logged in [from, to) (a UTC day's experiments thread): how many, and the best value of
+ * `metric` among them in its direction with the run that reached it (ties: the earlier run). Read
+ * when the day's thread root is drawn, at most once per message refresh, not while a run is logged.
+ */
+export async function runsBetween(db: Db, scope: ProjectScope, metric: MetricRef | null, from: Date, to: Date): Promise<{ runs: number; best: { value: number; run: RunRow } | null }> {
+  const inRange = and(eq(runs.teamId, scope.teamId), eq(runs.projectId, scope.projectId), gte(runs.createdAt, from), lt(runs.createdAt, to));
+  const [counted] = await db.select({ n: count() }).from(runs).where(inRange);
+  if (!metric || Number(counted?.n ?? 0) === 0) return { runs: Number(counted?.n ?? 0), best: null };
+  const [top] = await db
+    .select({ run: runs, value: runMetrics.value })
+    .from(runMetrics)
+    .innerJoin(runs, eq(runs.id, runMetrics.runId))
+    .where(and(inRange, eq(runMetrics.projectId, scope.projectId), eq(runMetrics.name, metric.name)))
+    .orderBy(metric.direction === 'maximize' ? desc(runMetrics.value) : asc(runMetrics.value), asc(runMetrics.runId))
+    .limit(1);
+  return { runs: Number(counted?.n ?? 0), best: top ? { value: Number(top.value), run: top.run } : null };
 }

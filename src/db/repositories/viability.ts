@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, notExists, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, notExists, sql } from 'drizzle-orm';
 import type { ViabilityAnswer, ViabilityVerdict } from '../../shared/enums.js';
 import type { Db } from '../client.js';
 import { outbox, projects, viabilityCheckins, viabilityResponses } from '../schema/index.js';
@@ -127,6 +127,20 @@ export async function lastClosedCheckin(db: Db, projectId: number): Promise<Chec
     .orderBy(desc(viabilityCheckins.slotAt))
     .limit(1);
   return row;
+}
+
+/**
+ * The project's closed check-ins with a slot at or before `upTo`, newest first (at most `limit`):
+ * the trend a check-in shows, and the run of silent ones its close looks at.
+ */
+export async function recentClosedCheckins(db: Db, projectId: number, upTo: Date, limit: number): Promise<{ id: number; verdict: ViabilityVerdict; closedAt: Date; slotAt: Date }[]> {
+  const rows = await db
+    .select({ id: viabilityCheckins.id, verdict: viabilityCheckins.verdict, closedAt: viabilityCheckins.closedAt, slotAt: viabilityCheckins.slotAt })
+    .from(viabilityCheckins)
+    .where(and(eq(viabilityCheckins.projectId, projectId), lte(viabilityCheckins.slotAt, upTo), isNotNull(viabilityCheckins.closedAt), isNotNull(viabilityCheckins.verdict)))
+    .orderBy(desc(viabilityCheckins.slotAt), desc(viabilityCheckins.id))
+    .limit(limit);
+  return rows.map((r) => ({ id: r.id, verdict: r.verdict!, closedAt: r.closedAt!, slotAt: r.slotAt }));
 }
 
 /** An open check-in as a person's App Home lists it. */

@@ -112,7 +112,8 @@ export function checkColumnName(name: string, field: string, opts: { reservedAll
   const shown = printable(name);
   if (name.length === 0) throw new DriftInputError('invalid_request', `${field}: a column name is empty.`, field);
   if (name.length > DRIFT_UPLOAD_LIMITS.nameLength) throw new DriftInputError('invalid_request', `${field}: column name "${shown}" is ${name.length} characters; the limit is ${DRIFT_UPLOAD_LIMITS.nameLength}.`, field);
-  const bad = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.exec(name);
+  // \p{Cs}: an unpaired surrogate (JSON's "\ud800"), not a character, and refused by PostgreSQL's jsonb.
+  const bad = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u.exec(name);
   if (bad) {
     const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     throw new DriftInputError('invalid_request', `${field}: column name "${shown}" holds U+${code}, a control or invisible character.`, field);
@@ -215,8 +216,12 @@ export function typedColumn(values: readonly unknown[], kind: ColumnKind, source
     const out: (string | null)[] = new Array(values.length);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v === null || typeof v === 'string') out[i] = v;
-      else if (typeof v === 'number' || typeof v === 'boolean') out[i] = String(v);
+      if (v === null) out[i] = v;
+      else if (typeof v === 'string') {
+        // An unpaired surrogate (JSON's "\ud800") is not text: PostgreSQL refuses it in the jsonb the report is stored in.
+        if (!v.isWellFormed()) throw new DriftInputError('invalid_request', `${field}: column "${printable(name)}" holds an unpaired surrogate (a lone \\ud800–\\udfff escape) at ${at.describe(i)}, which is not valid Unicode.`, field);
+        out[i] = v;
+      } else if (typeof v === 'number' || typeof v === 'boolean') out[i] = String(v);
       else throw badCell(name, field, at, i, v);
     }
     return { kind, values: out };

@@ -7,8 +7,11 @@ import { INVISIBLE_CHARACTERS } from '../../shared/printable.js';
  *   and the other C0 controls except tab, newline and carriage return, and DEL;
  * - zero-width and direction controls (U+200B–U+200F, U+202A–U+202E, U+2066–U+2069, U+FEFF):
  *   invisible, they make text display differently from what it is ("Trojan Source"), so two
- *   names that look the same can differ, or a note can show its words in another order.
+ *   names that look the same can differ, or a note can show its words in another order;
+ * - an unpaired UTF-16 surrogate (JSON's `"\ud800"`): not a character at all, and PostgreSQL
+ *   refuses it in jsonb, so a body carrying one would fail at the database instead of here.
  */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const UNSAFE = new RegExp(`[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f${INVISIBLE_CHARACTERS}]`, 'u');
 
 const NAMES: Record<number, string> = {
@@ -37,6 +40,8 @@ export function codePointLabel(ch: string): string {
 
 /** Why `text` may not be stored, naming the first unsafe character by code point; undefined when it is fine. */
 export function unsafeCharacterProblem(text: string): string | undefined {
+  const lone = text.isWellFormed() ? null : LONE_SURROGATE.exec(text);
+  if (lone) return `contains an unpaired surrogate (${codePointLabel(lone[0])}), which is not valid Unicode; remove it`;
   const m = UNSAFE.exec(text);
   if (!m) return undefined;
   const ch = m[0];

@@ -8,6 +8,8 @@ export const VIABILITY_IDS = {
   commentView: 'viability.comment_view',
   tallyBlock: 'viability_tally',
   actionsBlock: 'viability_actions',
+  dmActionsBlock: 'viability_dm_actions',
+  trendBlock: 'viability_trend',
   escalateBlock: 'viability_escalate',
   answerInput: 'viability_answer',
   commentInput: 'viability_comment',

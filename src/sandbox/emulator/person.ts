@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { slackSignature } from '../../slack/signing.js';
-import type { Block, EphemeralMessage, StoredMessage } from './store.js';
+import { type Block, type EphemeralMessage, type StoredMessage, withBlockIds } from './store.js';
 import type { SlackWebApiEmulator } from './web-api.js';
 
 export interface DeliveryOptions {
@@ -32,7 +32,10 @@ export type Surface = { kind: 'message'; message: StoredMessage } | { kind: 'eph
 export interface ActionTarget {
   blockId: string;
   actionId: string;
+  /** The option picked (a select, an overflow) or the text entered (an input that dispatches its changes). */
   selectedValue?: string;
+  /** In a modal: what the person has entered so far, as for submitView (the rest keep their initial values). */
+  values?: ViewValues;
 }
 
 /** Values for a modal submission: block_id → action_id → the value as a person would enter it. */
@@ -93,10 +96,39 @@ export class SlackPeople {
     return { ...res, triggerId };
   }
 
+  /**
+   * A global shortcut (the ⚡ menu): Slack sends a `shortcut` payload with a trigger id and no
+   * channel; the app answers by opening a modal with the trigger.
+   */
+  async shortcut(user: string, callbackId: string, opts: DeliveryOptions = {}): Promise<Delivery> {
+    const triggerId = opts.triggerId ?? this.api.newTriggerId(user);
+    const payload = {
+      type: 'shortcut',
+      team: { id: this.api.teamId, domain: this.api.teamName.toLowerCase() },
+      user: { id: user, username: user.toLowerCase(), team_id: this.api.teamId },
+      api_app_id: 'A0MLOPS',
+      token: 'legacy-verification-token',
+      is_enterprise_install: false,
+      enterprise: null,
+      callback_id: callbackId,
+      trigger_id: triggerId,
+      action_ts: `${this.clock.now().getTime() / 1000}`,
+    };
+    const res = await this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', opts);
+    this.api.store.changed();
+    return { ...res, triggerId };
+  }
+
   /** Clicks the button with this exact label in a message (channel or thread) or an open modal. */
   async click(user: string, message: StoredMessage, label: string, opts: DeliveryOptions = {}): Promise<Delivery> {
     const { button, blockId } = findButton(message.blocks ?? [], label);
     return this.act(user, { kind: 'message', message }, { blockId, actionId: String(button.action_id ?? '') }, opts);
+  }
+
+  /** Clicks the button with this exact label in an ephemeral message (one only this person sees). */
+  async clickEphemeral(user: string, ephemeral: EphemeralMessage, label: string, opts: DeliveryOptions = {}): Promise<Delivery> {
+    const { button, blockId } = findButton(ephemeral.blocks ?? [], label);
+    return this.act(user, { kind: 'ephemeral', ephemeral }, { blockId, actionId: String(button.action_id ?? '') }, opts);
   }
 
   /** Clicks the button with this exact label in the person's App Home (the first, if several carry it). */
@@ -117,12 +149,12 @@ export class SlackPeople {
     const triggerId = opts.triggerId ?? this.api.newTriggerId(user);
     const action: Record<string, unknown> = { type: element.type, action_id: target.actionId, block_id: target.blockId, action_ts: `${Date.now() / 1000}` };
     if (element.type === 'button') Object.assign(action, { text: element.text, value: element.value, style: element.style });
-    else {
+    else if (element.options !== undefined || element.type === 'overflow') {
       const options = (element.options as { value: string }[] | undefined) ?? [];
       const chosen = options.find((o) => o.value === target.selectedValue);
       if (!chosen) throw new Error(`no option "${target.selectedValue}" in ${target.actionId}`);
       action.selected_option = chosen;
-    }
+    } else Object.assign(action, elementState(element, target.selectedValue ?? null));
     const payload: Record<string, unknown> = {
       type: 'block_actions',
       team: { id: this.api.teamId, domain: this.api.teamName.toLowerCase() },
@@ -132,7 +164,7 @@ export class SlackPeople {
       trigger_id: triggerId,
       state: { values: {} },
       actions: [action],
-      ...surfacePayload(this.api, user, surface),
+      ...surfacePayload(this.api, user, surface, target),
     };
     const res = await this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', opts);
     return { ...res, triggerId };
@@ -142,15 +174,7 @@ export class SlackPeople {
   async submitView(user: string, viewId: string, values: ViewValues, opts: DeliveryOptions = {}): Promise<Delivery> {
     const stored = this.api.store.views.get(viewId);
     if (!stored) throw new Error(`no view ${viewId}`);
-    const state: Record<string, Record<string, unknown>> = {};
-    for (const block of stored.view.blocks ?? []) {
-      const el = (block as { element?: Record<string, unknown> }).element;
-      const blockId = String(block.block_id ?? '');
-      if (!el || !blockId) continue;
-      const actionId = String(el.action_id ?? '');
-      const given = values[blockId]?.[actionId];
-      state[blockId] = { [actionId]: elementState(el, given === undefined ? initialValue(el) : given) };
-    }
+    const state = viewState(stored.view.blocks ?? [], values);
     const payload = {
       type: 'view_submission',
       team: { id: this.api.teamId, domain: this.api.teamName.toLowerCase() },
@@ -158,11 +182,16 @@ export class SlackPeople {
       api_app_id: 'A0MLOPS',
       token: 'legacy-verification-token',
       trigger_id: opts.triggerId ?? this.api.newTriggerId(user),
-      view: { ...stored.view, id: viewId, state: { values: state }, hash: randomBytes(4).toString('hex') },
+      view: { ...stored.view, id: viewId, state: { values: state }, hash: stored.hash ?? randomBytes(4).toString('hex') },
     };
     const res = await this.send(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', opts);
-    const body = res.body as { response_action?: string } | undefined;
-    if (res.status === 200 && body?.response_action !== 'errors') stored.open = false;
+    const body = res.body as { response_action?: string; view?: Record<string, unknown> } | undefined;
+    // `update` replaces the modal's view in place (Slack keeps it open); `errors` keeps it as it was.
+    if (res.status === 200 && body?.response_action === 'update' && body.view) {
+      withBlockIds(body.view.blocks as Block[] | undefined);
+      stored.view = body.view;
+      stored.hash = randomBytes(4).toString('hex');
+    } else if (res.status === 200 && body?.response_action !== 'errors') stored.open = false;
     this.api.store.changed();
     return res;
   }
@@ -237,7 +266,7 @@ function surfaceBlocks(api: SlackWebApiEmulator, user: string, surface: Surface)
 }
 
 /** The parts of a block_actions payload that depend on where the click happened. */
-function surfacePayload(api: SlackWebApiEmulator, user: string, surface: Surface): Record<string, unknown> {
+function surfacePayload(api: SlackWebApiEmulator, user: string, surface: Surface, target?: ActionTarget): Record<string, unknown> {
   switch (surface.kind) {
     case 'message': {
       const m = surface.message;
@@ -262,17 +291,20 @@ function surfacePayload(api: SlackWebApiEmulator, user: string, surface: Surface
       return { container: { type: 'view', view_id: view.id }, view: { ...view, type: 'home', state: { values: {} } } };
     }
     case 'modal': {
+      // A change inside a modal carries the view with what has been entered so far, and its hash.
       const stored = api.store.views.get(surface.viewId);
-      return { container: { type: 'view', view_id: surface.viewId }, view: { ...stored?.view, id: surface.viewId, state: { values: {} } } };
+      const values = target?.selectedValue !== undefined ? { ...target.values, [target.blockId]: { ...target.values?.[target.blockId], [target.actionId]: target.selectedValue } } : target?.values;
+      const state = values ? viewState(stored?.view.blocks ?? [], values) : {};
+      return { container: { type: 'view', view_id: surface.viewId }, view: { ...stored?.view, id: surface.viewId, hash: stored?.hash, state: { values: state } } };
     }
   }
 }
 
 type Element = Record<string, unknown> & { type?: string; action_id?: string; value?: string; text?: unknown; style?: string };
 
-/** What a person can click in a block: its elements (an actions block) and its accessory (a section). */
+/** What a person can click in a block: its elements (an actions block), its accessory (a section), its input's element. */
 function elementsOf(block: Block): Element[] {
-  return [...((block.elements as Element[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Element] : [])];
+  return [...((block.elements as Element[] | undefined) ?? []), ...(block.accessory ? [block.accessory as Element] : []), ...(block.type === 'input' && block.element ? [block.element as Element] : [])];
 }
 
 function findElement(blocks: Block[], target: ActionTarget): Element {
@@ -296,9 +328,26 @@ function findButton(blocks: Block[], label: string): { button: Record<string, un
   throw new Error(`no button labelled "${label}" (buttons: ${labels.join(', ') || 'none'})`);
 }
 
+/** The state of a modal's inputs: the values given, the others as initially shown. */
+function viewState(blocks: Block[], values: ViewValues): Record<string, Record<string, unknown>> {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const block of blocks) {
+    const el = (block as { element?: Record<string, unknown> }).element;
+    const blockId = String(block.block_id ?? '');
+    if (block.type !== 'input' || !el || !blockId) continue;
+    const actionId = String(el.action_id ?? '');
+    const given = values[blockId]?.[actionId];
+    state[blockId] = { [actionId]: elementState(el, given === undefined ? initialValue(el) : given) };
+  }
+  return state;
+}
+
 function initialValue(el: Record<string, unknown>): string | string[] | null {
   if (typeof el.initial_value === 'string') return el.initial_value;
+  if (typeof el.initial_value === 'number') return String(el.initial_value);
+  if (typeof el.initial_date_time === 'number') return String(el.initial_date_time);
   if (Array.isArray(el.initial_users)) return el.initial_users as string[];
+  if (Array.isArray(el.initial_options)) return (el.initial_options as { value: string }[]).map((o) => o.value);
   const opt = el.initial_option as { value?: string } | undefined;
   return opt?.value ?? null;
 }
@@ -316,6 +365,17 @@ function elementState(el: Record<string, unknown>, value: string | string[] | nu
       const options = (el.options as { value: string; text: unknown }[] | undefined) ?? [];
       const opt = options.find((o) => o.value === value);
       return { type, selected_option: opt ?? null };
+    }
+    case 'checkboxes':
+    case 'multi_static_select': {
+      const options = (el.options as { value: string; text: unknown }[] | undefined) ?? [];
+      const picked = Array.isArray(value) ? value : value ? [value] : [];
+      return { type, selected_options: options.filter((o) => picked.includes(o.value)) };
+    }
+    // Slack sends the chosen instant as Unix seconds; the page and tests give it as such (as text).
+    case 'datetimepicker': {
+      const seconds = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : null;
+      return { type, selected_date_time: seconds };
     }
     default:
       return { type, value: Array.isArray(value) ? value.join('\n') : value };

@@ -33,6 +33,8 @@ export interface StoredView {
   userId: string;
   view: Record<string, unknown> & { blocks?: Block[]; callback_id?: string; private_metadata?: string };
   open: boolean;
+  /** Changes with every update; views.update with an older hash is refused (hash_conflict), as in Slack. */
+  hash?: string;
 }
 
 export interface StoredFile {

@@ -408,19 +408,25 @@ export class SlackWebApiEmulator {
       if (!view || errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
       const viewId = id('V');
       withBlockIds(view.blocks);
-      this.store.views.set(viewId, { id: viewId, userId, view, open: true });
-      return { ok: true, view: { ...view, id: viewId } };
+      const hash = newViewHash();
+      this.store.views.set(viewId, { id: viewId, userId, view, open: true, hash });
+      return { ok: true, view: { ...view, id: viewId, hash } };
     },
     'views.update': (args) => {
       const viewId = str(args.view_id);
       const stored = viewId ? this.store.views.get(viewId) : undefined;
       if (!stored) return { ok: false, error: 'not_found' };
+      // The hash guards against a race: an update made from an older copy of the view is refused.
+      const hash = str(args.hash);
+      if (hash !== undefined && stored.hash !== undefined && hash !== stored.hash) return { ok: false, error: 'hash_conflict' };
       const view = args.view as StoredViewInput;
       const errors = viewErrors(view ?? {});
       if (errors.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors } };
       withBlockIds(view.blocks);
       stored.view = view;
-      return { ok: true, view: { ...view, id: stored.id } };
+      stored.hash = newViewHash();
+      this.store.changed();
+      return { ok: true, view: { ...view, id: stored.id, hash: stored.hash } };
     },
     'views.publish': (args) => {
       const user = str(args.user_id);
@@ -508,6 +514,8 @@ export class SlackWebApiEmulator {
 }
 
 type StoredViewInput = Record<string, unknown> & { blocks?: Block[] };
+
+const newViewHash = () => `${Date.now()}.${randomBytes(4).toString('hex')}`;
 
 export type ExtraRoutes = (req: IncomingMessage, res: ServerResponse, body: Buffer, path: string) => boolean | Promise<boolean>;
 

@@ -77,8 +77,9 @@ function runCommand(slug: string, r: ExampleRun): string {
 
 /**
  * Logs the runs in order — most from CI through the API, a couple by the scientist with
- * `/mlops run` — each once its predecessor's summary is posted, so the channel reads in order;
- * then `/mlops runs` posts the leaderboard with its chart.
+ * `/mlops run` — each once its predecessor's summary is posted, so the day's experiments thread
+ * reads in order; then the scientist asks for the leaderboard with `/mlops runs`, which answers
+ * only them, and shares it: it is posted in the channel with its chart.
  */
 export async function logRuns(stage: Stage, slug: string, scientist: string, runs: readonly ExampleRun[]): Promise<void> {
   for (const r of runs) {
@@ -90,7 +91,8 @@ export async function logRuns(stage: Stage, slug: string, scientist: string, run
     }
     await stage.waitFor(`the summary of run ${r.name}`, () => stage.store.messages.find((m) => m.channel === stage.channel && m.botId !== undefined && m.text.startsWith(`${r.name} in ${slug}:`)));
   }
-  await stage.command(scientist, `runs ${slug}`, /Posting the/);
+  await stage.command(scientist, `runs ${slug}`, new RegExp(`^${slug} leaderboard by `));
+  await stage.clickInOwnReply(scientist, 'Share to channel', /Shared the/);
   const board = await stage.waitFor(`the ${slug} leaderboard`, () => stage.channelPost((m) => m.text.startsWith(`${slug} leaderboard by `)));
   await stage.waitFor(`the ${slug} leaderboard's chart`, () => stage.botReplies(board).find((m) => m.files?.length));
 }

@@ -72,6 +72,24 @@ export class Stage {
     return reply;
   }
 
+  /**
+   * `user` clicks the button labelled `label` in the last reply only they see (a private answer to a
+   * command), then waits until that reply, replaced by the app, matches `expected`.
+   */
+  async clickInOwnReply(user: string, label: string, expected: RegExp): Promise<string> {
+    const reply = this.store.ephemerals.filter((e) => e.user === user).at(-1);
+    if (!reply) throw stopped(`${nameOf(user)} has no reply to click "${label}" in.`);
+    const mark = this.ephemeralMark();
+    let status: number;
+    try {
+      status = (await this.ws.people.clickEphemeral(user, reply, label)).status;
+    } catch (err) {
+      throw stopped(`${nameOf(user)} could not click "${label}": ${(err as Error).message}`);
+    }
+    if (status !== 200) throw stopped(`the app answered ${status} to ${nameOf(user)}'s click on "${label}"`);
+    return this.waitFor(`the answer to ${nameOf(user)}'s click on "${label}"`, () => expected.test(reply.text) && reply.text, () => this.toldSince(user, mark));
+  }
+
   /** Polls until `find` returns something; after the timeout, throws naming `what` (and what `explain` adds, if anything). */
   async waitFor<T>(what: string, find: () => T | undefined | null | false, explain?: () => string | undefined): Promise<T> {
     const until = Date.now() + this.timeoutMs;

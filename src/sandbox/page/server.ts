@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { SPEC_KEYWORD, readTextChunk } from '../../charts/png-text.js';
 import type { SlackPeople } from '../emulator/person.js';
 import type { SlackWebApiEmulator } from '../emulator/web-api.js';
 import { SANDBOX_CHANNELS, SANDBOX_PEOPLE } from '../roster.js';
@@ -13,8 +14,9 @@ import { workspaceAs } from './workspace-view.js';
  * they see is the emulator's store — so the page shows exactly what Slack users get.
  *
  * Routes: `/` the page; `/static/…` its modules and styles; `/vendor/…` preact and htm from
- * node_modules (no bundler: the browser loads them through an import map); `/files/<id>` uploaded
- * files (the charts); `/archives/<channel>/p<ts>` permalinks; `/sandbox/state` what one person sees;
+ * node_modules (no bundler: the browser loads them through an import map), and Vega's browser
+ * bundles; `/files/<id>` uploaded files (the charts), `/files/<id>/spec.json` the Vega-Lite spec a
+ * chart's PNG carries; `/archives/<channel>/p<ts>` permalinks; `/sandbox/state` what one person sees;
  * `/sandbox/events` server-sent "something changed"; POST `/sandbox/…` what a person does.
  */
 export interface SandboxPageOptions {
@@ -30,15 +32,20 @@ const STATIC_DIR = fileURLToPath(new URL('../../../src/sandbox/page/static/', im
 const STATIC_FILES: Record<string, string> = {
   'app.js': 'text/javascript',
   'views.js': 'text/javascript',
+  'chart.js': 'text/javascript',
   'blocks.js': 'text/javascript',
   'mrkdwn.js': 'text/javascript',
   'app.css': 'text/css',
   'blocks.css': 'text/css',
 };
-const VENDOR: Record<string, string> = {
-  'preact.mjs': 'preact',
-  'hooks.mjs': 'preact/hooks',
-  'htm.mjs': 'htm',
+/** Served from node_modules: the module's entry point, or `file` beside it (Vega's prebuilt browser bundles). */
+const VENDOR: Record<string, { module: string; file?: string }> = {
+  'preact.mjs': { module: 'preact' },
+  'hooks.mjs': { module: 'preact/hooks' },
+  'htm.mjs': { module: 'htm' },
+  // Classic scripts (UMD: they set window.vega and window.vegaLite), loaded by chart.js when a chart needs them.
+  'vega.min.js': { module: 'vega', file: 'vega.min.js' },
+  'vega-lite.min.js': { module: 'vega-lite', file: 'vega-lite.min.js' },
 };
 
 const Person = z.string().refine((id) => SANDBOX_PEOPLE.some((p) => p.id === id), 'not a person of this workspace');
@@ -57,6 +64,7 @@ const ViewValue = z.union([z.string(), z.array(z.string()), z.null()]);
 const Submit = z.strictObject({ as: Person, viewId: z.string().min(1), values: z.record(z.string(), z.record(z.string(), ViewValue)) });
 const Close = z.strictObject({ as: Person, viewId: z.string().min(1) });
 const OpenHome = z.strictObject({ as: Person });
+const Shortcut = z.strictObject({ as: Person, callbackId: z.string().regex(/^[\w.-]{1,100}$/, 'not a callback id') });
 
 /** Sets the workspace's people and channel members up in the emulator, then serves the page on its host. */
 export function serveSandboxPage(opts: SandboxPageOptions): void {
@@ -77,8 +85,18 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
     if (path.startsWith('/vendor/')) {
       const name = path.slice('/vendor/'.length);
       if (!Object.hasOwn(VENDOR, name)) return false;
-      const spec = VENDOR[name]!;
-      send(res, 200, 'text/javascript; charset=utf-8', await readFile(fileURLToPath(import.meta.resolve(spec))));
+      const { module, file } = VENDOR[name]!;
+      const entry = import.meta.resolve(module);
+      send(res, 200, 'text/javascript; charset=utf-8', await readFile(fileURLToPath(file ? new URL(file, entry) : entry)), { 'cache-control': 'max-age=3600' });
+      return true;
+    }
+    const chartSpec = /^\/files\/([A-Z0-9]+)\/spec\.json$/.exec(path);
+    if (chartSpec) {
+      // The Vega-Lite spec a chart carries in its PNG (src/charts/png-text.ts), for the page to draw it interactively.
+      const bytes = api.store.files.get(chartSpec[1]!)?.bytes;
+      const spec = bytes && readTextChunk(bytes, SPEC_KEYWORD);
+      if (!spec) return false;
+      send(res, 200, 'application/json; charset=utf-8', spec, { 'cache-control': 'max-age=3600' });
       return true;
     }
     if (path.startsWith('/files/')) {
@@ -160,6 +178,12 @@ async function route(opts: SandboxPageOptions, req: IncomingMessage, res: Server
       api.store.changed();
       sendJson(res, 200, { ok: true });
       return true;
+    }
+    case '/sandbox/shortcut': {
+      // The ⚡ menu: a global shortcut, as Slack sends it; the app answers by opening a modal.
+      const p = Shortcut.safeParse(json);
+      if (!p.success) return invalid(p.error);
+      return answered(res, (await people.shortcut(p.data.as, p.data.callbackId)).status);
     }
     case '/sandbox/home': {
       const p = OpenHome.safeParse(json);

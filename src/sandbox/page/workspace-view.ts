@@ -1,3 +1,4 @@
+import { SPEC_KEYWORD, hasTextChunk } from '../../charts/png-text.js';
 import type { Block, StoredMessage } from '../emulator/store.js';
 import type { SlackWebApiEmulator } from '../emulator/web-api.js';
 import { SANDBOX_CHANNELS, SANDBOX_PEOPLE } from '../roster.js';
@@ -11,7 +12,8 @@ export interface PageMessage {
   fromApp: boolean;
   text: string;
   blocks?: Block[];
-  files: { id: string; name: string; title?: string; url: string }[];
+  /** `spec`: where the Vega-Lite spec of a chart is, when its PNG carries one (drawn interactively). */
+  files: { id: string; name: string; title?: string; url: string; spec?: string }[];
   edited: boolean;
   replyCount: number;
 }
@@ -53,7 +55,13 @@ function pageMessage(m: StoredMessage, api: SlackWebApiEmulator, replies: Map<st
     fromApp: m.botId === api.botId,
     text: m.text,
     blocks: m.blocks,
-    files: (m.files ?? []).map((f) => ({ id: f.id, name: f.filename, title: f.title, url: `/files/${f.id}` })),
+    files: (m.files ?? []).map((f) => ({
+      id: f.id,
+      name: f.filename,
+      title: f.title,
+      url: `/files/${f.id}`,
+      ...(f.bytes && hasTextChunk(f.bytes, SPEC_KEYWORD) ? { spec: `/files/${f.id}/spec.json` } : {}),
+    })),
     edited: Boolean(m.edited),
     replyCount: replies.get(`${m.channel}/${m.ts}`) ?? 0,
   };

@@ -1,6 +1,6 @@
 import type { Deps } from '../../deps.js';
 import type { Db } from '../../db/client.js';
-import { enqueue, enqueueMany, findOutboxByDedupeKey, type OutboxRow } from '../../db/repositories/outbox.js';
+import { enqueueMany, type OutboxRow } from '../../db/repositories/outbox.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import {
   type BatchRun,
@@ -13,14 +13,11 @@ import {
   scopeOf,
 } from '../../db/repositories/runs.js';
 import { addTimers } from '../../db/repositories/schedules.js';
-import { runsThreadRoot } from '../../messages/run-summary.js';
 import { groupCommit, type Settled } from '../../shared/group-commit.js';
 import { RUN_NARRATIVE_TIMER } from './run-narrative.js';
 import { summaryRenderPayload } from './summary-renderer.js';
 import { queueHomeRefreshAfterRuns } from '../projects/home-refresh.js';
-
-/** The UTC day a run belongs to for threading; one experiments thread per project per day. */
-export const utcDay = (d: Date): string => d.toISOString().slice(0, 10);
+import { dayThreadRoot, refreshDayThreadRoot, utcDay } from './day-thread.js';
 
 /** Runs written in one transaction at most; more waiting go in the next. */
 const MAX_BATCH = 100;
@@ -110,10 +107,11 @@ async function logApiRunsIn(deps: Deps, tx: Db, batch: ApiRunRequest[]): Promise
   });
 
   const fresh = batch.flatMap((r, i) => (results[i]!.kind === 'created' ? [{ project: r.project, run: results[i]!.run, now: r.run.now }] : []));
-  const roots = new Map<string, OutboxRow>();
+  const roots = new Map<string, { root: OutboxRow; project: ProjectRow; day: string; now: Date }>();
   for (const f of fresh) {
     const key = rootKey(f.project, f.run);
-    if (!roots.has(key)) roots.set(key, await dayThreadRoot(tx, f.project, f.run, f.now));
+    const day = utcDay(f.run.createdAt);
+    if (!roots.has(key)) roots.set(key, { root: await dayThreadRoot(tx, f.project, day, f.now), project: f.project, day, now: f.now });
   }
   const queued = await enqueueMany(
     tx,
@@ -123,10 +121,12 @@ async function logApiRunsIn(deps: Deps, tx: Db, batch: ApiRunRequest[]): Promise
       channelId: f.project.channelId,
       payload: summaryRenderPayload(f.run),
       dedupeKey: summaryKey(f.run),
-      parentId: roots.get(rootKey(f.project, f.run))!.id,
+      parentId: roots.get(rootKey(f.project, f.run))!.root.id,
       now: f.now,
     })),
   );
+  // The day's root counts the runs that joined it: one redraw per root for the whole batch.
+  for (const r of roots.values()) await refreshDayThreadRoot(tx, r.project, r.root, r.day, r.now);
   if (fresh.length > 0) {
     const latest = fresh.reduce((t, f) => (f.now.getTime() > t.getTime() ? f.now : t), fresh[0]!.now);
     await queueHomeRefreshAfterRuns(tx, fresh.map((f) => ({ project: f.project, metrics: f.run.metrics })), latest);
@@ -143,13 +143,3 @@ async function logApiRunsIn(deps: Deps, tx: Db, batch: ApiRunRequest[]): Promise
 
 const rootKey = (project: ProjectRow, run: RunRow) => `runs-thread:${project.id}:${utcDay(run.createdAt)}`;
 const summaryKey = (run: RunRow) => `run-summary:${run.id}`;
-
-/** The project's experiments thread of the run's day: queued once per day by its dedupe key. */
-async function dayThreadRoot(tx: Db, project: ProjectRow, run: RunRow, now: Date): Promise<OutboxRow> {
-  const key = rootKey(project, run);
-  // Looked up first: after the day's first run the root exists, and a read costs less than an insert that conflicts.
-  return (
-    (await findOutboxByDedupeKey(tx, key)) ??
-    (await enqueue(tx, { teamId: project.teamId, method: 'chat.postMessage', channelId: project.channelId, payload: runsThreadRoot(project.slug, utcDay(run.createdAt)), dedupeKey: key, now }))
-  );
-}

@@ -3,12 +3,13 @@ import type { Db } from '../../db/client.js';
 import type { Deps } from '../../deps.js';
 import { enqueue } from '../../db/repositories/outbox.js';
 import { findProjectById } from '../../db/repositories/projects.js';
-import { claimCheckinClose, findCheckin, markSummaryQueued, previousVerdict, recordCheckinResult, responsesFor } from '../../db/repositories/viability.js';
+import { claimCheckinClose, findCheckin, markSummaryQueued, previousVerdict, recentClosedCheckins, recordCheckinResult, responsesFor } from '../../db/repositories/viability.js';
+import { TREND_LENGTH } from '../../domain/viability/trend.js';
 import { ANSWER_LABELS } from '../../domain/viability/answers.js';
 import { decideEscalation } from '../../domain/viability/escalation.js';
 import { type CheckinSummary, summarizeResponses } from '../../domain/viability/summary.js';
-import { checkinRenderPayload } from './tally-refresh.js';
-import { escalationMessage, summaryMessages } from '../../messages/viability.js';
+import { checkinRenderPayload, silentRunAt } from './tally-refresh.js';
+import { escalationMessage, skipsSummary, summaryMessages } from '../../messages/viability.js';
 import type { TimerHandler } from '../job-handlers.js';
 import { queueProjectHomeRefreshById } from '../projects/home-refresh.js';
 
@@ -21,7 +22,9 @@ const Payload = z.object({ checkinId: z.number().int().positive() });
  * is final. That transaction stores the result and queues the final state of the root message
  * (rendered at send time, so it shows the frozen tally and no buttons). The summary reply, which
  * may wait on the LLM, and the continue/stop proposal are queued after it, once (summary_posted);
- * a crash in between leaves the timer to run again and queue them.
+ * a crash in between leaves the timer to run again and queue them. A silent check-in right after
+ * another silent one posts no summary: its closed message says "No answers (2nd silent check-in in
+ * a row)" instead, so a quiet channel does not collect "Nobody answered" replies one after another.
  */
 export const closeViabilityCheckin: TimerHandler = async (deps, { timer, now }) => {
   const { checkinId } = Payload.parse(timer.payload);
@@ -59,13 +62,16 @@ async function queueSummary(deps: Deps, teamId: string, checkinId: number, now: 
   // The check-in is closed: no answer can change any more, so this read is the tally taken at close.
   const summary = summarizeResponses(await responsesFor(deps.db, checkin.id));
   const decision = decideEscalation(summary.verdict, await previousVerdict(deps.db, checkin.projectId, checkin.slotAt));
-  const synthesis = await synthesize(deps, slug, summary);
+  const silent = skipsSummary(summary.verdict, await silentRunAt(deps, { ...checkin, verdict: summary.verdict }));
+  const synthesis = silent ? null : await synthesize(deps, slug, summary);
+  // The trend ends with this check-in: the summary shows where it leaves the project.
+  const trend = (await recentClosedCheckins(deps.db, checkin.projectId, checkin.slotAt, TREND_LENGTH)).reverse();
   const outboxId = checkin.outboxId;
   const base = { teamId: checkin.teamId, channelId: checkin.channelId, now };
   const queued = await deps.db.transaction(async (txn) => {
     const tx: Db = txn;
     if (!(await markSummaryQueued(tx, checkin.id))) return false;
-    const messages = summaryMessages({ slug, summary, synthesis });
+    const messages = silent ? [] : summaryMessages({ slug, summary, synthesis, trend });
     for (const [i, payload] of messages.entries()) {
       await enqueue(tx, { ...base, method: 'chat.postMessage', payload, parentId: outboxId, dedupeKey: i === 0 ? `viability-summary:${checkin.id}` : `viability-summary:${checkin.id}:${i + 1}` });
     }

@@ -10,10 +10,12 @@ import { DomainError } from '../../domain/errors.js';
 import { assertMinInterval, nextSlot } from '../../domain/schedule/slots.js';
 import { parseScheduleSpec, parseTimezone } from '../../domain/schedule/spec.js';
 import { checkinWindowMs, parseWindow } from '../../domain/viability/window.js';
+import { type CheckinAskMode, DEFAULT_ASK_MODE, parseAskMode, storedAskMode } from '../../domain/viability/asked.js';
 import type { CheckinRow } from '../../db/repositories/viability.js';
 import { scheduleStoppedText } from '../../messages/viability-commands.js';
 import type { ScheduleStopHandler } from '../job-handlers.js';
 import { postCheckin, scheduleWindowMs, VIABILITY_SCHEDULE } from './checkin.js';
+import { ownerTimeZone } from './owner-time-zone.js';
 
 const DEFAULT_NOW_WINDOW_MS = 24 * 3_600_000;
 /**
@@ -41,30 +43,36 @@ export async function showViabilitySchedule(deps: Deps, project: ProjectRow, act
 }
 
 /**
- * Schedules (or reschedules) a project's check-ins. The time zone defaults to UTC, not the
- * requester's Slack zone: a team's schedule should not depend on who typed it.
+ * Schedules (or reschedules) a project's check-ins. The time zone defaults to the project owner's
+ * Slack zone (ownerTimeZone), not the requester's: a team's schedule should not depend on who typed
+ * it. `tzFallback` says the owner's zone could not be read and UTC was used. `ask` is how the
+ * people asked are reached: a mention in the channel, or that and a DM each; left out, a schedule
+ * keeps its own (changing the cadence, from the flags or the form, does not turn DMs off), and a
+ * new one asks in the channel.
  */
 export async function setViabilitySchedule(
   deps: Deps,
   project: ProjectRow,
   actor: Actor,
-  input: { every: string; tz?: string; window?: string },
-): Promise<{ description: string; cron: string; tz: string; nextRunAt: Date; windowMs: number }> {
+  input: { every: string; tz?: string; window?: string; ask?: string },
+): Promise<{ description: string; cron: string; tz: string; tzFallback: boolean; nextRunAt: Date; windowMs: number; ask: CheckinAskMode }> {
   assertMay('manage', actor, project);
   assertNotRetired(project);
   const actorId = actor.userId;
   const now = deps.clock.now();
   const spec = parseScheduleSpec(input.every);
-  const tz = parseTimezone(input.tz ?? 'UTC');
+  const ask = input.ask !== undefined ? parseAskMode(input.ask) : await currentAskMode(deps, project);
+  const zone = input.tz !== undefined ? { tz: parseTimezone(input.tz), fromSlack: true } : await ownerTimeZone(deps, project);
+  const tz = zone.tz;
   assertMinInterval(spec.cron, tz, now, deps.config.minScheduleIntervalSeconds);
   const windowMs = checkinWindowMs(spec.cron, tz, now, input.window ? parseWindow(input.window) : undefined);
   const nextRunAt = nextSlot(spec.cron, tz, now);
   const windowSeconds = Math.round(windowMs / 1000);
   await deps.db.transaction(async (tx) => {
-    await upsertSchedule(tx, { teamId: project.teamId, kind: VIABILITY_SCHEDULE, ref: refOf(project), cron: spec.cron, timezone: tz, nextRunAt, options: { windowSeconds }, now });
-    await recordAudit(tx, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.schedule_set', detail: { cron: spec.cron, timezone: tz, windowSeconds }, at: now });
+    await upsertSchedule(tx, { teamId: project.teamId, kind: VIABILITY_SCHEDULE, ref: refOf(project), cron: spec.cron, timezone: tz, nextRunAt, options: { windowSeconds, ask }, now });
+    await recordAudit(tx, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.schedule_set', detail: { cron: spec.cron, timezone: tz, windowSeconds, ask }, at: now });
   });
-  return { description: spec.description, cron: spec.cron, tz, nextRunAt, windowMs };
+  return { description: spec.description, cron: spec.cron, tz, tzFallback: !zone.fromSlack, nextRunAt, windowMs, ask };
 }
 
 /** Stops the project's check-ins; false when none were scheduled. */
@@ -114,7 +122,14 @@ export async function runViabilityNow(deps: Deps, project: ProjectRow, actor: Ac
   const existing = await activeSchedule(deps, project);
   const windowMs = window ? parseWindow(window) : existing ? scheduleWindowMs(existing) : DEFAULT_NOW_WINDOW_MS;
   const slotAt = new Date(Math.floor(now.getTime() / CHECKIN_NOW_INTERVAL_MS) * CHECKIN_NOW_INTERVAL_MS);
-  const checkin = await postCheckin(deps, { project, scheduleId: null, slotAt, windowMs, requestedBy: actorId, now });
+  const ask = existing ? storedAskMode(existing.options) : DEFAULT_ASK_MODE;
+  const checkin = await postCheckin(deps, { project, scheduleId: null, slotAt, windowMs, requestedBy: actorId, ask, now });
   if (checkin) await recordAudit(deps.db, { teamId: project.teamId, projectId: project.id, actorId, action: 'viability.checkin_now', detail: { checkinId: checkin.id }, at: now });
   return checkin;
+}
+
+/** How the project's active schedule asks, or the default when it has none. */
+async function currentAskMode(deps: Deps, project: ProjectRow): Promise<CheckinAskMode> {
+  const existing = await activeSchedule(deps, project);
+  return existing ? storedAskMode(existing.options) : DEFAULT_ASK_MODE;
 }

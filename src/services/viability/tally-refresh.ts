@@ -1,11 +1,27 @@
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { type CheckinRow, findCheckin, responsesFor } from '../../db/repositories/viability.js';
+import { findProjectById } from '../../db/repositories/projects.js';
+import { type CheckinRow, findCheckin, recentClosedCheckins, responsesFor } from '../../db/repositories/viability.js';
+import { checkinAskees } from '../../domain/viability/asked.js';
 import { summarizeResponses } from '../../domain/viability/summary.js';
+import { silentRun } from '../../domain/viability/trend.js';
 import { queueMessageRefresh } from '../message-refresh.js';
 import type { OutboxRenderer } from '../job-handlers.js';
 import type { Block } from '../../messages/blocks.js';
-import { type Counts, withTally } from '../../messages/viability.js';
+import { type Counts, type Respondents, withTally } from '../../messages/viability.js';
+
+/** How far back a run of silent check-ins is counted ("12th silent check-in in a row"). */
+const SILENT_RUN_LOOKBACK = 100;
+
+/**
+ * How many check-ins in a row, ending with this closed one, nobody answered: 0 when this one got
+ * answers. Read from the database, like the verdicts it counts.
+ */
+export async function silentRunAt(deps: Pick<Deps, 'db'>, checkin: Pick<CheckinRow, 'projectId' | 'slotAt' | 'verdict'>): Promise<number> {
+  if (checkin.verdict !== 'no_responses') return 0;
+  const recent = await recentClosedCheckins(deps.db, checkin.projectId, checkin.slotAt, SILENT_RUN_LOOKBACK);
+  return silentRun(recent.map((c) => c.verdict));
+}
 
 /** Blocks read back from the outbox row this app wrote: objects with a type, trusted as the builders made them. */
 const StoredBlock = z.custom<Block>((b) => typeof b === 'object' && b !== null && typeof (b as { type?: unknown }).type === 'string');
@@ -43,12 +59,16 @@ export async function renderCheckin(deps: Deps, checkin: CheckinRow & { payload:
   const posted = Posted.safeParse(checkin.payload);
   if (!posted.success) return null;
   const blocks = posted.data.blocks;
+  const responses = await responsesFor(deps.db, checkin.id);
+  // Who is asked is read from the brief now; who answered, from the answers (never what they said).
+  const project = await findProjectById(deps.db, checkin.teamId, checkin.projectId);
+  const who: Respondents = { askees: project ? checkinAskees(project) : [], answered: responses.map((r) => r.userId) };
   if (checkin.closedAt && checkin.verdict) {
-    const counts = (checkin.counts as Counts | null) ?? summarizeResponses(await responsesFor(deps.db, checkin.id)).counts;
-    return { text: posted.data.text, blocks: withTally(blocks, counts, { verdict: checkin.verdict, at: checkin.closedAt }) };
+    const counts = (checkin.counts as Counts | null) ?? summarizeResponses(responses).counts;
+    return { text: posted.data.text, blocks: withTally(blocks, counts, who, { verdict: checkin.verdict, at: checkin.closedAt, silentRun: await silentRunAt(deps, checkin) }) };
   }
-  const { counts } = summarizeResponses(await responsesFor(deps.db, checkin.id));
-  return { text: posted.data.text, blocks: withTally(blocks, counts) };
+  const { counts } = summarizeResponses(responses);
+  return { text: posted.data.text, blocks: withTally(blocks, counts, who) };
 }
 
 /** Renders a check-in update when its outbox row goes out; null (nothing to send) when it is gone. */

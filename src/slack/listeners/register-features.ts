@@ -1,6 +1,7 @@
 import type { SlackListeners } from './registry.js';
 import type { Deps } from '../../deps.js';
 import { registerDrift } from './drift/index.js';
+import { registerForms } from './forms/index.js';
 import { registerGates } from './gates/index.js';
 import { registerIntake } from './intake/index.js';
 import { registerRuns } from './runs.js';
@@ -13,4 +14,5 @@ export function registerFeatures(listeners: SlackListeners, deps: Deps): void {
   registerGates(listeners, deps);
   registerViability(listeners, deps);
   registerDrift(listeners, deps);
+  registerForms(listeners, deps);
 }

@@ -1,4 +1,4 @@
-import type { AnyMiddlewareArgs, Middleware, SlackAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs, SlackViewAction, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { AnyMiddlewareArgs, Middleware, SlackAction, SlackActionMiddlewareArgs, SlackCommandMiddlewareArgs, SlackEventMiddlewareArgs, SlackShortcutMiddlewareArgs, SlackViewAction, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { MultipleListenerError } from '@slack/bolt';
 
 type AnyListener = Middleware<AnyMiddlewareArgs>;
@@ -31,7 +31,8 @@ class Table {
  *
  * The matching is Bolt's, for the payloads Slack sends this app (envelope.ts): an action by the
  * `action_id` of its first action (Bolt dispatches only that one), a view by `callback_id` and only
- * on submission (`app.view`'s default), an event by its type, a command by its name. Several
+ * on submission (`app.view`'s default), a shortcut by its `callback_id`, an event by its type, a
+ * command by its name. Several
  * listeners matching one request run concurrently and their failures are reported as Bolt does.
  * A request no listener takes goes on to Bolt's own listeners (none), and is acknowledged by
  * ack-unhandled.ts.
@@ -41,6 +42,7 @@ export class SlackListeners {
   private readonly views = new Table();
   private readonly events = new Table();
   private readonly commands = new Table();
+  private readonly shortcuts = new Table();
 
   action<A extends SlackAction = SlackAction>(actionId: string | RegExp, listener: Middleware<SlackActionMiddlewareArgs<A>>): this {
     this.actions.add(actionId, listener as unknown as AnyListener);
@@ -63,6 +65,12 @@ export class SlackListeners {
     return this;
   }
 
+  /** A global or message shortcut with this callback id. */
+  shortcut(callbackId: string, listener: Middleware<SlackShortcutMiddlewareArgs>): this {
+    this.shortcuts.add(callbackId, listener as unknown as AnyListener);
+    return this;
+  }
+
   /** The Bolt middleware that runs them: the last of `app.use`. */
   middleware(): AnyListener {
     return async (args) => {
@@ -78,8 +86,9 @@ export class SlackListeners {
   }
 
   private listenersFor(args: Args): AnyListener[] | undefined {
-    const a = args as Partial<{ command: { command?: unknown }; action: { action_id?: unknown }; view: { callback_id?: unknown }; event: { type?: unknown }; body: { type?: unknown } }>;
+    const a = args as Partial<{ command: { command?: unknown }; action: { action_id?: unknown }; view: { callback_id?: unknown }; event: { type?: unknown }; shortcut: { callback_id?: unknown }; body: { type?: unknown } }>;
     if (a.command !== undefined) return this.commands.match(a.command.command);
+    if (a.shortcut !== undefined) return this.shortcuts.match(a.shortcut.callback_id);
     if (a.action !== undefined) return this.actions.match(a.action.action_id);
     if (a.view !== undefined) return a.body?.type === 'view_submission' ? this.views.match(a.view.callback_id) : undefined;
     if (a.event !== undefined) return this.events.match(a.event.type);

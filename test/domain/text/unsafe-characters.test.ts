@@ -57,6 +57,16 @@ describe('unsafe characters', () => {
     expect(errorOf(() => parseSlug('\u200bchurn')).message).toContain('zero-width space');
   });
 
+  it('an unpaired surrogate (which PostgreSQL refuses in jsonb) is refused by name; a paired one is an emoji and fine', () => {
+    expect(unsafeCharacterProblem('lr \ud800')).toBe('contains an unpaired surrogate (U+D800), which is not valid Unicode; remove it');
+    expect(unsafeCharacterProblem('\udc00 first')).toContain('U+DC00');
+    expect(unsafeCharacterProblem('a\udbff\udbff\udfff')).toContain('U+DBFF');
+    expect(unsafeCharacterProblem('rocket 🚀 \ud83d\ude80')).toBeUndefined();
+    const r = RunInput.safeParse({ metrics: { auc: 0 }, params: { '0': '\ud800' } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path).toEqual(['params', '0']);
+  });
+
   it('printable escapes controls, line breaks and invisible characters, and cuts long text', () => {
     expect(printable('a\nb\u0000c\u202ed')).toBe('a\\u{A}b\\u{0}c\\u{202E}d');
     expect(printable('x'.repeat(10), 4)).toBe('xxxx…');

@@ -38,9 +38,13 @@ export interface FormControlLike {
   checked?: boolean;
   multiple?: boolean;
   selectedOptions?: ArrayLike<{ value: string }>;
+  /** A datetimepicker's zone (data-tz): its wall time is read there. */
+  dataset?: { tz?: string };
 }
 
 export const FIELD_SEP: '\u001f';
 export function fieldName(blockId: string, actionId: string): string;
 export function readValues(form: { elements: ArrayLike<FormControlLike> }): FormValues;
+export function secondsToZoned(seconds: number, tz: string): string;
+export function zonedToSeconds(local: string, tz: string): string | null;
 export function renderBlocks<N>(blocks: readonly unknown[] | null | undefined, ctx: BlockContext<N>): N;

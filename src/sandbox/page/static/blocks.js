@@ -33,6 +33,8 @@ export function readValues(form) {
     const action = el.name.slice(cut + 1);
     const seen = block[action];
     if (el.type === 'checkbox') block[action] = [...(Array.isArray(seen) ? seen : []), ...(el.checked ? [el.value] : [])];
+    // A datetimepicker's wall time, read in the viewer's zone, goes to Slack as Unix seconds.
+    else if (el.type === 'datetime-local') block[action] = el.value ? zonedToSeconds(el.value, el.dataset?.tz ?? 'UTC') : null;
     else if (el.type === 'radio') block[action] = el.checked ? el.value : (seen ?? null);
     else if (el.multiple) block[action] = Array.from(el.selectedOptions, (/** @type {{ value: string }} */ o) => o.value);
     else block[action] = el.value === '' ? null : el.value;
@@ -163,7 +165,7 @@ const INPUT_TYPES = /** @type {Record<string, string>} */ ({ email_text_input: '
  * submission; elsewhere (actions, section accessory) a change is an action sent at once, as in
  * Slack.
  * @param {Json} el @param {string} blockId @param {Ctx} ctx
- * @param {{ domId: string, required: boolean, invalid: boolean }} [field]
+ * @param {{ domId: string, required: boolean, invalid: boolean, dispatch?: boolean }} [field]
  */
 function element(el, blockId, ctx, field) {
   const { html } = ctx;
@@ -173,7 +175,9 @@ function element(el, blockId, ctx, field) {
   const placeholder = el?.placeholder ? plainText(el.placeholder) : undefined;
   /** @param {string | null} selectedValue @param {string} [label] */
   const act = (selectedValue, label) => ctx.onAction?.({ blockId, actionId, type, selectedValue, label });
-  const onChange = field ? undefined : (/** @type {any} */ e) => act(e.currentTarget.value || null);
+  // An input block with dispatch_action sends its changes at once too (the app may redraw the modal).
+  const live = !field || field.dispatch;
+  const onChange = live ? (/** @type {any} */ e) => act(e.currentTarget.value || null) : undefined;
   const common = { id: field?.domId, name, required: field?.required, 'aria-invalid': field?.invalid || undefined };
 
   if (type === 'button') return button(el, blockId, ctx);
@@ -182,7 +186,7 @@ function element(el, blockId, ctx, field) {
     const { choices, initial, multiple } = SELECTS[type](el, ctx);
     const option = (/** @type {Choice} */ c) => html`<option value=${c.value} defaultSelected=${initial.includes(c.value)}>${c.label}</option>`;
     const groups = [...new Set(choices.map((c) => c.group))];
-    const onSelect = field ? undefined : (/** @type {any} */ e) => act(e.currentTarget.value || null, e.currentTarget.selectedOptions?.[0]?.textContent);
+    const onSelect = live ? (/** @type {any} */ e) => act(e.currentTarget.value || null, e.currentTarget.selectedOptions?.[0]?.textContent) : undefined;
     return html`<select class="bk-select" ...${common} multiple=${multiple} size=${multiple ? Math.min(6, Math.max(3, choices.length)) : undefined} onChange=${onSelect}>
       ${multiple ? null : html`<option value="" disabled defaultSelected=${initial.length === 0}>${placeholder ?? 'Select an item'}</option>`}
       ${groups.map((g) => (g === undefined ? choices.map(option) : html`<optgroup label=${g}>${choices.filter((c) => c.group === g).map(option)}</optgroup>`))}
@@ -215,6 +219,11 @@ function element(el, blockId, ctx, field) {
   if (type === 'number_input') {
     const step = el.is_decimal_allowed ? 'any' : '1';
     return html`<input class="bk-text" type="number" ...${common} step=${step} min=${el.min_value} max=${el.max_value} placeholder=${placeholder} defaultValue=${el.initial_value ?? ''} onChange=${onChange} />`;
+  }
+  if (type === 'datetimepicker') {
+    const tz = ctx.tz ?? 'UTC';
+    const initial = typeof el.initial_date_time === 'number' ? secondsToZoned(el.initial_date_time, tz) : '';
+    return html`<input class="bk-text" type="datetime-local" ...${common} data-tz=${tz} defaultValue=${initial} onChange=${live ? (/** @type {any} */ e) => act(zonedToSeconds(e.currentTarget.value, tz)) : undefined} />`;
   }
   if (Object.hasOwn(INPUT_TYPES, type)) {
     const initial = el.initial_value ?? el.initial_date ?? el.initial_time ?? '';
@@ -256,6 +265,42 @@ function overflow(el, blockId, ctx) {
   </select>`;
 }
 
+// ---- date and time ----
+
+/** @param {number} t epoch ms @param {string} tz @returns {Record<string, number>} the wall clock in tz */
+function wallClock(t, tz) {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+  return Object.fromEntries(parts.filter((p) => p.type !== 'literal').map((p) => [p.type, Number(p.value)]));
+}
+
+/**
+ * Unix seconds as a datetime-local value (YYYY-MM-DDTHH:MM) in the viewer's zone.
+ * @param {number} seconds @param {string} tz
+ */
+export function secondsToZoned(seconds, tz) {
+  const w = wallClock(seconds * 1000, tz);
+  const two = (/** @type {number | undefined} */ n) => String(n ?? 0).padStart(2, '0');
+  return `${w.year}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}`;
+}
+
+/**
+ * A datetime-local value read as a wall-clock time in `tz`, to Unix seconds (as text, as the form
+ * sends values); the zone's offset is found by asking Intl twice, which settles across a change.
+ * @param {string} local @param {string} tz
+ */
+export function zonedToSeconds(local, tz) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) return null;
+  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  let t = wall;
+  for (let i = 0; i < 2; i++) {
+    const w = wallClock(t, tz);
+    const offset = Date.UTC(w.year ?? 0, (w.month ?? 1) - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
+    t = wall - offset;
+  }
+  return String(Math.floor(t / 1000));
+}
+
 // ---- input blocks --------------------------------------------------------------------------
 
 /**
@@ -270,7 +315,7 @@ function input(b, id, ctx) {
   const el = b.element ?? {};
   return html`<div class=${`bk-input${error ? ' bk-input--error' : ''}`}>
     <label class="bk-input-label" id=${`${domId}-label`} for=${domId}>${plainText(b.label)}${b.optional ? html` <span class="bk-optional">(optional)</span>` : null}</label>
-    ${element(el, id, ctx, { domId, required: !b.optional, invalid: Boolean(error) })}
+    ${element(el, id, ctx, { domId, required: !b.optional, invalid: Boolean(error), dispatch: b.dispatch_action === true })}
     ${error ? html`<div class="bk-error" role="alert">${error}</div>` : null}
     ${b.hint ? html`<div class="bk-hint">${plainText(b.hint)}</div>` : null}
   </div>`;

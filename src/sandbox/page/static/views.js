@@ -5,6 +5,7 @@ import { h } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 import { readValues, renderBlocks } from './blocks.js';
+import { ChartFile } from './chart.js';
 import { plainText, renderMrkdwn } from './mrkdwn.js';
 
 const html = htm.bind(h);
@@ -51,7 +52,10 @@ function Message({ ctx, message, surface, ephemeral, onReply, highlight, onDismi
           ${ephemeral && html`<span class="only-you">Only visible to you</span>`}
         </div>
         ${message.blocks?.length ? renderBlocks(message.blocks, d) : html`<div class="mrkdwn">${renderMrkdwn(message.text, d)}</div>`}
-        ${(message.files ?? []).map((f) => (/\.(png|svg)$/.test(f.name) ? html`<figure class="file"><img src=${f.url} alt=${f.title || f.name} /><figcaption>${f.title || f.name}</figcaption></figure>` : html`<a class="file" href=${f.url}>${f.name}</a>`))}
+        ${(message.files ?? []).map((f) =>
+          f.spec ? html`<${ChartFile} key=${f.id} file=${f} />`
+          : /\.(png|svg)$/.test(f.name) ? html`<figure class="file"><img src=${f.url} alt=${f.title || f.name} /><figcaption>${f.title || f.name}</figcaption></figure>`
+          : html`<a class="file" href=${f.url}>${f.name}</a>`)}
         ${message.edited && html`<span class="edited">(edited)</span>`}
         <div class="message-actions">
           ${onReply && message.replyCount > 0 && html`<button class="link replies" onClick=${onReply}>${message.replyCount} ${message.replyCount === 1 ? 'reply' : 'replies'}</button>`}
@@ -101,6 +105,7 @@ function Composer({ ctx, channelId, threadTs, placeholder }) {
     <form class="composer" onSubmit=${(e) => (e.preventDefault(), send())}>
       <textarea rows="2" value=${text} placeholder=${placeholder} aria-label=${placeholder} onInput=${(e) => setText(e.currentTarget.value)}
         onKeyDown=${(e) => { if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); void send(); } }}></textarea>
+      ${!threadTs && html`<button type="button" class="secondary" title="Shortcut: open a go/no-go vote" onClick=${() => ctx.act('/sandbox/shortcut', { callbackId: 'open_gate' }).catch(() => {})}>⚡ Open a gate</button>`}
       <button type="submit" disabled=${sending || !text.trim()}>Send</button>
     </form>
   `;
