@@ -49,8 +49,9 @@ describe.each(databaseKinds())('named API tokens (%s)', (kind) => {
     const { token: t } = await token('--name nightly-retrain');
     expect((await call('POST', '/projects/churn/runs', { token: t, body: { metrics: { auc: 0.9 }, name: 'nightly-42' } })).status).toBe(201);
     await settle(h);
-    const summary = h.slack.store.messages.find((m) => JSON.stringify(m.blocks ?? []).includes('nightly-42'));
-    expect(JSON.stringify(summary!.blocks)).toContain('`nightly-retrain` (API) logged *nightly-42*');
+    // The run's summary (in the day's thread) names the token, not its id.
+    const summary = h.slack.store.messages.find((m) => JSON.stringify(m.blocks ?? []).includes('logged *nightly-42*'));
+    expect(JSON.stringify(summary!.blocks)).toContain(':test_tube: `nightly-retrain` (API) logged *nightly-42* in *churn*');
     await waitForLastUse('nightly-retrain');
     const listed = await list();
     expect(listed).toMatch(/\*nightly-retrain\* `[a-z0-9]{10}` by <@U0OWNER> .* — live · last used <!date/);
