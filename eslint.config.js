@@ -57,9 +57,9 @@ export default tseslint.config(
   layer(['src/db/**/*.ts'], ['domain', 'services', 'messages', 'slack', 'api', 'jobs', 'sandbox', 'llm', 'charts'], 'Rows (src/db) sit at the bottom with src/shared; they may not import'),
   // Leaves and the shared enums import nothing of the app above them.
   layer(
-    ['src/shared/**/*.ts', 'src/llm/**/*.ts', 'src/charts/**/*.ts', 'src/logger.ts', 'src/slack-library-logger.ts', 'src/clock.ts'],
+    ['src/shared/**/*.ts', 'src/llm/**/*.ts', 'src/charts/**/*.ts', 'src/logger.ts', 'src/slack-library-logger.ts', 'src/clock.ts', 'src/app-metrics.ts'],
     ['db', 'domain', 'services', 'messages', 'slack', 'api', 'jobs', 'sandbox'],
-    'Leaves (src/shared, src/llm, src/charts, logger, clock) import nothing of the app above them, not',
+    'Leaves (src/shared, src/llm, src/charts, logger, clock, app-metrics) import nothing of the app above them, not',
   ),
   // The emulator plays Slack: it may use the Slack edge's public signing, nothing of the app's internals.
   layer(['src/sandbox/**/*.ts'], ['db', 'domain', 'services', 'messages', 'api', 'jobs', { regex: folder('slack/listeners'), label: 'src/slack/listeners/' }], 'The sandbox emulator may import only src/slack/signing, not'),

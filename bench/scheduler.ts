@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/scheduler.ts [count]
  */
+import { createMetrics } from '../src/app-metrics.js';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -82,6 +83,7 @@ async function bench(kind: string, database: Database, scenario: 'distinct' | 's
     llm: null,
     slack: { forTeam: () => Promise.reject(new Error('no Slack in the benchmark')) },
     kickOutbox() {},
+    metrics: createMetrics(),
   } as unknown as Deps;
 
   const before = heapMb();

@@ -9,6 +9,10 @@ import { type Clock, systemClock } from './clock.js';
 import { type Config, secretValues } from './config.js';
 import { type Database, openDatabase } from './db/client.js';
 import type { Deps } from './deps.js';
+import { createMetrics } from './app-metrics.js';
+import { clientFiles } from './http/client-files.js';
+import { metricsRoute, routeGroup } from './http/metrics-route.js';
+import { openOutboxBacklog } from './db/repositories/outbox.js';
 import { createDrain } from './http/drain.js';
 import { lastErrorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health.js';
@@ -81,7 +85,11 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
   // Slack's endpoint is served ahead of Express once everything is wired (see slack/events-endpoint.ts);
   // until then its requests go through Express and get the 503 above.
   let slackEvents: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined = undefined;
+  const metrics = createMetrics();
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    // The group is read now: Express rewrites req.url inside mounted routers.
+    const route = routeGroup(req.url);
+    res.once('finish', () => metrics.httpResponses.inc({ route, code: String(res.statusCode) }));
     if (slackEvents && isSlackEventsRequest(req.url)) {
       if (drain.admit(req, res)) void slackEvents(req, res);
       return;
@@ -124,11 +132,15 @@ export async function startApp(opts: StartOptions): Promise<RunningApp> {
     slack: slackClients(config, db.db, log),
     kickOutbox: () => runnerRef.current?.kick(),
     drift: createDriftRuntime({ log }),
+    metrics,
   };
+  metrics.outboxBacklog = () => openOutboxBacklog(db.db);
   const runner = createJobRunner(deps, opts.jobs ?? jobRegistry(), instanceId);
   runnerRef.current = runner;
 
   http.use('/api/v1', registerApi(deps, { rateLimits: opts.apiRateLimits }));
+  http.use(clientFiles());
+  http.use(metricsRoute(metrics, { token: config.metricsToken, log }));
   const sandboxPage = opts.sandboxPageUrl;
   if (sandboxPage) http.get('/', (_req, res) => res.redirect(302, sandboxPage));
   const { app: slack, events } = createSlackApp(deps, http, { fastRetries: opts.fastSlackRetries, authorizationUrl: opts.oauthAuthorizationUrl });

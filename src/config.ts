@@ -50,6 +50,12 @@ export const Env = z
       (v) => v === undefined || (/^https?:\/\/[^\s|<>]+$/.test(v) && v.includes('{commit}') && URL.canParse(v.split('{commit}').join('0'))),
       { message: 'RUN_COMMIT_URL_TEMPLATE must be an http(s) URL containing {commit}, such as https://github.com/org/repo/commit/{commit}' },
     ),
+    PUBLIC_URL: optionalString.refine((v) => v === undefined || (/^https?:\/\/[^\s|<>?#]+$/.test(v) && URL.canParse(v)), {
+      message: 'PUBLIC_URL must be the http(s) address people and CI reach the app at, such as https://mlops.example.com (no query or fragment)',
+    }),
+    METRICS_TOKEN: optionalString.refine((v) => v === undefined || /^[\x21-\x7e]{16,200}$/.test(v), {
+      message: 'METRICS_TOKEN must be 16 to 200 printable characters without spaces (make one with: openssl rand -hex 24)',
+    }),
     SHUTDOWN_TIMEOUT_SECONDS: wholeNumber('SHUTDOWN_TIMEOUT_SECONDS must be a whole number of seconds from 1 to 300', 1, 300),
   })
   .superRefine((env, ctx) => {
@@ -89,6 +95,10 @@ export interface Config {
   shutdownTimeoutMs?: number;
   /** Links a run's commit in its summary: `{commit}` is replaced by the sha (RUN_COMMIT_URL_TEMPLATE). */
   runCommitUrlTemplate?: string;
+  /** The address people and CI jobs reach the app at, without a trailing slash (PUBLIC_URL): used in every link and snippet the app prints. */
+  publicUrl?: string;
+  /** When set, GET /metrics asks for `Authorization: Bearer <it>` (METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +134,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL ?? 'info',
     shutdownTimeoutMs: (e.SHUTDOWN_TIMEOUT_SECONDS ?? 10) * 1000,
     runCommitUrlTemplate: e.RUN_COMMIT_URL_TEMPLATE,
+    metricsToken: e.METRICS_TOKEN,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
   };
 }
 
@@ -132,7 +144,7 @@ export function secretValues(config: Config): string[] {
   const s = config.slack;
   const key = s.kind === 'oauth' ? [s.tokenKey.toString('hex'), s.tokenKey.toString('base64'), s.tokenKey.toString('base64url')] : [];
   const slack = s.kind === 'oauth' ? [s.signingSecret, s.clientSecret, s.stateSecret, s.appToken, ...key] : s.kind === 'single' ? [s.signingSecret, s.botToken, s.appToken] : [];
-  return [...slack, config.llm?.apiKey, ...databasePassword(config.databaseUrl)].filter((v): v is string => Boolean(v));
+  return [...slack, config.llm?.apiKey, config.metricsToken, ...databasePassword(config.databaseUrl)].filter((v): v is string => Boolean(v));
 }
 
 /** The password in DATABASE_URL, as written and decoded (a driver's error may print either). */

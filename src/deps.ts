@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Db } from './db/client.js';
 import type { Llm } from './llm/llm.js';
 import type { Logger } from './logger.js';
+import type { AppMetrics } from './app-metrics.js';
 import type { DriftRuntime } from './services/drift/runtime.js';
 
 /** Resolves the bot client of a workspace, for work that runs outside a Slack request (jobs, API, outbox). */
@@ -24,4 +25,6 @@ export interface Deps {
   kickOutbox(): void;
   /** Drift evaluation threads, decoded references and the alert seam (services/drift/runtime.ts). */
   drift: DriftRuntime;
+  /** Prometheus metrics of this app (GET /metrics). */
+  metrics: AppMetrics;
 }

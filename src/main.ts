@@ -73,6 +73,9 @@ async function main(): Promise<void> {
     say(`  app:             ${app.url}  (health: ${app.url}/healthz)`);
   } else {
     say(`MLOps Lifecycle listening on ${app.url} (${config.slack.kind === 'oauth' ? 'multi-workspace OAuth' : 'single workspace'}${config.slack.kind !== 'sandbox' && config.slack.appToken ? ', Socket Mode' : ''})`);
+    const base = config.publicUrl ?? app.url;
+    say(`  Slack requests:  ${base}/slack/events${config.slack.kind === 'oauth' ? `  (install: ${base}/slack/install)` : ''}`);
+    if (!config.publicUrl) say(`  PUBLIC_URL is not set: links and snippets the app prints name no address (set it to where Slack and CI reach this app).`);
   }
   say(`  database:        ${db}`);
 }

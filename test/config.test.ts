@@ -44,6 +44,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads PUBLIC_URL without its trailing slash, and METRICS_TOKEN as a secret to redact', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://mlops.example.com/' }).publicUrl).toBe('https://mlops.example.com');
+    expect(loadConfig({ PUBLIC_URL: 'http://10.0.0.5:3000/mlops' }).publicUrl).toBe('http://10.0.0.5:3000/mlops');
+    for (const bad of ['mlops.example.com', 'ftp://host', 'https://host/?x=1', 'https://host/a b', 'javascript:alert(1)']) {
+      expect(() => loadConfig({ PUBLIC_URL: bad })).toThrow(/PUBLIC_URL must be the http\(s\) address/);
+    }
+    expect(secretValues(loadConfig({ ...slack, METRICS_TOKEN: 'm3trics-token-long-enough' }))).toContain('m3trics-token-long-enough');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN must be 16 to 200/);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: '', PORT: '', DATABASE_URL: ' ' }).slack).toEqual({ kind: 'sandbox' });
   });

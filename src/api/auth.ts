@@ -6,6 +6,8 @@ import { ApiError } from './errors.js';
 
 export interface ApiCaller {
   tokenPublicId: string;
+  /** The token's name (`github-actions`), null for a token without one. */
+  tokenName: string | null;
   project: ProjectRow;
 }
 
@@ -20,11 +22,12 @@ export async function authorizeProject(deps: Deps, req: Request): Promise<ApiCal
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError(401, 'unauthorized', 'Send a project token: Authorization: Bearer mlops_… (create one with /mlops token <slug>).');
   const found = await authenticateToken(deps, match[1]!);
-  if (!found) throw new ApiError(401, 'unauthorized', 'That token is not valid (it may have been revoked).');
+  if (found.kind === 'expired') throw new ApiError(401, 'token_expired', `That token expired on ${found.expiredAt.toISOString().slice(0, 10)}; make a new one with /mlops token <slug> --name <name>.`);
+  if (found.kind !== 'ok') throw new ApiError(401, 'unauthorized', 'That token is not valid (it may have been revoked).');
   const slug = String(req.params.slug ?? '');
   // The token names its one project; any other slug is refused before anything else is looked up.
   if (slug !== found.project.slug) throw new ApiError(403, 'forbidden', `This token belongs to another project; it cannot access "${slug.slice(0, 40)}".`);
-  return { tokenPublicId: found.publicId, project: found.project };
+  return { tokenPublicId: found.publicId, tokenName: found.name, project: found.project };
 }
 
 /** Express 5 forwards rejected promises to the error handler; this keeps handlers typed as async. */

@@ -218,6 +218,7 @@ export function driftApi(deps: Deps): Router {
         options: { timestamp: q.data.timestamp },
         readBody: () => readBody(req),
         idempotencyKey,
+        sender: { id: caller.tokenPublicId, name: caller.tokenName },
       }).catch(asApiError(res));
       if (outcome.kind === 'replayed') res.set('Idempotent-Replayed', 'true');
       res.status(outcome.kind === 'created' ? 201 : 200).json(outcome.report);

@@ -141,6 +141,7 @@ export async function runDueSchedules(deps: Deps, registry: JobRegistry, now: Da
       const timer = started.get(`${schedule.id}@${slotAt.getTime()}`);
       if (!timer) continue;
       ran++;
+      deps.metrics.schedulerLag.observe({ job: 'schedule' }, Math.max(0, (now.getTime() - slotAt.getTime()) / 1000));
       // A handler that fails leaves its timer to run the slot again a minute later, with the timers' backoff.
       try {
         await runSlot(deps, registry, schedule, slotAt, now);
@@ -168,6 +169,7 @@ export async function runDueTimers(deps: Deps, registry: JobRegistry, now: Date,
       const handler = registry.timers[timer.kind] ?? (timer.kind === SCHEDULE_RETRY_TIMER ? slot : undefined);
       try {
         if (!handler) throw new Error(`no handler for timer kind ${timer.kind}`);
+        deps.metrics.schedulerLag.observe({ job: 'timer' }, Math.max(0, (now.getTime() - timer.dueAt.getTime()) / 1000));
         await handler(deps, { timer, now });
         await completeTimer(deps.db, timer.id, now);
         ran++;

@@ -96,6 +96,8 @@ export interface IncidentView {
   ackTimeoutMinutes: number;
   /** The report of the batch that opened it; null when that batch is no longer stored. */
   report: DriftReport | null;
+  /** The name of the API token that sent that batch (`github-actions`), when known. */
+  sender?: string | null;
 }
 
 const who = (userId: string | null) => (userId ? mention(userId) : 'someone');
@@ -149,7 +151,7 @@ export function incidentMessage(v: IncidentView): { text: string; blocks: Block[
     if (drifted.length) blocks.push(...sectionsOfLines([`*Drifted columns* (test: score vs threshold)`, ...drifted]));
     const missed = missedTargets(r);
     if (missed.length) blocks.push(section(`*Performance* (success metrics recomputed from labels)\n${missed.map(performanceLine).join('\n')}`));
-    blocks.push(context(`Batch #${r.batchId} · ${plural(r.rows, 'row')} · observed ${slackDate(new Date(r.observedAt))}${drifted.length ? ' · the reference vs current distributions are charted in the thread' : ''}`));
+    blocks.push(context(`Batch #${r.batchId} · ${plural(r.rows, 'row')} · observed ${slackDate(new Date(r.observedAt))}${v.sender ? ` · sent by ${code(v.sender)}` : ''}${drifted.length ? ' · the reference vs current distributions are charted in the thread' : ''}`));
   } else {
     blocks.push(section(`${sev} — the batch that opened this alert is no longer stored.`));
   }
@@ -189,9 +191,10 @@ function reply(line: string, digest: Digest | null): { text: string; blocks: Blo
 }
 
 /** A later batch in an open incident's thread: still drifting, or back under thresholds. */
-export function batchReply(r: DriftReport, alerting: boolean, digest: Digest | null): { text: string; blocks: Block[] } {
-  if (!alerting) return reply(`:white_check_mark: Batch #${r.batchId} is back under thresholds: ${batchLine(r)}.`, digest);
-  return reply(`:chart_with_upwards_trend: Batch #${r.batchId}: ${batchLine(r)}.`, digest);
+export function batchReply(r: DriftReport, alerting: boolean, digest: Digest | null, sender?: string | null): { text: string; blocks: Block[] } {
+  const from = sender ? ` (from ${code(sender)})` : '';
+  if (!alerting) return reply(`:white_check_mark: Batch #${r.batchId}${from} is back under thresholds: ${batchLine(r)}.`, digest);
+  return reply(`:chart_with_upwards_trend: Batch #${r.batchId}${from}: ${batchLine(r)}.`, digest);
 }
 
 /** The digest posted by its timer when the interval passed and no batch came to carry it. */

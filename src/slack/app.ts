@@ -78,7 +78,7 @@ export function createSlackApp(deps: Deps, http: Express, opts: { fastRetries?: 
     // An event not handled (its listener failed, or another delivery is running it) is answered
     // 500/503 so Slack sends it again; see event-delivery.ts.
     const processEventErrorHandler = eventDeliveryErrorHandler(deps.log, HTTPModuleFunctions.defaultProcessEventErrorHandler);
-    events = slackEventsEndpoint(app, { signingSecret: slack.signingSecret, clock: deps.clock, log: deps.log, boltLogger: logger, processEventErrorHandler });
+    events = slackEventsEndpoint(app, { signingSecret: slack.signingSecret, clock: deps.clock, log: deps.log, boltLogger: logger, processEventErrorHandler, onAnswered: (surface, seconds) => deps.metrics.slackAck.observe({ surface }, seconds) });
   }
   // convoStore: false — the app keeps no Bolt conversation state (everything lives in the
   // database), and Bolt's default store throws and catches an Error on every request to find that out.

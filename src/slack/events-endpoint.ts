@@ -3,6 +3,7 @@ import { type App, HTTPModuleFunctions, HTTPResponseAck, type Logger as BoltLogg
 import type { ExpressReceiverOptions } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
+import { slackSurface } from '../app-metrics.js';
 import { printable } from '../shared/printable.js';
 import { parseSlackEnvelope } from './envelope.js';
 import { readCappedBody, SLACK_BODY_LIMIT } from './read-body.js';
@@ -29,6 +30,8 @@ export interface SlackEventsEndpointOptions {
   boltLogger: BoltLogger;
   /** The answer to a `processEvent` that threw (see event-delivery.ts), as ExpressReceiver took it. */
   processEventErrorHandler: ProcessEventErrorHandler;
+  /** Told how long each delivery took to ack (its answer written), and its surface. */
+  onAnswered?: (surface: string, seconds: number) => void;
 }
 
 /** Bolt's time for a listener to ack before the request is answered 404 (ExpressReceiver's default). */
@@ -50,8 +53,9 @@ const UNHANDLED_REQUEST_TIMEOUT_MS = 3001;
  * `app.processEvent` is looked up per request: the composition root wraps it (drain tracking).
  */
 export function slackEventsEndpoint(app: App, opts: SlackEventsEndpointOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  const { signingSecret, clock, log, boltLogger, processEventErrorHandler } = opts;
+  const { signingSecret, clock, log, boltLogger, processEventErrorHandler, onAnswered } = opts;
   return async (req, res) => {
+    const started = process.hrtime.bigint();
     try {
       const encoding = encodingRefusal(req.headers);
       if (encoding) return refuse(res, encoding);
@@ -67,6 +71,7 @@ export function slackEventsEndpoint(app: App, opts: SlackEventsEndpointOptions):
       if (!envelope.ok) return refuse(res, { status: 400, error: 'malformed_request', message: `The request does not have the shape Slack sends: ${envelope.problem}`, close: true });
       const body = envelope.body;
       if (body.type === 'url_verification') return HTTPModuleFunctions.buildUrlVerificationResponse(res, body);
+      if (onAnswered) res.once('finish', () => onAnswered(slackSurface(body), Number(process.hrtime.bigint() - started) / 1e9));
       await dispatch(app, req, res, body, boltLogger, processEventErrorHandler);
     } catch (err) {
       answerFailure(log, req, res, err);

@@ -35,7 +35,7 @@ describe.each(databaseKinds())('foundation through the Slack emulator (%s)', (ki
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ response_type: 'ephemeral' });
     const text = (res.body as { text: string }).text;
-    const names = ['intake', 'run', 'runs', 'gate', 'viability', 'drift', 'token', 'status', 'help'];
+    const names = ['intake', 'run', 'runs', 'gate', 'viability', 'drift', 'token', 'mlflow', 'status', 'help'];
     const lines = text.split('\n').filter((l) => l.startsWith('/mlops '));
     expect(lines.map((l) => l.split(' ')[1])).toEqual(names);
     expect(lines.filter((l) => l.length > 100)).toEqual([]);

@@ -17,6 +17,8 @@ export interface StoredBatch {
   datasetDrift: boolean;
   performanceAlert: boolean;
   report: unknown;
+  /** `token:<public id>` of the token that sent it; null before senders were stored. */
+  sentBy: string | null;
 }
 
 const batchColumns = {
@@ -28,6 +30,7 @@ const batchColumns = {
   datasetDrift: driftBatches.datasetDrift,
   performanceAlert: driftBatches.performanceAlert,
   report: driftBatches.report,
+  sentBy: driftBatches.sentBy,
 };
 
 export async function findBatch(db: Db, projectId: number, batchId: number): Promise<StoredBatch | undefined> {

@@ -349,6 +349,15 @@ export async function setPermalink(db: Db, outboxId: number, permalink: string):
   await db.update(outbox).set({ permalink }).where(eq(outbox.id, outboxId));
 }
 
+/** Rows still to send (pending or being sent) and the creation time of the oldest, for /metrics; read off the open-rows index. */
+export async function openOutboxBacklog(db: Db): Promise<{ depth: number; oldest: Date | null }> {
+  const [row] = await db
+    .select({ depth: sql<number>`count(*)::int`, oldest: sql<string | null>`min(${outbox.createdAt})` })
+    .from(outbox)
+    .where(sql`${outbox.status} in ('pending', 'sending')`);
+  return { depth: Number(row?.depth ?? 0), oldest: row?.oldest ? new Date(row.oldest) : null };
+}
+
 /**
  * `queueCoalescedUpdate` for a caller inside the transaction that makes the change (a run joining
  * its day's thread), so the update commits with the change or not at all. Coalescing on a row

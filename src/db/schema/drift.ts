@@ -83,6 +83,8 @@ export const driftBatches = pgTable(
     report: jsonb('report').notNull(),
     /** The request's Idempotency-Key, when given: a retried batch is evaluated and alerted once. */
     idempotencyKey: text('idempotency_key'),
+    /** Who sent it: `token:<public id>`; null for batches stored before senders were. */
+    sentBy: text('sent_by'),
   },
   (t) => [index('drift_batches_project').on(t.projectId, t.id), uniqueIndex('drift_batches_idempotency').on(t.projectId, t.idempotencyKey)],
 );

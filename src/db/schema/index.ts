@@ -7,3 +7,4 @@ export * from './runs.js';
 export * from './viability.js';
 export * from './gates.js';
 export * from './drift.js';
+export * from './integrations.js';

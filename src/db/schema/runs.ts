@@ -67,6 +67,12 @@ export const apiTokens = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     revokedBy: text('revoked_by'),
+    /** Who uses it (`github-actions`), shown on the runs and alerts it sends; null for tokens made before names. */
+    name: text('name'),
+    /** After this the token is refused (401, saying so); null: until revoked. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /** The last request it authenticated, recorded at most once a minute per app instance. */
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash), uniqueIndex('api_tokens_public_id').on(t.publicId), index('api_tokens_project').on(t.projectId)],
 );

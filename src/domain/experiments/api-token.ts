@@ -24,3 +24,20 @@ export function newToken(): { token: string; publicId: string; hash: string } {
 export function tokenLookupHash(presented: string): string | null {
   return TOKEN.test(presented) ? hashToken(presented) : null;
 }
+
+/** A token's name: what uses it, as runs and alerts will say ("github-actions", "nightly.retrain"). */
+export const TOKEN_NAME = /^[a-z0-9][a-z0-9._-]{0,39}$/;
+export const TOKEN_NAME_RULE = 'A token name is 1–40 lowercase letters, digits, dots, dashes or underscores, starting with a letter or digit (e.g. github-actions).';
+
+/** `--expires 90d` / `12w`: days or weeks from now, 1 day to 5 years; null when the text is not one. */
+export function parseTokenLifetime(text: string): { ms: number } | null {
+  const m = /^(\d{1,4})([dw])$/.exec(text.trim().toLowerCase());
+  if (!m) return null;
+  const days = Number(m[1]) * (m[2] === 'w' ? 7 : 1);
+  return days >= 1 && days <= 5 * 366 ? { ms: days * 86_400_000 } : null;
+}
+
+/** How a run or an alert names the token that sent it: its name, or its id for a token without one. */
+export function senderLabel(t: { name: string | null; publicId: string }): string {
+  return t.name ?? `token ${t.publicId}`;
+}

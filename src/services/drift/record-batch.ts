@@ -1,3 +1,4 @@
+import { senderLabel } from '../../domain/experiments/api-token.js';
 import type { Deps } from '../../deps.js';
 import { currentReference, findBatchByIdempotencyKey, insertBatchIn, nextBatchId, type DriftBatchRow } from '../../db/repositories/drift-data.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
@@ -20,7 +21,7 @@ export type BatchOutcome = { kind: 'created' | 'replayed'; report: DriftReport }
  * only the one that inserted raises the alert. The body is read only after those checks, so a
  * retry or a batch sent before any reference does not upload its data for nothing.
  */
-export async function recordBatch(deps: Deps, project: ProjectRow, upload: DriftUpload & { idempotencyKey?: string }): Promise<BatchOutcome> {
+export async function recordBatch(deps: Deps, project: ProjectRow, upload: DriftUpload & { idempotencyKey?: string; sender?: { id: string; name: string | null } }): Promise<BatchOutcome> {
   const scope = scopeOf(project);
   const key = upload.idempotencyKey;
   if (key !== undefined) {
@@ -37,7 +38,11 @@ export async function recordBatch(deps: Deps, project: ProjectRow, upload: Drift
     { type: 'batch', body, media: upload.media, options: upload.options, reference: reference.columns, settings, targets: briefTargets(project.brief) },
     { values: reference.rows * reference.columns.length },
   );
-  if (!outcome.ok) throw DriftInputError.fromJSON(outcome.error);
+  if (!outcome.ok) {
+    deps.metrics.driftEvaluations.inc({ outcome: 'refused' });
+    throw DriftInputError.fromJSON(outcome.error);
+  }
+  deps.metrics.driftEvaluations.inc({ outcome: outcome.value.score.drift.datasetDrift ? 'drift' : 'no_drift' });
   const { rows, timestamp, score } = outcome.value;
   const receivedAt = deps.clock.now();
   const observedAt = timestamp !== undefined ? new Date(timestamp) : receivedAt;
@@ -56,6 +61,7 @@ export async function recordBatch(deps: Deps, project: ProjectRow, upload: Drift
       performanceAlert: score.performanceAlert,
       report,
       idempotencyKey: key ?? null,
+      sentBy: upload.sender ? `token:${upload.sender.id}` : null,
     });
     return row ? report : undefined;
   });
@@ -66,7 +72,7 @@ export async function recordBatch(deps: Deps, project: ProjectRow, upload: Drift
     return replayed(winner);
   }
   try {
-    await deps.drift.raiseAlert(deps, { project, report: stored });
+    await deps.drift.raiseAlert(deps, { project, report: stored, sender: upload.sender ? senderLabel({ name: upload.sender.name, publicId: upload.sender.id }) : null });
   } catch (err) {
     // The batch is stored and its report is the answer; a failed alert is logged, not a failed upload.
     deps.log.error(`drift alert for batch ${stored.batchId} of project ${project.id} failed`, err);

@@ -5,7 +5,7 @@ import { findRun, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import { addTimer } from '../../db/repositories/schedules.js';
 import type { RunSummary } from '../../domain/experiments/summary.js';
 import type { TimerHandler } from '../job-handlers.js';
-import { narrate, summarizeStoredRun, summaryMessage } from './summarize.js';
+import { loggedBy, narrate, summarizeStoredRun, summaryMessage } from './summarize.js';
 
 /**
  * The optional LLM narrative of a run summary, for runs logged from Slack and from the API alike.
@@ -57,7 +57,7 @@ export const runNarrativeTimer: TimerHandler = async (deps, { timer, now }) => {
     teamId: project.teamId,
     method: 'chat.update',
     channelId: summaryRow.channelId,
-    payload: summaryMessage(project, run, summary, { narrative, commitUrlTemplate: deps.config.runCommitUrlTemplate }),
+    payload: summaryMessage(project, run, summary, { loggedBy: await loggedBy(deps, run), narrative, commitUrlTemplate: deps.config.runCommitUrlTemplate }),
     dedupeKey: `run-narrative:${run.id}`,
     targetId: summaryRow.id,
     now,

@@ -6,7 +6,9 @@ import { briefTargets, commitUrl, directionOf, primaryMetric, runLabel, summariz
 import { compareToTarget } from '../../domain/metrics/success-metric.js';
 import { type RunDetails, runSummaryMessage } from '../../messages/run-summary.js';
 import { formatMetric } from '../../shared/format-metric.js';
-import type { Block } from '../../messages/blocks.js';
+import { type Block, esc } from '../../messages/blocks.js';
+import { tokensByPublicId } from '../../db/repositories/api-tokens.js';
+import { senderLabel } from '../../domain/experiments/api-token.js';
 
 /**
  * Reads what the summary compares against from the database, then applies the pure rules. Every
@@ -46,9 +48,15 @@ export async function narrate(deps: Deps, projectSlug: string, summary: RunSumma
   }
 }
 
-/** Who logged a run, as a message shows it. */
-export function loggedBy(run: RunRow): string {
-  return run.authorId.startsWith('token:') ? `The API (token \`${run.authorId.slice('token:'.length)}\`)` : `<@${run.authorId}>`;
+/**
+ * Who logged a run, as a message shows it: the person, or the API token by its name
+ * (`github-actions`), read when the message is drawn so a token named later shows its name.
+ */
+export async function loggedBy(deps: Pick<Deps, 'db'>, run: RunRow): Promise<string> {
+  if (!run.authorId.startsWith('token:')) return `<@${run.authorId}>`;
+  const publicId = run.authorId.slice('token:'.length);
+  const token = (await tokensByPublicId(deps.db, run.teamId, [publicId])).get(publicId);
+  return `\`${esc(senderLabel(token ?? { name: null, publicId }))}\` (API)`;
 }
 
 /** What the run stored, as its summary shows it; the commit linked when the deployment sets RUN_COMMIT_URL_TEMPLATE. */
@@ -62,13 +70,13 @@ export function runDetails(run: RunRow, commitUrlTemplate: string | undefined): 
   };
 }
 
-export function summaryMessage(project: ProjectRow, run: RunRow, summary: RunSummary, opts: { narrative?: string | null; commitUrlTemplate?: string }): { text: string; blocks: Block[] } {
+export function summaryMessage(project: ProjectRow, run: RunRow, summary: RunSummary, opts: { loggedBy: string; narrative?: string | null; commitUrlTemplate?: string }): { text: string; blocks: Block[] } {
   return runSummaryMessage({
     details: runDetails(run, opts.commitUrlTemplate),
     projectSlug: project.slug,
     projectId: project.id,
     runId: run.id,
-    loggedBy: loggedBy(run),
+    loggedBy: opts.loggedBy,
     summary,
     canRequestDeploymentGate: project.phase === 'development',
     narrative: opts.narrative,

@@ -2,7 +2,7 @@ import { findProjectById } from '../../db/repositories/projects.js';
 import { findRun, type RunRow, scopeOf } from '../../db/repositories/runs.js';
 import { runLabel } from '../../domain/experiments/summary.js';
 import type { OutboxRenderer } from '../job-handlers.js';
-import { summarizeStoredRun, summaryMessage } from './summarize.js';
+import { loggedBy, summarizeStoredRun, summaryMessage } from './summarize.js';
 
 export const RUN_SUMMARY_RENDER_KIND = 'run-summary';
 
@@ -26,5 +26,5 @@ export const runSummaryRenderer: OutboxRenderer = async (deps, row) => {
   const project = await findProjectById(deps.db, row.teamId, projectId);
   const run = project ? await findRun(deps.db, scopeOf(project), runId) : undefined;
   if (!project || !run) return null;
-  return summaryMessage(project, run, await summarizeStoredRun(deps, project, run), { commitUrlTemplate: deps.config.runCommitUrlTemplate });
+  return summaryMessage(project, run, await summarizeStoredRun(deps, project, run), { loggedBy: await loggedBy(deps, run), commitUrlTemplate: deps.config.runCommitUrlTemplate });
 };

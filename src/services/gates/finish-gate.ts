@@ -9,16 +9,18 @@ import { gateSupersededReply, type SupersededCause } from '../../messages/gate.j
 import { renderPayload } from './gate-message.js';
 import { GATE_DEADLINE_TIMER, GATE_REMINDER_TIMER } from './open-gate.js';
 import { queueHomeRefresh } from '../projects/home-refresh.js';
+import { reportGateOutcomeToMlflowThread } from '../integrations/mlflow-gate-outcome.js';
 
 /**
  * What every way of ending a gate does, in the ending transaction: its timers stop, its message is
  * redrawn (the buttons go) and a reply in its thread says how it ended; its voters' Home no longer
- * lists it. All go through the outbox.
+ * lists it; a gate an MLflow alias opened reports its outcome in the model version's thread. All go through the outbox.
  */
 export async function finishSideEffects(tx: Db, gate: GateRow, now: Date, reply: { text: string; blocks?: unknown[] }): Promise<void> {
   await cancelTimers(tx, GATE_DEADLINE_TIMER, String(gate.id), now);
   await cancelTimers(tx, GATE_REMINDER_TIMER, String(gate.id), now);
   await queueHomeRefresh(tx, gate.teamId, gate.voters, now);
+  await reportGateOutcomeToMlflowThread(tx, gate, now);
   if (!gate.messageOutboxId) return;
   // The final update renders at send time from the closed gate, so it shows the frozen tally.
   await enqueue(tx, { teamId: gate.teamId, method: 'chat.update', channelId: gate.channelId, targetId: gate.messageOutboxId, payload: renderPayload(gate), dedupeKey: `gate:${gate.id}:final`, now });

@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.js';
 import { findIncident, type IncidentRow } from '../../../db/repositories/drift-incidents.js';
 import { findBatch } from '../../../db/repositories/drift-reads.js';
+import { batchSender } from '../sender.js';
 import { enqueue, queueCoalescedUpdate } from '../../../db/repositories/outbox.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { incidentMessage, type IncidentView, type OpenAlertView } from '../../../messages/drift.js';
@@ -20,6 +21,7 @@ export async function incidentView(db: Db, incident: IncidentRow): Promise<Incid
   const project = await findProjectById(db, incident.teamId, incident.projectId);
   if (!project) return null;
   const config = await driftConfig(db, project);
+  const first = await findBatch(db, incident.projectId, incident.firstBatchId);
   return {
     incidentId: incident.id,
     slug: project.slug,
@@ -33,7 +35,8 @@ export async function incidentView(db: Db, incident: IncidentRow): Promise<Incid
     escalatedAt: incident.escalatedAt,
     resolvedAt: incident.resolvedAt,
     ackTimeoutMinutes: config.ackTimeoutMinutes,
-    report: storedReport(await findBatch(db, incident.projectId, incident.firstBatchId)),
+    report: storedReport(first),
+    sender: await batchSender(db, incident.teamId, first?.sentBy ?? null),
   };
 }
 

@@ -28,8 +28,9 @@ const MINUTE = 60_000;
  * unique index), its outbox rows and timers, and the audit entry. The project's unresolved
  * incident is locked for the follow-up, so batches of a noisy monitor count one after another.
  */
-export async function raiseDriftAlert(deps: Deps, batch: { project: ProjectRow; report: DriftReport }): Promise<void> {
+export async function raiseDriftAlert(deps: Deps, batch: { project: ProjectRow; report: DriftReport; sender?: string | null }): Promise<void> {
   const { project, report } = batch;
+  const sender = batch.sender ?? null;
   const now = deps.clock.now();
   const severity = severityOf(report);
   const config = await driftConfig(deps.db, project);
@@ -41,7 +42,7 @@ export async function raiseDriftAlert(deps: Deps, batch: { project: ProjectRow; 
     const done = await deps.db.transaction(async (tx) => {
       const incident = await lockUnresolvedIncident(tx, project.id);
       if (incident) {
-        await followUp(tx, incident, report, severity, config, now);
+        await followUp(tx, incident, report, severity, config, now, sender);
         return true;
       }
       if (!severity) return true;
@@ -103,7 +104,7 @@ async function openIncident(
   return true;
 }
 
-async function followUp(tx: Db, incident: IncidentRow, report: DriftReport, severity: Severity | null, config: DriftConfig, now: Date): Promise<void> {
+async function followUp(tx: Db, incident: IncidentRow, report: DriftReport, severity: Severity | null, config: DriftConfig, now: Date, sender: string | null): Promise<void> {
   // Told already (a repeated call for the same batch).
   if (report.batchId === incident.firstBatchId || report.batchId === incident.lastBatchId) return;
   const decision = decideFollowUp(incident, config.replyIntervalMinutes * MINUTE, now);
@@ -111,7 +112,7 @@ async function followUp(tx: Db, incident: IncidentRow, report: DriftReport, seve
   const raised = maxSeverity(incident.severity, severity);
   await recordFollowUp(tx, incident.id, { lastBatchId: Math.max(incident.lastBatchId, report.batchId), severity: raised, ...next });
   if (decision.kind === 'reply') {
-    await queueThreadReply(tx, incident, batchReply(report, severity !== null, decision.digest), now, `drift:${incident.id}:batch:${report.batchId}`);
+    await queueThreadReply(tx, incident, batchReply(report, severity !== null, decision.digest, sender), now, `drift:${incident.id}:batch:${report.batchId}`);
   } else if (decision.digestAt) {
     // One digest timer per interval (timers are unique by kind, ref and due time).
     await addTimer(tx, { teamId: incident.teamId, kind: DRIFT_DIGEST_TIMER, ref: String(incident.id), dueAt: decision.digestAt, payload: { incidentId: incident.id } });
