@@ -7,8 +7,7 @@ import { compareToTarget } from '../../domain/metrics/success-metric.js';
 import { type RunDetails, runSummaryMessage } from '../../messages/run-summary.js';
 import { formatMetric } from '../../shared/format-metric.js';
 import { type Block, esc } from '../../messages/blocks.js';
-import { tokensByPublicId } from '../../db/repositories/api-tokens.js';
-import { senderLabel } from '../../domain/experiments/api-token.js';
+import { tokenSenderName } from '../tokens/sender-name.js';
 
 /**
  * Reads what the summary compares against from the database, then applies the pure rules. Every
@@ -53,10 +52,8 @@ export async function narrate(deps: Deps, projectSlug: string, summary: RunSumma
  * (`github-actions`), read when the message is drawn so a token named later shows its name.
  */
 export async function loggedBy(deps: Pick<Deps, 'db'>, run: RunRow): Promise<string> {
-  if (!run.authorId.startsWith('token:')) return `<@${run.authorId}>`;
-  const publicId = run.authorId.slice('token:'.length);
-  const token = (await tokensByPublicId(deps.db, run.teamId, [publicId])).get(publicId);
-  return `\`${esc(senderLabel(token ?? { name: null, publicId }))}\` (API)`;
+  const token = await tokenSenderName(deps.db, run.teamId, run.authorId);
+  return token === null ? `<@${run.authorId}>` : `\`${esc(token)}\` (API)`;
 }
 
 /** What the run stored, as its summary shows it; the commit linked when the deployment sets RUN_COMMIT_URL_TEMPLATE. */

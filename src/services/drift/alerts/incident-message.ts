@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/client.js';
 import { findIncident, type IncidentRow } from '../../../db/repositories/drift-incidents.js';
 import { findBatch } from '../../../db/repositories/drift-reads.js';
-import { batchSender } from '../sender.js';
+import { tokenSenderName } from '../../tokens/sender-name.js';
 import { enqueue, queueCoalescedUpdate } from '../../../db/repositories/outbox.js';
 import { findProjectById } from '../../../db/repositories/projects.js';
 import { incidentMessage, type IncidentView, type OpenAlertView } from '../../../messages/drift.js';
@@ -36,7 +36,7 @@ export async function incidentView(db: Db, incident: IncidentRow): Promise<Incid
     resolvedAt: incident.resolvedAt,
     ackTimeoutMinutes: config.ackTimeoutMinutes,
     report: storedReport(first),
-    sender: await batchSender(db, incident.teamId, first?.sentBy ?? null),
+    sender: await tokenSenderName(db, incident.teamId, first?.sentBy ?? null),
   };
 }
 
