@@ -12,9 +12,14 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** Lowercase base-36 characters naming something in a URL or a listing: unique enough, never a secret. */
+export function randomPublicId(length: number): string {
+  return [...randomBytes(length)].map((b) => (b % 36).toString(36)).join('');
+}
+
 export function newToken(): { token: string; publicId: string; hash: string } {
   // 10 base-36 characters: ~51 bits, plenty to keep public ids unique without being a secret.
-  const publicId = [...randomBytes(10)].map((b) => (b % 36).toString(36)).join('');
+  const publicId = randomPublicId(10);
   const secret = randomBytes(32).toString('base64url');
   const token = `mlops_${publicId}_${secret}`;
   return { token, publicId, hash: hashToken(token) };

@@ -4,6 +4,7 @@ import { recordAudit } from '../../db/repositories/audit.js';
 import { deleteHook, hookOfProject, type MlflowHookRow, replaceHook } from '../../db/repositories/mlflow.js';
 import type { ProjectRow } from '../../db/repositories/projects.js';
 import { type Actor, assertMay } from '../../domain/access.js';
+import { randomPublicId } from '../../domain/experiments/api-token.js';
 
 export const DEFAULT_MLFLOW_ALIAS = 'champion';
 
@@ -21,7 +22,7 @@ export async function connectMlflow(
   assertMay('manage', actor, project);
   const now = deps.clock.now();
   const secret = randomBytes(32).toString('base64url');
-  const publicId = [...randomBytes(12)].map((b) => (b % 36).toString(36)).join('');
+  const publicId = randomPublicId(12);
   const hook = await deps.db.transaction(async (tx) => {
     const row = await replaceHook(tx, { teamId: project.teamId, projectId: project.id, publicId, secret, modelName: input.model, alias: input.alias ?? DEFAULT_MLFLOW_ALIAS, trackingUrl: input.trackingUrl ?? null, createdBy: actor.userId, createdAt: now });
     await recordAudit(tx, { teamId: project.teamId, projectId: project.id, actorId: actor.userId, action: 'mlflow.connected', detail: { model: row.modelName, alias: row.alias, trackingUrl: row.trackingUrl }, at: now });
