@@ -131,6 +131,9 @@ export const button = (b: ButtonSpec): Button => ({
 export const actions = (blockId: string, buttons: ButtonSpec[]): ActionsBlock => ({ type: 'actions', block_id: blockId, elements: buttons.map(button) });
 
 export const mention = (userId: string) => `<@${userId}>`;
+
+/** Text from outside shown as inline code: escaped, and a backtick in it (which would end the code span) shown as '. */
+export const inlineCode = (text: string) => `\`${esc(text).replace(/`/g, "'")}\``;
 /** An instant as a person reads it where no time zone is known: `2026-11-30 14:05 UTC`. */
 export const utcText = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 /** Slack renders this in each reader's own time zone; clients that cannot (notifications, old apps) show the UTC fallback. */

@@ -13,7 +13,7 @@ import {
   type Severity,
 } from '../domain/drift/alert-policy.js';
 import { formatMetric } from '../shared/format-metric.js';
-import { type Block, type ButtonSpec, actions, clip, context, divider, esc, header, mention, safeFallback, section, sectionsOfLines, slackDate } from './blocks.js';
+import { type Block, type ButtonSpec, actions, clip, context, divider, esc, header, inlineCode, mention, safeFallback, section, sectionsOfLines, slackDate } from './blocks.js';
 import { DRIFT_BLOCKS, driftActionId } from './ids/drift.js';
 
 /**
@@ -45,7 +45,7 @@ const TEST_SHORT: Record<DriftTestName, string> = {
 
 const num = (v: number) => formatMetric(v, 3);
 const pct = (share: number) => `${Math.round(share * 100)}%`;
-const code = (name: string) => `\`${esc(clip(name.replace(/`/g, "'"), NAME_MAX))}\``;
+const code = (name: string) => inlineCode(clip(name, NAME_MAX));
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A link to a message in Slack (Slack's permalink form; it opens the thread). */

@@ -1,8 +1,7 @@
-import { type Block, context, esc, section } from './blocks.js';
+import { type Block, context, esc, inlineCode as code, section } from './blocks.js';
 import { formatMetric } from '../shared/format-metric.js';
 import type { GateOutcome } from '../shared/enums.js';
 
-const code = (s: string) => `\`${esc(s).replace(/`/g, 'ˋ')}\``;
 const link = (url: string | null | undefined, label: string) => (url ? `<${url}|${esc(label)}>` : esc(label));
 
 export interface MlflowVersionView {

@@ -1,6 +1,6 @@
 import { formatDuration } from '../domain/gates/deadline.js';
 import { storedAskMode } from '../domain/viability/asked.js';
-import { esc, mention, slackDate, utcText } from './blocks.js';
+import { esc, inlineCode, mention, slackDate, utcText } from './blocks.js';
 
 export function scheduleSetText(d: { slug: string; channelId: string; description: string; cron: string; tz: string; tzFallback?: boolean; nextRunAt: Date; windowMs: number; ask?: 'channel' | 'dm' }): string {
   const zone = d.tzFallback ? `${d.tz} — couldn't read your Slack time zone; add --tz to choose one` : d.tz;
@@ -28,9 +28,8 @@ export function scheduleShownText(slug: string, s: { cron: string; timezone: str
  * stored values are whatever was written.
  */
 export function scheduleStoppedText(d: { slug: string; ownerId: string; cron: string; tz: string; reason: string }): string {
-  const code = (text: string) => `\`${esc(text).replace(/`/g, "'")}\``;
   return (
-    `:warning: ${mention(d.ownerId)} Viability check-ins for *${esc(d.slug)}* are off: their schedule ${code(d.cron)} (${esc(d.tz)}) can no longer be computed. ${esc(d.reason)} ` +
+    `:warning: ${mention(d.ownerId)} Viability check-ins for *${esc(d.slug)}* are off: their schedule ${inlineCode(d.cron)} (${esc(d.tz)}) can no longer be computed. ${esc(d.reason)} ` +
     `Schedule them again with \`/mlops viability ${esc(d.slug)} --every "weekly mon 09:00" --tz Europe/Berlin\`.`
   );
 }
