@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
 import { schedules, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
 import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
-import { TestClock, waitFor } from '../helpers/clock.js';
+import { TestClock } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
+import { checkinSteps } from '../helpers/checkins.js';
 
 const OWNER = 'U0OWNER';
 const [ANA, BEN, CAY] = ['U0ANA', 'U0BEN', 'U0CAY'];
@@ -31,32 +31,8 @@ describe.each(databaseKinds())('check-ins that ask people (%s)', (kind) => {
     await h?.close();
   });
 
-  const project = async (slug: string, stakeholders = [ANA, BEN, CAY]): Promise<ProjectRow> =>
-    (await createProject(h.database.db, { teamId: h.slack.teamId, slug, channelId: `C0${slug.toUpperCase().replace(/-/g, '')}`, ownerId: OWNER, brief: { stakeholders }, now: clock.now() }))!;
-  const command = async (text: string) => ((await h.people.command(OWNER, 'C0ELSEWHERE', `viability ${text}`)).body as { text: string }).text;
-  const tick = (ms = 1000) => h.app.jobs.tick(clock.advance(ms));
-  const checkins = (p: ProjectRow) => h.slack.store.channelMessages(p.channelId).filter((m) => m.text.startsWith('Viability check-in for'));
-  const fresh = (m: StoredMessage) => h.slack.store.find(m.channel, m.ts)!;
-  const replies = (m: StoredMessage) => h.slack.store.threadReplies(m.channel, m.ts);
+  const { project, command, tick, checkins, fresh, replies, blocksText, answer, waitForText, postNow } = checkinSteps(() => h, clock);
   const dms = (user: string) => h.slack.store.channelMessages(dmOf(user));
-  const ephemeralsTo = (user: string) => h.slack.store.ephemerals.filter((e) => e.user === user).map((e) => e.text);
-  const blocksText = (m: StoredMessage) => JSON.stringify(m.blocks);
-  const answer = async (user: string, m: StoredMessage, label: string) => {
-    const before = ephemeralsTo(user).length;
-    await h.people.click(user, m, label);
-    await waitFor(() => ephemeralsTo(user).length > before, `${user}'s answer confirmation`);
-    return ephemeralsTo(user).at(-1)!;
-  };
-  const waitForText = (m: StoredMessage, text: string) =>
-    waitFor(async () => {
-      await tick(500);
-      return blocksText(fresh(m)).includes(text);
-    }, text);
-  const postNow = async (p: ProjectRow, window = '') => {
-    expect(await command(`${p.slug} now ${window}`.trim())).toContain(`Posting a viability check-in for *${p.slug}*`);
-    await tick();
-    return checkins(p).at(-1)!;
-  };
 
   it('--ask dm: the schedule keeps it, the zone is the owner’s; the check-in mentions and DMs the stakeholders, a DM answer counts on the channel message', async () => {
     h.slack.addUser(OWNER, 'owner', 'America/New_York');

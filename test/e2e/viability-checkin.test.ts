@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../src/db/client.js';
-import { createProject, type ProjectRow } from '../../src/db/repositories/projects.js';
+import type { ProjectRow } from '../../src/db/repositories/projects.js';
 import { findCheckin } from '../../src/db/repositories/viability.js';
 import { gates, outbox, viabilityCheckins, viabilityResponses } from '../../src/db/schema/index.js';
 import { answerCheckin } from '../../src/services/viability/answer.js';
@@ -12,6 +12,7 @@ import type { StoredMessage } from '../../src/sandbox/emulator/store.js';
 import { TestClock, waitFor } from '../helpers/clock.js';
 import { databaseKinds } from '../helpers/db.js';
 import { bootApp, type Harness } from '../helpers/harness.js';
+import { checkinSteps } from '../helpers/checkins.js';
 import { type ChatReply, FakeOpenAi } from '../helpers/openai-server.js';
 
 const OWNER = 'U0OWNER';
@@ -33,37 +34,13 @@ describe.each(databaseKinds())('viability check-ins through the emulator (%s)', 
     await fakeLlm.close();
   });
 
-  const project = async (slug: string): Promise<ProjectRow> =>
-    (await createProject(h.database.db, { teamId: h.slack.teamId, slug, channelId: `C0${slug.toUpperCase().replace(/-/g, '')}`, ownerId: OWNER, brief: { stakeholders: [ANA, BEN, CAY] }, now: clock.now() }))!;
-  const command = async (text: string) => ((await h.people.command(OWNER, 'C0ELSEWHERE', `viability ${text}`)).body as { text: string }).text;
-  const tick = (ms = 1000) => h.app.jobs.tick(clock.advance(ms));
-  const latestCheckin = (p: ProjectRow) => h.slack.store.channelMessages(p.channelId).filter((m) => m.text.startsWith('Viability check-in for')).at(-1)!;
-  const fresh = (m: StoredMessage) => h.slack.store.find(m.channel, m.ts)!;
-  const replies = (m: StoredMessage) => h.slack.store.threadReplies(m.channel, m.ts);
-  const ephemeralsTo = (user: string) => h.slack.store.ephemerals.filter((e) => e.user === user).map((e) => e.text);
-  const blocksText = (m: StoredMessage) => JSON.stringify(m.blocks);
-  // Bolt acks first and answers after: wait for what the person would see next.
-  const answer = async (user: string, m: StoredMessage, label: string) => {
-    const before = ephemeralsTo(user).length;
-    await h.people.click(user, m, label);
-    await waitFor(() => ephemeralsTo(user).length > before, `${user}'s answer confirmation`);
-  };
+  const { project, command, tick, checkins, fresh, replies, ephemeralsTo, blocksText, answer, waitForText: waitForTally, postNow } = checkinSteps(() => h, clock);
+  const latestCheckin = (p: ProjectRow) => checkins(p).at(-1)!;
   const openComment = async (user: string, m: StoredMessage) => {
     const before = h.slack.store.views.size;
     await h.people.click(user, m, 'Add comment');
     await waitFor(() => h.slack.store.views.size > before, 'the comment modal');
     return [...h.slack.store.views.keys()].at(-1)!;
-  };
-  // The tally is refreshed through the outbox: each pass may send the update.
-  const waitForTally = (m: StoredMessage, tally: string) =>
-    waitFor(async () => {
-      await tick(500);
-      return blocksText(fresh(m)).includes(tally);
-    }, tally);
-  const postNow = async (p: ProjectRow, window = '') => {
-    expect(await command(`${p.slug} now ${window}`.trim())).toContain(`Posting a viability check-in for *${p.slug}*`);
-    await tick();
-    return latestCheckin(p);
   };
 
   it('collects one changeable answer per person, with a live tally and a comment modal', async () => {
